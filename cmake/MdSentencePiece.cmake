@@ -1,0 +1,12 @@
+# sentencepiece ships no CMake package on Debian: find its header and library.
+find_path(SENTENCEPIECE_INCLUDE_DIR sentencepiece_processor.h
+    HINTS ${SENTENCEPIECE_ROOT}/include ${PROJECT_SOURCE_DIR}/.device/include)
+find_library(SENTENCEPIECE_LIBRARY NAMES sentencepiece
+    HINTS ${SENTENCEPIECE_ROOT}/lib ${PROJECT_SOURCE_DIR}/.device/lib)
+if(NOT SENTENCEPIECE_INCLUDE_DIR OR NOT SENTENCEPIECE_LIBRARY)
+    message(FATAL_ERROR "sentencepiece not found: apt-get install libsentencepiece-dev, "
+                        "or set SENTENCEPIECE_ROOT")
+endif()
+add_library(md_sentencepiece INTERFACE)
+target_include_directories(md_sentencepiece SYSTEM INTERFACE ${SENTENCEPIECE_INCLUDE_DIR})
+target_link_libraries(md_sentencepiece INTERFACE ${SENTENCEPIECE_LIBRARY})

@@ -1,0 +1,138 @@
+#pragma once
+
+// The engine's public value types. Plain C++ only (no libtorch, no Qt), so the document
+// layer, the GUI and the CLI can include them without pulling libtorch's headers in.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace md {
+
+// 8-bit RGB, row-major, 3 bytes per pixel, no padding.
+struct RgbImage
+{
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+// A painted region mask at canvas size, values in [0, 1] (soft edges allowed).
+struct MaskImage
+{
+    int width = 0;
+    int height = 0;
+    std::vector<float> values;
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+enum class SamplerKind { Ddim, Euler, EulerAncestral, DpmPp2m, DpmPp2mKarras };
+// "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras" (the CLI's names).
+std::optional<SamplerKind> samplerFromName(const std::string& name);
+std::string samplerName(SamplerKind kind);
+std::string samplerDisplayName(SamplerKind kind); // "DPM++ 2M Karras" (A1111's names)
+std::vector<SamplerKind> allSamplers();
+
+enum class PredictionType { Auto, Epsilon, VPrediction };
+std::optional<PredictionType> predictionFromName(const std::string& name);
+std::string predictionName(PredictionType type); // "epsilon", "v_prediction", "auto"
+
+struct ModelOptions
+{
+    std::string path;         // a diffusers folder or a single-file .safetensors checkpoint
+    std::string tokenizerDir; // optional: tokenizer files when the checkpoint has none
+    PredictionType prediction = PredictionType::Auto; // Auto: config or detection
+    int clipSkip = 0;             // A1111 meaning (1 = last layer, 2 = penultimate); 0: default
+    std::string device = "auto";  // "cpu", "cuda", "cuda:N" or "auto"
+    std::string dtype = "auto";   // "float32", "float16", "bfloat16" or "auto"
+};
+
+struct ModelInfo
+{
+    std::string path;
+    std::string layout;      // "diffusers folder" or "single-file (LDM)"
+    std::string family;      // "SD 1.x", "SD 2.x", ...
+    std::string prediction;  // "epsilon" or "v_prediction"
+    std::string tokenizer;   // "CLIP BPE" or "sentencepiece"
+    std::string storedDtype; // dtype of the file's weights, e.g. "F16"
+    std::string dtype;       // working dtype
+    std::string device;
+    int clipSkip = 1;
+    int nativeWidth = 512; // the UNet's sample_size times the VAE factor
+    int nativeHeight = 512;
+    int latentChannels = 4;
+    int vaeScaleFactor = 8;
+    std::int64_t unetParameters = 0;
+    std::int64_t vaeParameters = 0;
+    std::int64_t textEncoderParameters = 0;
+};
+
+// A box region in canvas pixels, origin top-left.
+struct Box
+{
+    int x = 0;
+    int y = 0;
+    int width = 0;
+    int height = 0;
+};
+
+struct Region
+{
+    std::string prompt;
+    std::string negative;
+    float strength = 1.0f;  // weight multiplier in the fusion
+    std::optional<Box> box; // a box region, or else:
+    MaskImage mask;         // a painted mask at canvas size (white = inside)
+};
+
+struct GenerateRequest
+{
+    std::string prompt;   // the background prompt
+    std::string negative; // and its negative
+    std::vector<Region> regions;
+    int width = 512;
+    int height = 512;
+    int steps = 20;
+    float cfg = 7.5f;
+    std::uint64_t seed = 0;
+    SamplerKind sampler = SamplerKind::DpmPp2mKarras;
+    int bootstrapSteps = 0; // MultiDiffusion bootstrapping (first B steps)
+    int window = 0;         // view size in latent pixels; 0: the model's native size
+    int stride = 8;         // view stride in latent pixels
+    bool circular = false;  // wrap horizontally (360-degree panoramas)
+    float featherPx = 0.f;  // soft region edges, in canvas pixels
+    int fullDecodeEvery = 0;   // full VAE preview every N steps (0: never)
+    bool cheapPreview = true;  // linear latent->RGB preview every step
+    int maxBatch = 0;          // UNet batch limit per call (0: chosen from memory budget)
+};
+
+struct Progress
+{
+    int step = 0;  // steps finished
+    int totalSteps = 0;
+    int batch = 0; // UNet batches finished in this step
+    int totalBatches = 0;
+};
+
+struct PreviewFrame
+{
+    int step = 0;
+    int totalSteps = 0;
+    bool fullDecode = false; // true: a full VAE decode, false: the cheap linear preview
+    RgbImage image;
+};
+
+struct GenerateCallbacks
+{
+    std::function<void(const Progress&)> onProgress;
+    std::function<void(const PreviewFrame&)> onPreview;
+    const std::atomic<bool>* cancel = nullptr; // checked between UNet calls
+};
+
+using LoadProgressFn = std::function<void(const std::string& stage, float fraction)>;
+
+} // namespace md

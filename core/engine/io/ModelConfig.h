@@ -1,0 +1,94 @@
+#pragma once
+
+// The architecture of a loaded checkpoint, as detected from its config files or from its
+// tensor names and shapes. Field names follow the diffusers config.json keys.
+
+#include <string>
+#include <vector>
+
+namespace md {
+
+struct UNetConfig
+{
+    int inChannels = 4;
+    int outChannels = 4;
+    std::vector<int> blockOutChannels{320, 640, 1280, 1280};
+    std::vector<bool> downBlockHasAttention{true, true, true, false}; // CrossAttnDownBlock2D?
+    std::vector<bool> upBlockHasAttention{false, true, true, true};   // CrossAttnUpBlock2D?
+    int layersPerBlock = 2;
+    // Heads per down block (diffusers' legacy "attention_head_dim" holds head COUNTS when
+    // "num_attention_heads" is null: SD 1.x 8 everywhere, SD 2.x [5, 10, 20, 20]).
+    std::vector<int> numHeads{8, 8, 8, 8};
+    int crossAttentionDim = 768;
+    bool useLinearProjection = false; // SD 2.x: proj_in/proj_out are Linear, not 1x1 conv
+    bool upcastAttention = false;
+    int sampleSize = 64; // native latent size
+    int normNumGroups = 32;
+    double normEps = 1e-5;
+    bool flipSinToCos = true;
+    int freqShift = 0;
+    int transformerLayersPerBlock = 1;
+    bool midBlockHasAttention = true;
+};
+
+struct VaeConfig
+{
+    int inChannels = 3;
+    int outChannels = 3;
+    int latentChannels = 4;
+    std::vector<int> blockOutChannels{128, 256, 512, 512};
+    int layersPerBlock = 2;
+    int normNumGroups = 32;
+    double scalingFactor = 0.18215;
+    double shiftFactor = 0.0;
+    bool useQuantConv = true;
+    bool usePostQuantConv = true;
+    bool midBlockAddAttention = true;
+    int sampleSize = 512;
+    int scaleFactor() const { return 1 << (static_cast<int>(blockOutChannels.size()) - 1); }
+};
+
+struct TextEncoderConfig
+{
+    int vocabSize = 49408;
+    int hiddenSize = 768;
+    int intermediateSize = 3072;
+    int numHiddenLayers = 12;
+    int numAttentionHeads = 12;
+    int maxPositionEmbeddings = 77;
+    std::string hiddenAct = "quick_gelu"; // or "gelu" (OpenCLIP, SD 2.x)
+    double layerNormEps = 1e-5;
+    int projectionDim = 768;
+    bool hasProjection = false; // text_projection present (unused for SD conditioning)
+    int eosTokenId = 49407;     // pooled output is taken at the first EOS position
+};
+
+struct SchedulerConfig
+{
+    int numTrainTimesteps = 1000;
+    double betaStart = 0.00085;
+    double betaEnd = 0.012;
+    std::string betaSchedule = "scaled_linear"; // or "linear"
+    std::string predictionType = "epsilon";     // or "v_prediction"
+    std::string timestepSpacing = "leading";    // "leading", "trailing", "linspace"
+    int stepsOffset = 1;
+    bool setAlphaToOne = false;
+};
+
+enum class ModelFamily { SD1, SD2, Embedded, Unknown };
+
+struct ModelConfig
+{
+    ModelFamily family = ModelFamily::SD1;
+    UNetConfig unet;
+    VaeConfig vae;
+    TextEncoderConfig textEncoder;
+    SchedulerConfig scheduler;
+    // A1111 clip skip that the model expects by default (1 = last layer). Note that for
+    // SD 2.x the loader already drops OpenCLIP's last block, so its default is 1 too.
+    int defaultClipSkip = 1;
+};
+
+std::string familyName(ModelFamily family);
+
+} // namespace md

@@ -1,0 +1,38 @@
+# Shared by the set-up scripts: install what is missing, then configure and build.
+# Sourced, not run. Idempotent: a second run installs nothing and rebuilds only changes.
+
+MD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MD_BUILD_DIR="${MD_BUILD_DIR:-$MD_ROOT/build}"
+MD_PACKAGES=(
+    build-essential cmake ninja-build ccache pkg-config
+    libtorch-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev
+    libopencv-dev zlib1g-dev qt6-base-dev libgtest-dev
+    xvfb xauth fonts-dejavu-core
+)
+
+md_install_deps() {
+    local missing=()
+    for p in "${MD_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "== dependencies: all installed"
+        return 0
+    fi
+    echo "== installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+md_build() {
+    export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+    export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+    local jobs="${MD_JOBS:-$(nproc)}"
+    echo "== configure ($MD_BUILD_DIR)"
+    cmake -S "$MD_ROOT" -B "$MD_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    echo "== build ($jobs jobs)"
+    cmake --build "$MD_BUILD_DIR" -j "$jobs"
+}

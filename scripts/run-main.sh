@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command for the main job: install what is missing, build, and generate an image
+# with regions on the embedded default model (no download). Output: build/main-job.png.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+md_install_deps
+md_build
+out="$MD_BUILD_DIR/main-job.png"
+echo "== generating $out"
+"$MD_BUILD_DIR/bin/mdstudio-cli" generate \
+    --prompt "a blue sky" \
+    --box 0,256,512,256="green grass" \
+    --box 176,48,160,160="a yellow sun" \
+    --width 512 --height 512 --steps 20 --cfg 7.5 --seed 1 \
+    --sampler dpmpp_2m_karras --bootstrap-steps 4 --out "$out" "$@"
+echo "== wrote $out"
