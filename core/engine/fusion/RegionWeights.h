@@ -1,0 +1,35 @@
+#pragma once
+
+// Per-prompt fusion weights on the latent grid: index 0 is the background prompt, then one
+// map per region, [N, 1, h, w].
+//
+// Reference semantics (omerbt/MultiDiffusion region_based.py) when featherPx == 0: each
+// mask is thresholded at 0.5 at full resolution, downsampled to the latent grid by nearest
+// neighbour, and the background gets clamp(1 - sum(foregrounds), 0). A region's strength
+// multiplies its map, and the background is computed from the strengthened maps, so a
+// strength below 1 lets the background show through and above 1 wins overlaps.
+// With featherPx > 0 the painted values are kept soft, blurred by about featherPx canvas
+// pixels and area-averaged onto the latent grid, for soft transitions between regions.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace md {
+
+class RegionWeights
+{
+public:
+    // Builds the maps for a canvas of width x height pixels with the given latent factor.
+    static Result<torch::Tensor> build(const std::vector<Region>& regions, int width, int height,
+                                       int latentFactor, float featherPx);
+
+    // A region's coverage at canvas resolution, [1, 1, H, W] float in [0, 1] (a box is
+    // rasterised, a mask is checked against the canvas size).
+    static Result<torch::Tensor> canvasMask(const Region& region, int width, int height);
+};
+
+} // namespace md
