@@ -1,0 +1,20 @@
+#include "engine/io/ModelConfig.h"
+
+namespace md {
+
+std::string familyName(ModelFamily family)
+{
+    switch (family) {
+    case ModelFamily::SD1:
+        return "SD 1.x";
+    case ModelFamily::SD2:
+        return "SD 2.x";
+    case ModelFamily::Embedded:
+        return "embedded";
+    case ModelFamily::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+} // namespace md
