@@ -1,0 +1,50 @@
+#include "engine/sampling/SamplingLoop.h"
+
+#include "engine/sampling/Denoiser.h"
+#include "engine/sampling/Rng.h"
+#include "engine/sampling/Sampler.h"
+
+#include <exception>
+#include <torch/torch.h>
+
+namespace md {
+
+namespace {
+
+bool cancelled(const LoopCallbacks& callbacks)
+{
+    return callbacks.cancel != nullptr && callbacks.cancel->load(std::memory_order_relaxed);
+}
+
+} // namespace
+
+Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::Tensor x, Rng& rng,
+                                  const LoopCallbacks& callbacks)
+{
+    try {
+        torch::NoGradGuard noGrad;
+        const int steps = sampler.numSteps();
+        if (steps <= 0)
+            return Status::error("sampling: no timesteps (setTimesteps was not called)");
+        for (int i = 0; i < steps; ++i) {
+            if (cancelled(callbacks))
+                return Status::cancelled();
+            const auto out = denoiser.predict(x, i);
+            if (!out.defined() || cancelled(callbacks))
+                return Status::cancelled();
+            torch::Tensor x0;
+            if (callbacks.onStep)
+                x0 = sampler.predictOriginal(out, i, x);
+            x = sampler.step(out, i, x, rng);
+            if (callbacks.onStep)
+                callbacks.onStep(i, x, x0);
+        }
+        return x;
+    } catch (const c10::Error& e) {
+        return Status::error(std::string("sampling failed: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return Status::error(std::string("sampling failed: ") + e.what());
+    }
+}
+
+} // namespace md

@@ -1,0 +1,34 @@
+#pragma once
+
+// The denoising loop shared by txt2img and MultiDiffusion: for each step, ask the denoiser,
+// report, step the sampler. Stochastic draws come from the request's Rng in loop order.
+
+#include "engine/Status.h"
+
+#include <atomic>
+#include <functional>
+#include <torch/types.h>
+
+namespace md {
+
+class Denoiser;
+class Rng;
+class Sampler;
+
+struct LoopCallbacks
+{
+    // After step `stepIndex` (0-based) finished: x is the new latent (input of the next step,
+    // or the final sample), x0 the denoised estimate made at this step (for previews; only
+    // computed when this callback is set).
+    std::function<void(int stepIndex, const torch::Tensor& x, const torch::Tensor& x0)> onStep;
+    // Checked before every step (the denoiser also checks it between UNet calls).
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// Runs all of sampler.timesteps() from x (already scaled by initNoiseSigma). The sampler's
+// setTimesteps must have been called. Returns the final latent, Status::cancelled() when
+// the cancel flag was raised, or an error (exceptions from the denoiser or sampler are caught).
+Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::Tensor x, Rng& rng,
+                                  const LoopCallbacks& callbacks = {});
+
+} // namespace md
