@@ -1,0 +1,279 @@
+#include "document/Project.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+namespace md {
+
+namespace {
+
+std::string regionLabel(const ProjectRegion& region, std::size_t index)
+{
+    std::string label = "region " + std::to_string(index + 1) + " (id " + std::to_string(region.id);
+    if (!region.name.empty())
+        label += ", \"" + region.name + "\"";
+    return label + ")";
+}
+
+Status checkSide(const char* what, int value)
+{
+    if (value < kMinCanvasSize || value > kMaxCanvasSize || value % kCanvasMultiple != 0) {
+        return Status::error(std::string("canvas ") + what + " is " + std::to_string(value) +
+                             " px; it must be a multiple of " + std::to_string(kCanvasMultiple) +
+                             " between " + std::to_string(kMinCanvasSize) + " and " +
+                             std::to_string(kMaxCanvasSize));
+    }
+    return Status::ok();
+}
+
+Status checkPrompt(const std::string& where, const std::string& text)
+{
+    if (text.size() > kMaxPromptBytes) {
+        return Status::error(where + " is " + std::to_string(text.size()) +
+                             " bytes long; the limit is " + std::to_string(kMaxPromptBytes));
+    }
+    return Status::ok();
+}
+
+Status checkSettings(const GenerationSettings& s, const std::string& where)
+{
+    if (s.steps < 1 || s.steps > kMaxSteps)
+        return Status::error(where + ": steps is " + std::to_string(s.steps) +
+                             "; it must be between 1 and " + std::to_string(kMaxSteps));
+    if (!std::isfinite(s.cfg) || s.cfg < 0.f || s.cfg > 100.f)
+        return Status::error(where + ": CFG scale " + std::to_string(s.cfg) +
+                             " is outside [0, 100]");
+    if (s.bootstrapSteps < 0 || s.bootstrapSteps > s.steps)
+        return Status::error(where + ": bootstrap steps " + std::to_string(s.bootstrapSteps) +
+                             " must be between 0 and the step count " + std::to_string(s.steps));
+    if (s.window < 0 || s.window > kMaxCanvasSize / 8)
+        return Status::error(where + ": window " + std::to_string(s.window) +
+                             " latent px is outside [0, " + std::to_string(kMaxCanvasSize / 8) +
+                             "]");
+    if (s.stride < 1 || s.stride > kMaxCanvasSize / 8)
+        return Status::error(where + ": stride " + std::to_string(s.stride) +
+                             " latent px is outside [1, " + std::to_string(kMaxCanvasSize / 8) +
+                             "]");
+    if (!std::isfinite(s.feather) || s.feather < 0.f || s.feather > float(kMaxCanvasSize))
+        return Status::error(where + ": feather " + std::to_string(s.feather) +
+                             " px is outside [0, " + std::to_string(kMaxCanvasSize) + "]");
+    return Status::ok();
+}
+
+Status checkRegion(const Project& project, const ProjectRegion& region, std::size_t index)
+{
+    const std::string label = regionLabel(region, index);
+    if (region.id == 0)
+        return Status::error(label + " has id 0; ids start at 1");
+    if (auto s = checkPrompt(label + " prompt", region.prompt); !s)
+        return s;
+    if (auto s = checkPrompt(label + " negative prompt", region.negative); !s)
+        return s;
+    if (region.name.size() > 1024)
+        return Status::error(label + ": the name is longer than 1024 bytes");
+    if (!std::isfinite(region.strength) || region.strength < 0.f || region.strength > 100.f)
+        return Status::error(label + ": strength " + std::to_string(region.strength) +
+                             " is outside [0, 100]");
+    if (region.kind == RegionKind::Mask) {
+        const MaskImage& m = region.mask;
+        if (m.width != project.width || m.height != project.height)
+            return Status::error(label + ": the mask is " + std::to_string(m.width) + "x" +
+                                 std::to_string(m.height) + " but the canvas is " +
+                                 std::to_string(project.width) + "x" +
+                                 std::to_string(project.height));
+        if (m.values.size() != std::size_t(m.width) * std::size_t(m.height))
+            return Status::error(label + ": the mask holds " + std::to_string(m.values.size()) +
+                                 " values, expected " +
+                                 std::to_string(std::size_t(m.width) * m.height));
+        for (float v : m.values) {
+            if (!(v >= 0.f && v <= 1.f))
+                return Status::error(label + ": a mask value " + std::to_string(v) +
+                                     " is outside [0, 1]");
+        }
+    } else {
+        const Box& b = region.box;
+        if (b.width <= 0 || b.height <= 0)
+            return Status::error(label + ": the box is " + std::to_string(b.width) + "x" +
+                                 std::to_string(b.height) + "; it must not be empty");
+        if (b.x < 0 || b.y < 0 || b.x > project.width - b.width || b.y > project.height - b.height)
+            return Status::error(label + ": the box (" + std::to_string(b.x) + ", " +
+                                 std::to_string(b.y) + ", " + std::to_string(b.width) + "x" +
+                                 std::to_string(b.height) + ") reaches outside the " +
+                                 std::to_string(project.width) + "x" +
+                                 std::to_string(project.height) + " canvas");
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+GenerateRequest toGenerateRequest(const Project& project)
+{
+    return toGenerateRequest(project, project.settings.seed);
+}
+
+GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
+{
+    GenerateRequest r;
+    r.prompt = project.prompt;
+    r.negative = project.negative;
+    r.width = project.width;
+    r.height = project.height;
+    const GenerationSettings& s = project.settings;
+    r.steps = s.steps;
+    r.cfg = s.cfg;
+    r.seed = seed;
+    r.sampler = s.sampler;
+    r.bootstrapSteps = s.bootstrapSteps;
+    r.window = s.window;
+    r.stride = s.stride;
+    r.circular = s.circular;
+    r.featherPx = s.feather;
+    for (const ProjectRegion& pr : project.regions) {
+        if (!pr.visible)
+            continue;
+        Region region;
+        region.prompt = pr.prompt;
+        region.negative = pr.negative;
+        region.strength = pr.strength;
+        if (pr.kind == RegionKind::Box)
+            region.box = pr.box;
+        else
+            region.mask = pr.mask;
+        r.regions.push_back(std::move(region));
+    }
+    return r;
+}
+
+Status validate(const Project& project)
+{
+    if (auto s = checkSide("width", project.width); !s)
+        return s;
+    if (auto s = checkSide("height", project.height); !s)
+        return s;
+    if (auto s = checkPrompt("the background prompt", project.prompt); !s)
+        return s;
+    if (auto s = checkPrompt("the background negative prompt", project.negative); !s)
+        return s;
+    if (project.regions.size() > kMaxRegions)
+        return Status::error("the project has " + std::to_string(project.regions.size()) +
+                             " regions; the limit is " + std::to_string(kMaxRegions));
+    if (project.results.size() > kMaxResults)
+        return Status::error("the project has " + std::to_string(project.results.size()) +
+                             " results; the limit is " + std::to_string(kMaxResults));
+    if (auto s = checkSettings(project.settings, "generation settings"); !s)
+        return s;
+    std::set<std::uint32_t> ids;
+    for (std::size_t i = 0; i < project.regions.size(); ++i) {
+        const ProjectRegion& region = project.regions[i];
+        if (auto s = checkRegion(project, region, i); !s)
+            return s;
+        if (!ids.insert(region.id).second)
+            return Status::error(regionLabel(region, i) + " reuses an id of an earlier region");
+    }
+    std::set<std::uint32_t> resultIds;
+    for (std::size_t i = 0; i < project.results.size(); ++i) {
+        const ProjectResult& result = project.results[i];
+        const std::string label =
+            "result " + std::to_string(i + 1) + " (id " + std::to_string(result.id) + ")";
+        if (result.id == 0)
+            return Status::error(label + " has id 0; ids start at 1");
+        if (!resultIds.insert(result.id).second)
+            return Status::error(label + " reuses an id of an earlier result");
+        const RgbImage& img = result.image;
+        if (img.width != project.width || img.height != project.height)
+            return Status::error(label + ": the image is " + std::to_string(img.width) + "x" +
+                                 std::to_string(img.height) + " but the canvas is " +
+                                 std::to_string(project.width) + "x" +
+                                 std::to_string(project.height));
+        if (img.pixels.size() != std::size_t(img.width) * img.height * 3)
+            return Status::error(label + ": the image holds " + std::to_string(img.pixels.size()) +
+                                 " bytes, expected " +
+                                 std::to_string(std::size_t(img.width) * img.height * 3));
+        if (auto s = checkSettings(result.settings, label + " settings"); !s)
+            return s;
+        if (result.regions.size() > kMaxRegions)
+            return Status::error(label + " records " + std::to_string(result.regions.size()) +
+                                 " region prompts; the limit is " + std::to_string(kMaxRegions));
+    }
+    return Status::ok();
+}
+
+ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t seed)
+{
+    ProjectResult r;
+    r.id = nextResultId(project);
+    r.image = std::move(image);
+    r.settings = project.settings;
+    r.settings.seed = seed;
+    r.seed = seed;
+    r.timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    r.prompt = project.prompt;
+    r.negative = project.negative;
+    for (const ProjectRegion& pr : project.regions) {
+        if (!pr.visible)
+            continue;
+        r.regions.push_back({pr.id, pr.name, pr.prompt, pr.negative, pr.strength});
+    }
+    r.model = project.model;
+    return r;
+}
+
+std::uint32_t nextRegionId(const Project& project)
+{
+    std::uint32_t maxId = 0;
+    for (const auto& r : project.regions)
+        maxId = std::max(maxId, r.id);
+    return maxId + 1;
+}
+
+std::uint32_t nextResultId(const Project& project)
+{
+    std::uint32_t maxId = 0;
+    for (const auto& r : project.results)
+        maxId = std::max(maxId, r.id);
+    return maxId + 1;
+}
+
+ProjectRegion* findRegion(Project& project, std::uint32_t id)
+{
+    for (auto& r : project.regions) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
+}
+
+const ProjectRegion* findRegion(const Project& project, std::uint32_t id)
+{
+    for (const auto& r : project.regions) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
+}
+
+MaskImage blankMask(int width, int height)
+{
+    MaskImage m;
+    m.width = std::max(0, width);
+    m.height = std::max(0, height);
+    m.values.assign(std::size_t(m.width) * std::size_t(m.height), 0.f);
+    return m;
+}
+
+std::string regionKindName(RegionKind kind)
+{
+    return kind == RegionKind::Box ? "box" : "mask";
+}
+
+std::string seedModeName(SeedMode mode)
+{
+    return mode == SeedMode::Fixed ? "fixed" : "random";
+}
+
+} // namespace md

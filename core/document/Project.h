@@ -1,0 +1,138 @@
+#pragma once
+
+// The project document: everything an artist saves in a .mdsp file. Plain values, no Qt, so
+// the GUI (QUndoStack commands over these structs), the CLI and the tests share it.
+// File formats: docs/project-format.md.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace md {
+
+// Limits that validate() and the loaders enforce.
+constexpr int kMinCanvasSize = 64;
+constexpr int kMaxCanvasSize = 8192;
+constexpr int kCanvasMultiple = 8;
+constexpr std::size_t kMaxRegions = 64;
+constexpr std::size_t kMaxResults = 4096;
+constexpr std::size_t kMaxPromptBytes = 64 * 1024;
+constexpr int kMaxSteps = 1000;
+
+enum class RegionKind { Mask, Box };
+enum class SeedMode { Random, Fixed };
+
+struct Colour
+{
+    std::uint8_t r = 255;
+    std::uint8_t g = 64;
+    std::uint8_t b = 64;
+};
+inline bool operator==(const Colour& a, const Colour& b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+// Which model made (or should make) the images. The hashes let the app notice a model that
+// moved or changed on disk (see ModelHash.h for how they are computed).
+struct ModelReference
+{
+    std::string path;        // a .safetensors file or a diffusers folder; empty: embedded default
+    std::string contentHash; // "fast-sha256:<64 hex>" (size + first and last MiB), or empty
+    std::string shortHash;   // A1111's legacy 8-hex "Model hash" (single files only), or empty
+    std::string displayName; // what the UI and the A1111 "Model:" field show
+};
+
+struct GenerationSettings
+{
+    SamplerKind sampler = SamplerKind::DpmPp2mKarras;
+    int steps = 20;
+    float cfg = 7.5f;
+    std::uint64_t seed = 0;
+    SeedMode seedMode = SeedMode::Random; // Random: a new seed per run (the UI picks it)
+    int bootstrapSteps = 0;
+    int window = 0; // latent pixels; 0: the model's native size
+    int stride = 8; // latent pixels
+    bool circular = false;
+    float feather = 0.f; // canvas pixels
+};
+
+struct ProjectRegion
+{
+    std::uint32_t id = 0; // stable, unique within the project, never 0
+    std::string name;
+    Colour colour;
+    std::string prompt;
+    std::string negative;
+    float strength = 1.f;
+    RegionKind kind = RegionKind::Mask;
+    MaskImage mask; // kind Mask: canvas-sized, values in [0, 1] (stored as 8-bit in files)
+    Box box;        // kind Box: canvas pixels
+    bool visible = true;
+};
+
+// A region's prompt as it was when a result was made.
+struct UsedRegionPrompt
+{
+    std::uint32_t regionId = 0;
+    std::string name;
+    std::string prompt;
+    std::string negative;
+    float strength = 1.f;
+};
+
+struct ProjectResult
+{
+    std::uint32_t id = 0;        // stable, unique within the project, never 0
+    RgbImage image;              // canvas-sized
+    GenerationSettings settings; // the settings used (settings.seed == seed)
+    std::uint64_t seed = 0;
+    std::int64_t timestamp = 0; // seconds since the Unix epoch, UTC
+    std::string prompt;         // the background prompt used
+    std::string negative;
+    std::vector<UsedRegionPrompt> regions; // the visible regions used, in order
+    ModelReference model;                  // the model used
+};
+
+struct Project
+{
+    int width = 512;
+    int height = 512;
+    ModelReference model;
+    std::string prompt; // background prompt
+    std::string negative;
+    std::vector<ProjectRegion> regions; // drawing order; later regions on top
+    GenerationSettings settings;
+    std::vector<ProjectResult> results; // oldest first
+};
+
+// The request that renders the project with `settings.seed`: only visible regions; mask
+// regions pass their mask, box regions their box.
+GenerateRequest toGenerateRequest(const Project& project);
+// The same with another seed (batch runs, random seed mode).
+GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
+
+// Everything the file format and the engine require: canvas sides multiples of 8 in
+// [64, 8192], masks at canvas size with values in [0, 1], boxes inside the canvas, unique
+// non-zero ids, at most 64 regions, sane steps/cfg/stride. The first problem, precisely.
+Status validate(const Project& project);
+
+// A new result holding `image`, the project's current settings with `seed`, the prompts of
+// the visible regions and the model; id = nextResultId(project), timestamp = now.
+ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t seed);
+
+std::uint32_t nextRegionId(const Project& project); // max id + 1
+std::uint32_t nextResultId(const Project& project);
+ProjectRegion* findRegion(Project& project, std::uint32_t id);
+const ProjectRegion* findRegion(const Project& project, std::uint32_t id);
+
+// An empty (all-zero) canvas-sized mask.
+MaskImage blankMask(int width, int height);
+
+std::string regionKindName(RegionKind kind); // "mask", "box"
+std::string seedModeName(SeedMode mode);     // "random", "fixed"
+
+} // namespace md
