@@ -1,0 +1,62 @@
+#pragma once
+
+// A loaded (but lazily read) Stable Diffusion checkpoint: its architecture and the tensors
+// of its three networks under diffusers / transformers names, whatever the file layout.
+
+#include "engine/io/ModelConfig.h"
+#include "engine/io/WeightSet.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace md {
+
+struct TokenizerFiles
+{
+    enum class Kind { None, ClipBpe, SentencePiece };
+    Kind kind = Kind::None;
+    std::string vocabJson;          // ClipBpe: vocab.json
+    std::string mergesTxt;          // ClipBpe: merges.txt
+    std::string specialTokensMap;   // optional: special_tokens_map.json ("" when absent)
+    std::string tokenizerConfig;    // optional: tokenizer_config.json ("" when absent)
+    std::string sentencePieceModel; // SentencePiece: the .model file
+    std::string directory;          // where they were found
+};
+
+// What the caller knows better than the file. Prediction type and clip skip overrides
+// are applied by the pipeline (ModelOptions), not here.
+struct CheckpointOptions
+{
+    // Tokenizer files (a tokenizer folder, or a diffusers folder holding tokenizer/). Used
+    // instead of any tokenizer found with the model. For a single file, a diffusers folder
+    // around it (DIR/..) is also a source of config.json files, see useSiblingConfigs.
+    std::string tokenizerDir;
+    // Head counts that the weights cannot tell (attention projections are [C, C] whatever
+    // the head count). Override detection and any config file.
+    std::optional<int> textEncoderHeads;
+    std::optional<std::vector<int>> unetHeads; // one per down block, or one for all
+    // Single file: read config.json files of a diffusers folder of the same model sitting
+    // beside it (<dir>/<stem>/, or the folder above tokenizerDir) for the fields the weights
+    // cannot tell (head counts, scheduler, ...), when their shape fields agree with the
+    // weights.
+    bool useSiblingConfigs = true;
+};
+
+struct Checkpoint
+{
+    std::string path;
+    ModelConfig config;
+    WeightSet unet{"unet"};
+    WeightSet vae{"vae"};
+    WeightSet textEncoder{"text_encoder"};
+    std::string layout;      // "diffusers folder" | "single-file (LDM)"
+    std::string storedDtype; // the weights' dtype in the files, e.g. "F16" (or "F16+F32")
+    TokenizerFiles tokenizer;
+    // Kind::None: what to tell the user (the caller asks for --tokenizer DIR).
+    std::string tokenizerMessage;
+    // Guesses, fallbacks and ignored tensors, one line each, for `info` and logs.
+    std::vector<std::string> notes;
+};
+
+} // namespace md

@@ -1,0 +1,232 @@
+// A diffusers pipeline folder: model_index.json, unet/ vae/ text_encoder/ (config.json and
+// safetensors weights, *.fp16.safetensors and sharded *.safetensors.index.json accepted),
+// tokenizer/, scheduler/scheduler_config.json.
+
+#include "engine/io/CheckpointLayouts.h"
+#include "engine/io/CheckpointLoader.h"
+#include "engine/io/ConfigDetection.h"
+#include "engine/io/DiffusersConfig.h"
+
+#include <set>
+
+namespace md {
+
+namespace {
+
+bool startsWith(const std::string& s, const std::string& prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The safetensors files holding one component's weights.
+Result<std::vector<std::shared_ptr<const SafetensorsFile>>>
+openComponentFiles(const std::string& componentDir)
+{
+    std::vector<std::shared_ptr<const SafetensorsFile>> files;
+    for (const char* stem : {"diffusion_pytorch_model", "model"}) {
+        for (const char* variant : {"", ".fp16"}) {
+            const std::string base = joinPath(componentDir, std::string(stem) + variant);
+            if (isRegularFile(base + ".safetensors")) {
+                auto file = SafetensorsFile::open(base + ".safetensors");
+                if (!file)
+                    return file.status();
+                files.push_back(file.value());
+                return files;
+            }
+            const std::string index = base + ".safetensors.index.json";
+            if (!isRegularFile(index))
+                continue;
+            auto json = readJsonFile(index);
+            if (!json)
+                return json.status();
+            if (!json->contains("weight_map") || !json->at("weight_map").is_object())
+                return Status::error(index + ": no \"weight_map\" object");
+            std::set<std::string> shards;
+            for (const auto& [name, shard] : json->at("weight_map").items()) {
+                if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
+                    return Status::error(index + ": bad shard name for '" + name + "'");
+                shards.insert(shard.get<std::string>());
+            }
+            for (const auto& shard : shards) {
+                auto file = SafetensorsFile::open(joinPath(componentDir, shard));
+                if (!file)
+                    return file.status();
+                files.push_back(file.value());
+            }
+            return files;
+        }
+    }
+    for (const char* pickle : {"diffusion_pytorch_model.bin", "pytorch_model.bin",
+                               "diffusion_pytorch_model.fp16.bin", "pytorch_model.fp16.bin"})
+        if (isRegularFile(joinPath(componentDir, pickle)))
+            return Status::error(pickleRefusalMessage(joinPath(componentDir, pickle)));
+    return Status::error(componentDir +
+                         ": no weights (expected diffusion_pytorch_model.safetensors or "
+                         "model.safetensors, or their .fp16 variants)");
+}
+
+// The diffusers name of a tensor of a folder's component; "" to skip it.
+std::string folderName(const std::string& component, const std::string& key)
+{
+    if (component == "text_encoder") {
+        if (endsWith(key, "position_ids"))
+            return ""; // regenerated 0..N-1, never trusted
+        for (const char* bare : {"embeddings.", "encoder.", "final_layer_norm."})
+            if (startsWith(key, bare))
+                return "text_model." + key;
+        return key;
+    }
+    if (component == "vae") {
+        // Folders saved by old diffusers use query/key/value/proj_attn in the VAE attention.
+        static const std::pair<const char*, const char*> deprecated[] = {
+            {".query.", ".to_q."},
+            {".key.", ".to_k."},
+            {".value.", ".to_v."},
+            {".proj_attn.", ".to_out.0."}};
+        const auto at = key.find(".attentions.");
+        if (at != std::string::npos)
+            for (const auto& [from, to] : deprecated) {
+                const auto pos = key.find(from, at);
+                if (pos != std::string::npos)
+                    return key.substr(0, pos) + to + key.substr(pos + std::string(from).size());
+            }
+    }
+    return key;
+}
+
+Status loadComponent(const std::string& dir, const std::string& component, WeightSet& out)
+{
+    const std::string componentDir = joinPath(dir, component);
+    if (!isDirectory(componentDir))
+        return Status::error(componentDir + " is missing (a diffusers folder needs unet/, vae/ "
+                                            "and text_encoder/)");
+    auto files = openComponentFiles(componentDir);
+    if (!files)
+        return files.status();
+    for (const auto& file : files.value()) {
+        for (const auto& t : file->tensors()) {
+            const std::string name = folderName(component, t.name);
+            if (name.empty())
+                continue;
+            const bool vaeAttention =
+                component == "vae" && name.find(".attentions.") != std::string::npos &&
+                name.find("group_norm") == std::string::npos && endsWith(name, ".weight");
+            Status s =
+                vaeAttention ? out.addSqueezed(name, file, t.name) : out.add(name, file, t.name);
+            if (!s)
+                return s;
+        }
+    }
+    return Status::ok();
+}
+
+template <typename T, typename Parse>
+Result<T> readConfig(const std::string& dir, const std::string& relative, Parse parse)
+{
+    const std::string path = joinPath(dir, relative);
+    auto json = readJsonFile(path);
+    if (!json)
+        return json.status();
+    return parse(json.value(), fileName(dir) + "/" + relative);
+}
+
+} // namespace
+
+Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointOptions& options)
+{
+    Checkpoint ckpt;
+    ckpt.path = dir;
+    ckpt.layout = "diffusers folder";
+
+    const std::string indexPath = joinPath(dir, "model_index.json");
+    if (isRegularFile(indexPath)) {
+        auto index = readJsonFile(indexPath);
+        if (!index)
+            return index.status();
+        const std::string cls = index->is_object() && index->contains("_class_name") &&
+                                        index->at("_class_name").is_string()
+                                    ? index->at("_class_name").get<std::string>()
+                                    : "";
+        if (cls.find("XL") != std::string::npos || index->contains("text_encoder_2"))
+            return Status::error(indexPath + ": " + (cls.empty() ? "this pipeline" : cls) +
+                                 " (SDXL-style, two text encoders) is not supported; SD 1.x "
+                                 "and 2.x only");
+    } else if (isDirectory(joinPath(dir, "unet"))) {
+        ckpt.notes.push_back("no model_index.json; read unet/, vae/, text_encoder/ directly");
+    } else {
+        return Status::error(dir + " is a folder but not a diffusers pipeline: model_index.json "
+                                   "is missing (expected model_index.json, unet/, vae/, "
+                                   "text_encoder/, tokenizer/, scheduler/)");
+    }
+
+    for (auto [component, set] : {std::pair<const char*, WeightSet*>{"unet", &ckpt.unet},
+                                  {"vae", &ckpt.vae},
+                                  {"text_encoder", &ckpt.textEncoder}})
+        if (Status s = loadComponent(dir, component, *set); !s)
+            return s;
+
+    auto unet = readConfig<UNetConfig>(dir, "unet/config.json", unetConfigFromJson);
+    if (!unet)
+        return unet.status();
+    auto vae = readConfig<VaeConfig>(dir, "vae/config.json", vaeConfigFromJson);
+    if (!vae)
+        return vae.status();
+    auto te =
+        readConfig<TextEncoderConfig>(dir, "text_encoder/config.json", textEncoderConfigFromJson);
+    if (!te)
+        return te.status();
+    const std::string name = fileName(dir);
+    if (Status s = checkUNetConfig(unet.value(), ckpt.unet, name + "/unet/config.json"); !s)
+        return s;
+    if (Status s = checkVaeConfig(vae.value(), ckpt.vae, name + "/vae/config.json"); !s)
+        return s;
+    if (Status s = checkTextEncoderConfig(te.value(), ckpt.textEncoder,
+                                          name + "/text_encoder/config.json");
+        !s)
+        return s;
+    ckpt.config.unet = unet.value();
+    ckpt.config.vae = vae.value();
+    ckpt.config.textEncoder = te.value();
+    ckpt.config.textEncoder.hasProjection = ckpt.textEncoder.contains("text_projection.weight");
+
+    const std::string schedulerPath = joinPath(dir, "scheduler/scheduler_config.json");
+    if (isRegularFile(schedulerPath)) {
+        auto scheduler = readConfig<SchedulerConfig>(dir, "scheduler/scheduler_config.json",
+                                                     schedulerConfigFromJson);
+        if (!scheduler)
+            return scheduler.status();
+        ckpt.config.scheduler = scheduler.value();
+    } else {
+        ckpt.notes.push_back("no scheduler/scheduler_config.json; using the SD defaults "
+                             "(scaled_linear 0.00085..0.012, epsilon, leading, offset 1)");
+    }
+    ckpt.config.family = familyOf(ckpt.config);
+    if (Status s = applyHeadOverrides(ckpt.config, options); !s)
+        return s.withContext(dir);
+
+    if (!options.tokenizerDir.empty()) {
+        auto tok = findTokenizerFiles(options.tokenizerDir);
+        if (!tok)
+            return tok.status();
+        ckpt.tokenizer = tok.value();
+    } else if (isDirectory(joinPath(dir, "tokenizer"))) {
+        auto tok = findTokenizerFiles(joinPath(dir, "tokenizer"));
+        if (!tok)
+            return tok.status();
+        ckpt.tokenizer = tok.value();
+    } else {
+        ckpt.tokenizerMessage = dir + " has no tokenizer/ folder. Pass --tokenizer DIR with the "
+                                      "model's tokenizer files: vocab.json + merges.txt (CLIP "
+                                      "BPE) or a sentencepiece .model file.";
+    }
+    ckpt.storedDtype = storedDtypeSummary(ckpt);
+    return ckpt;
+}
+
+} // namespace md

@@ -1,0 +1,210 @@
+// A single-file LDM checkpoint (.safetensors): tensors mapped by LdmKeyMap, architecture
+// detected from names and shapes, the rest from documented defaults or from the config
+// files of a diffusers folder of the same model sitting beside it.
+
+#include "engine/io/CheckpointLayouts.h"
+#include "engine/io/CheckpointLoader.h"
+#include "engine/io/ConfigDetection.h"
+#include "engine/io/DiffusersConfig.h"
+#include "engine/io/LdmKeyMap.h"
+
+namespace md {
+
+namespace {
+
+// Diffusers folders that may describe this file: <dir>/<stem>/, the folder that holds the
+// given tokenizer folder (or the tokenizer option itself when it is a pipeline folder).
+std::vector<std::string> siblingRoots(const std::string& path, const CheckpointOptions& options)
+{
+    std::vector<std::string> roots;
+    roots.push_back(joinPath(parentPath(path), fileStem(path)));
+    if (!options.tokenizerDir.empty()) {
+        roots.push_back(options.tokenizerDir);
+        roots.push_back(parentPath(options.tokenizerDir));
+    }
+    return roots;
+}
+
+struct Adopted
+{
+    bool unet = false;
+    bool textEncoder = false;
+    bool scheduler = false;
+};
+
+// Adopts the config files of the first sibling folder whose configs agree with the weights.
+Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
+                            const CheckpointOptions& options)
+{
+    Adopted result;
+    for (const std::string& root : siblingRoots(path, options)) {
+        const std::string unetPath = joinPath(root, "unet/config.json");
+        const std::string vaePath = joinPath(root, "vae/config.json");
+        const std::string tePath = joinPath(root, "text_encoder/config.json");
+        if (!isRegularFile(unetPath) && !isRegularFile(vaePath) && !isRegularFile(tePath))
+            continue;
+        std::vector<std::string> adopted, rejected;
+        if (isRegularFile(unetPath)) {
+            auto json = readJsonFile(unetPath);
+            auto c = json ? unetConfigFromJson(json.value(), unetPath)
+                          : Result<UNetConfig>(json.status());
+            Status s = c ? checkUNetConfig(c.value(), ckpt.unet, unetPath) : c.status();
+            if (s) {
+                ckpt.config.unet = c.value();
+                result.unet = true;
+                adopted.push_back(unetPath);
+            } else {
+                rejected.push_back(s.message());
+            }
+        }
+        if (isRegularFile(vaePath)) {
+            auto json = readJsonFile(vaePath);
+            auto c =
+                json ? vaeConfigFromJson(json.value(), vaePath) : Result<VaeConfig>(json.status());
+            Status s = c ? checkVaeConfig(c.value(), ckpt.vae, vaePath) : c.status();
+            if (s) {
+                ckpt.config.vae = c.value();
+                adopted.push_back(vaePath);
+            } else {
+                rejected.push_back(s.message());
+            }
+        }
+        if (isRegularFile(tePath)) {
+            auto json = readJsonFile(tePath);
+            auto c = json ? textEncoderConfigFromJson(json.value(), tePath)
+                          : Result<TextEncoderConfig>(json.status());
+            Status s = c ? checkTextEncoderConfig(c.value(), ckpt.textEncoder, tePath) : c.status();
+            if (s) {
+                const bool hasProjection = ckpt.config.textEncoder.hasProjection;
+                ckpt.config.textEncoder = c.value();
+                ckpt.config.textEncoder.hasProjection = hasProjection;
+                result.textEncoder = true;
+                adopted.push_back(tePath);
+            } else {
+                rejected.push_back(s.message());
+            }
+        }
+        for (const auto& r : rejected)
+            ckpt.notes.push_back("ignored a config beside the file that does not match it: " + r);
+        if (adopted.empty()) {
+            result = Adopted();
+            continue;
+        }
+        const std::string schedulerPath = joinPath(root, "scheduler/scheduler_config.json");
+        if (isRegularFile(schedulerPath)) {
+            auto json = readJsonFile(schedulerPath);
+            auto c = json ? schedulerConfigFromJson(json.value(), schedulerPath)
+                          : Result<SchedulerConfig>(json.status());
+            if (c) {
+                ckpt.config.scheduler = c.value();
+                result.scheduler = true;
+                adopted.push_back(schedulerPath);
+            } else {
+                ckpt.notes.push_back("ignored " + c.error());
+            }
+        }
+        std::string list;
+        for (const auto& a : adopted)
+            list += (list.empty() ? "" : ", ") + a;
+        ckpt.notes.push_back("used the configs beside the file (they match its weights): " + list);
+        return result;
+    }
+    return result;
+}
+
+} // namespace
+
+Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
+                                            const CheckpointOptions& options)
+{
+    auto file = SafetensorsFile::open(path);
+    if (!file)
+        return file.status();
+    auto mapping = mapLdmCheckpoint(file.value());
+    if (!mapping)
+        return mapping.status();
+
+    Checkpoint ckpt;
+    ckpt.path = path;
+    ckpt.layout = "single-file (LDM)";
+    ckpt.unet = std::move(mapping->unet);
+    ckpt.vae = std::move(mapping->vae);
+    ckpt.textEncoder = std::move(mapping->textEncoder);
+    ckpt.notes = std::move(mapping->notes);
+    const bool openClip = mapping->textLayout == TextEncoderLayout::OpenClip;
+    const std::string name = fileName(path);
+
+    std::vector<std::string> guesses;
+    auto unet = detectUNetConfig(ckpt.unet, guesses);
+    if (!unet)
+        return unet.status().withContext(name);
+    auto vae = detectVaeConfig(ckpt.vae, guesses);
+    if (!vae)
+        return vae.status().withContext(name);
+    auto te = detectTextEncoderConfig(ckpt.textEncoder, openClip, guesses);
+    if (!te)
+        return te.status().withContext(name);
+    ckpt.config.unet = unet.value();
+    ckpt.config.vae = vae.value();
+    ckpt.config.textEncoder = te.value();
+    ckpt.config.family = familyOf(ckpt.config);
+
+    // Defaults the weights cannot tell (research/engine.md section 3).
+    if (ckpt.config.family == ModelFamily::SD2) {
+        ckpt.config.scheduler.predictionType = "v_prediction";
+        ckpt.config.unet.sampleSize = 96;
+        ckpt.config.vae.sampleSize = 768;
+        guesses.push_back("SD 2.x single file: assumed the 768-v model (v_prediction, 768 px), "
+                          "as diffusers does; use --prediction epsilon for 512-base models");
+    } else {
+        ckpt.config.scheduler.predictionType = "epsilon";
+    }
+
+    Adopted adopted;
+    if (options.useSiblingConfigs)
+        adopted = adoptSiblingConfigs(ckpt, path, options);
+    for (const auto& g : guesses) {
+        // A guess that a matching config file replaced is not worth reporting.
+        if ((adopted.textEncoder && g.rfind("text_encoder:", 0) == 0) ||
+            (adopted.unet && g.rfind("unet:", 0) == 0) ||
+            (adopted.scheduler && g.rfind("SD 2.x single file", 0) == 0))
+            continue;
+        ckpt.notes.push_back(g);
+    }
+    ckpt.config.family = familyOf(ckpt.config);
+    if (Status s = applyHeadOverrides(ckpt.config, options); !s)
+        return s.withContext(name);
+
+    std::vector<std::string> tokenizerDirs;
+    if (!options.tokenizerDir.empty()) {
+        auto tok = findTokenizerFiles(options.tokenizerDir);
+        if (!tok)
+            return tok.status();
+        ckpt.tokenizer = tok.value();
+    } else {
+        const std::string dir = parentPath(path);
+        tokenizerDirs = {joinPath(dir, "tokenizer"),
+                         joinPath(joinPath(dir, fileStem(path)), "tokenizer")};
+        for (const auto& candidate : tokenizerDirs) {
+            if (!isDirectory(candidate))
+                continue;
+            auto tok = findTokenizerFiles(candidate);
+            if (tok) {
+                ckpt.tokenizer = tok.value();
+                ckpt.notes.push_back("tokenizer from " + candidate);
+                break;
+            }
+        }
+        if (ckpt.tokenizer.kind == TokenizerFiles::Kind::None)
+            ckpt.tokenizerMessage =
+                name + " holds no tokenizer, and none was found beside it (looked in " +
+                tokenizerDirs[0] + " and " + tokenizerDirs[1] +
+                "). Pass --tokenizer DIR with the model's tokenizer files: vocab.json + "
+                "merges.txt (CLIP BPE, as in a diffusers folder's tokenizer/; SD 1.x and 2.x "
+                "both use the CLIP tokenizer) or a sentencepiece .model file.";
+    }
+    ckpt.storedDtype = storedDtypeSummary(ckpt);
+    return ckpt;
+}
+
+} // namespace md
