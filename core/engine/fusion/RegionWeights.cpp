@@ -9,7 +9,10 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-std::string regionLabel(size_t index) { return "region " + std::to_string(index + 1); }
+std::string regionLabel(size_t index)
+{
+    return "region " + std::to_string(index + 1);
+}
 
 // Box blur with a window of 2r+1, replicated at the borders by excluding padding.
 torch::Tensor boxBlur(const torch::Tensor& x, int radius)
@@ -58,12 +61,13 @@ Result<torch::Tensor> RegionWeights::canvasMask(const Region& region, int width,
     return mask.clamp(0.0, 1.0);
 }
 
-Result<torch::Tensor> RegionWeights::build(const std::vector<Region>& regions, int width,
-                                           int height, int latentFactor, float featherPx)
+Result<RegionMaps> RegionWeights::build(const std::vector<Region>& regions, int width, int height,
+                                        int latentFactor, float featherPx)
 {
     const int h = height / latentFactor;
     const int w = width / latentFactor;
     std::vector<torch::Tensor> foregrounds;
+    std::vector<torch::Tensor> coverage;
     foregrounds.reserve(regions.size());
     for (size_t i = 0; i < regions.size(); ++i) {
         auto mask = canvasMask(regions[i], width, height);
@@ -78,11 +82,12 @@ Result<torch::Tensor> RegionWeights::build(const std::vector<Region>& regions, i
             latent = F::adaptive_avg_pool2d(soft, F::AdaptiveAvgPool2dFuncOptions({h, w}));
         } else {
             auto hard = (*mask >= 0.5f).to(torch::kFloat32);
-            latent = F::interpolate(hard, F::InterpolateFuncOptions()
-                                              .size(std::vector<int64_t>{h, w})
-                                              .mode(torch::kNearest));
+            latent = F::interpolate(
+                hard,
+                F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearest));
         }
         const float strength = std::max(0.f, regions[i].strength);
+        coverage.push_back(latent);
         foregrounds.push_back(latent * strength);
     }
     torch::Tensor background;
@@ -94,7 +99,10 @@ Result<torch::Tensor> RegionWeights::build(const std::vector<Region>& regions, i
     }
     std::vector<torch::Tensor> all{background};
     all.insert(all.end(), foregrounds.begin(), foregrounds.end());
-    return torch::cat(all, 0);
+    RegionMaps maps;
+    maps.weights = torch::cat(all, 0);
+    maps.coverage = coverage.empty() ? torch::zeros({0, 1, h, w}) : torch::cat(coverage, 0);
+    return maps;
 }
 
 } // namespace md

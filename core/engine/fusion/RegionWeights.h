@@ -15,17 +15,22 @@
 #include "engine/Status.h"
 
 #include <torch/torch.h>
-
 #include <vector>
 
 namespace md {
+
+struct RegionMaps
+{
+    torch::Tensor weights;  // [N, 1, h, w]: fusion weights, background first
+    torch::Tensor coverage; // [N-1, 1, h, w]: each region's mask before strength (bootstrapping)
+};
 
 class RegionWeights
 {
 public:
     // Builds the maps for a canvas of width x height pixels with the given latent factor.
-    static Result<torch::Tensor> build(const std::vector<Region>& regions, int width, int height,
-                                       int latentFactor, float featherPx);
+    static Result<RegionMaps> build(const std::vector<Region>& regions, int width, int height,
+                                    int latentFactor, float featherPx);
 
     // A region's coverage at canvas resolution, [1, 1, H, W] float in [0, 1] (a box is
     // rasterised, a mask is checked against the canvas size).

@@ -1,7 +1,6 @@
 #include "engine/fusion/ViewGrid.h"
 
 #include <gtest/gtest.h>
-
 #include <vector>
 
 using md::ViewGrid;

@@ -1,0 +1,151 @@
+#include "engine/fusion/FusedDenoiser.h"
+
+#include "engine/sampling/Rng.h"
+#include "engine/sampling/Sampler.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace md {
+
+namespace {
+
+torch::Tensor wrapColumns(const View& v, int width, const torch::Device& device)
+{
+    return torch::remainder(torch::arange(v.x, v.x + v.width, torch::kLong), width).to(device);
+}
+
+} // namespace
+
+FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSetup setup, Rng& rng,
+                             const std::atomic<bool>* cancel, std::function<void(int, int)> onBatch)
+    : m_sampler(sampler), m_unet(std::move(unet)), m_setup(std::move(setup)), m_rng(rng),
+      m_cancel(cancel), m_onBatch(std::move(onBatch))
+{
+    const int n = static_cast<int>(m_setup.prompts.size());
+    if (n == 0)
+        throw std::invalid_argument("MultiDiffusion needs at least one prompt");
+    if (m_setup.weights.size(0) != n)
+        throw std::invalid_argument("MultiDiffusion: " + std::to_string(n) + " prompts but " +
+                                    std::to_string(m_setup.weights.size(0)) + " weight maps");
+    if (m_setup.views.empty())
+        throw std::invalid_argument("MultiDiffusion: the canvas has no views");
+    std::vector<torch::Tensor> conds, unconds;
+    for (const auto& p : m_setup.prompts) {
+        conds.push_back(p.cond);
+        unconds.push_back(p.uncond);
+    }
+    m_condAll = torch::cat(conds, 0);
+    m_uncondAll = torch::cat(unconds, 0);
+    m_setup.maxBatch = std::max(2, m_setup.maxBatch);
+    for (int v = 0; v < static_cast<int>(m_setup.views.size()); ++v)
+        for (int p = 0; p < n; ++p)
+            m_jobs.push_back({v, p});
+}
+
+int FusedDenoiser::batchesPerStep() const
+{
+    const int pairsPerBatch = std::max(1, m_setup.maxBatch / 2);
+    return (static_cast<int>(m_jobs.size()) + pairsPerBatch - 1) / pairsPerBatch;
+}
+
+torch::Tensor FusedDenoiser::crop(const torch::Tensor& t, const View& v) const
+{
+    auto rows = t.narrow(2, v.y, v.height);
+    if (!v.wraps)
+        return rows.narrow(3, v.x, v.width);
+    return rows.index_select(3, wrapColumns(v, static_cast<int>(t.size(3)), t.device()));
+}
+
+torch::Tensor FusedDenoiser::bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
+                                          int backgroundIndex, int stepIndex) const
+{
+    const auto& bg = m_setup.backgrounds;
+    auto background = bg[backgroundIndex]
+                          .unsqueeze(0)
+                          .narrow(2, 0, v.height)
+                          .narrow(3, 0, v.width)
+                          .to(xView.device(), xView.scalar_type());
+    auto noise = crop(m_setup.initNoise, v).to(xView.device(), xView.scalar_type());
+    auto noisy = m_sampler.addNoise(background, noise, stepIndex);
+    auto mask =
+        crop(m_setup.coverage.narrow(0, prompt - 1, 1), v).to(xView.device(), xView.scalar_type());
+    return xView * mask + noisy * (1.0 - mask);
+}
+
+torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
+{
+    const int numPrompts = static_cast<int>(m_setup.prompts.size());
+    const auto& views = m_setup.views;
+    const bool boot = stepIndex < m_setup.bootstrapSteps && numPrompts > 1 &&
+                      m_setup.backgrounds.defined() && m_setup.backgrounds.size(0) > 0;
+
+    // Seed contract: one randint per view, in view order, before any model call.
+    std::vector<torch::Tensor> choices;
+    if (boot) {
+        const int64_t b = m_setup.backgrounds.size(0);
+        for (size_t v = 0; v < views.size(); ++v)
+            choices.push_back(m_rng.randint(0, b, {numPrompts - 1}));
+    }
+
+    const double t = m_sampler.timesteps().at(static_cast<size_t>(stepIndex));
+    auto weights = m_setup.weights.to(x.device(), x.scalar_type());
+    auto fused = torch::zeros_like(x);
+    auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
+
+    const int pairsPerBatch = std::max(1, m_setup.maxBatch / 2);
+    const int totalBatches = batchesPerStep();
+    int batch = 0;
+    for (size_t start = 0; start < m_jobs.size(); start += static_cast<size_t>(pairsPerBatch)) {
+        if (m_cancel && m_cancel->load())
+            return torch::Tensor();
+        const size_t end = std::min(m_jobs.size(), start + static_cast<size_t>(pairsPerBatch));
+        std::vector<torch::Tensor> inputs;
+        std::vector<int64_t> promptIndex;
+        for (size_t j = start; j < end; ++j) {
+            const Job& job = m_jobs[j];
+            const View& view = views[static_cast<size_t>(job.view)];
+            auto xView = crop(x, view);
+            if (boot && job.prompt > 0) {
+                const int64_t which =
+                    choices[static_cast<size_t>(job.view)][job.prompt - 1].item<int64_t>();
+                xView = bootstrapped(xView, view, job.prompt, static_cast<int>(which), stepIndex);
+            }
+            inputs.push_back(m_sampler.scaleModelInput(xView, stepIndex));
+            promptIndex.push_back(job.prompt);
+        }
+        auto in = torch::cat(inputs, 0);
+        const int64_t count = in.size(0);
+        auto idx = torch::tensor(promptIndex, torch::kLong).to(m_condAll.device());
+        auto context =
+            torch::cat({m_uncondAll.index_select(0, idx), m_condAll.index_select(0, idx)}, 0);
+        auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
+        auto out = m_unet(torch::cat({in, in}, 0), timesteps, context).to(x.scalar_type());
+        auto uncond = out.narrow(0, 0, count);
+        auto cond = out.narrow(0, count, count);
+        auto guided = uncond + m_setup.cfg * (cond - uncond);
+
+        for (size_t j = start; j < end; ++j) {
+            const Job& job = m_jobs[j];
+            const View& view = views[static_cast<size_t>(job.view)];
+            auto w = crop(weights.narrow(0, job.prompt, 1), view);
+            auto contribution = guided.narrow(0, static_cast<int64_t>(j - start), 1) * w;
+            auto fusedRows = fused.narrow(2, view.y, view.height);
+            auto totalRows = total.narrow(2, view.y, view.height);
+            if (!view.wraps) {
+                fusedRows.narrow(3, view.x, view.width).add_(contribution);
+                totalRows.narrow(3, view.x, view.width).add_(w);
+            } else {
+                auto cols = wrapColumns(view, static_cast<int>(x.size(3)), x.device());
+                fusedRows.index_add_(3, cols, contribution);
+                totalRows.index_add_(3, cols, w);
+            }
+        }
+        ++batch;
+        if (m_onBatch)
+            m_onBatch(batch, totalBatches);
+    }
+    return torch::where(total > 0, fused / total.clamp_min(1e-12), fused);
+}
+
+} // namespace md

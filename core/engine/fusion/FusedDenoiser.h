@@ -1,0 +1,88 @@
+#pragma once
+
+// MultiDiffusion's fusion step behind the Denoiser interface.
+//
+// For every (view, prompt) pair the UNet is evaluated with classifier-free guidance (each
+// prompt with its own negative), in as few batched calls as `maxBatch` allows, and the
+// guided predictions are fused with the prompts' weights per latent pixel:
+//     fused = sum_i w_i * pred_i / sum_i w_i
+// before ONE global sampler step. For DDIM this equals the official algorithm's averaging
+// of per-view stepped latents (the step is affine in the prediction and x is shared), and
+// unlike per-view stepping it works with multistep and ancestral samplers, keeping one
+// sampler state and one noise draw per step.
+//
+// Bootstrapping (first B steps): outside each region's mask, the region's input is replaced
+// by a VAE-encoded constant colour noised to the step's level with the canvas' initial
+// noise; the background prompt is never bootstrapped. One randint(0, B, [N-1]) is drawn per
+// (step, view) in loop order (the seed contract).
+
+#include "engine/fusion/ViewGrid.h"
+#include "engine/sampling/Denoiser.h"
+
+#include <atomic>
+#include <functional>
+#include <torch/torch.h>
+#include <vector>
+
+namespace md {
+
+class Rng;
+class Sampler;
+
+// The model: (scaled input [B,C,h,w], timestep [B], context [B,L,D]) -> output [B,C,h,w].
+using UNetFunction =
+    std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&)>;
+
+struct FusionPrompt
+{
+    torch::Tensor cond;   // [1, L, D]
+    torch::Tensor uncond; // [1, L, D] (same L for every prompt)
+};
+
+struct FusionSetup
+{
+    std::vector<FusionPrompt> prompts; // N prompts, background first
+    torch::Tensor weights;             // [N, 1, h, w] on the latent grid
+    torch::Tensor coverage;            // [N-1, 1, h, w] region masks (for bootstrapping)
+    std::vector<View> views;
+    float cfg = 7.5f;
+    int maxBatch = 8; // UNet samples per call (each (view, prompt) pair needs 2)
+    // Bootstrapping.
+    int bootstrapSteps = 0;
+    torch::Tensor backgrounds; // [B, C, window_h, window_w] encoded constant colours
+    torch::Tensor initNoise;   // [1, C, h, w] unit noise of the canvas (before init sigma)
+};
+
+class FusedDenoiser : public Denoiser
+{
+public:
+    FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSetup setup, Rng& rng,
+                  const std::atomic<bool>* cancel = nullptr,
+                  std::function<void(int batch, int totalBatches)> onBatch = {});
+
+    torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
+
+    int batchesPerStep() const;
+
+private:
+    struct Job
+    {
+        int view;
+        int prompt;
+    };
+    torch::Tensor crop(const torch::Tensor& t, const View& v) const;
+    torch::Tensor bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
+                               int backgroundIndex, int stepIndex) const;
+
+    const Sampler& m_sampler;
+    UNetFunction m_unet;
+    FusionSetup m_setup;
+    Rng& m_rng;
+    const std::atomic<bool>* m_cancel;
+    std::function<void(int, int)> m_onBatch;
+    std::vector<Job> m_jobs;
+    torch::Tensor m_condAll;   // [N, L, D]
+    torch::Tensor m_uncondAll; // [N, L, D]
+};
+
+} // namespace md
