@@ -168,7 +168,7 @@ Result<torch::Tensor> SafetensorsFile::load(const std::string& name,
         if (bytes > 0)
             std::memcpy(t.data_ptr(), m_data + info->begin, bytes);
         if (dtype && *dtype != *stored) {
-            const bool wantFloat = torch::isFloatingType(*dtype);
+            const bool wantFloat = c10::isFloatingType(*dtype);
             if (isFloatingName(info->dtype)) {
                 if (!wantFloat)
                     return Status::error(file + ": tensor '" + name + "' is " + info->dtype +

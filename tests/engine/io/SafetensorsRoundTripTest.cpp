@@ -45,6 +45,10 @@ TEST(SafetensorsRoundTrip, WriterThenReaderGivesSameValues)
     EXPECT_EQ((*file)->load("scalar").value().item<double>(), 3.5);
     EXPECT_EQ((*file)->load("empty").value().sizes(), empty.sizes());
     EXPECT_FALSE((*file)->load("missing"));
+    auto asInt = (*file)->load("a", torch::kLong); // a float tensor is not cast to integers
+    ASSERT_FALSE(asInt);
+    EXPECT_NE(asInt.error().find("roundtrip.safetensors"), std::string::npos) << asInt.error();
+    EXPECT_EQ((*file)->load("c", torch::kDouble).value().scalar_type(), torch::kDouble);
 }
 
 TEST(SafetensorsRoundTrip, StoreAsConvertsFloatsOnly)
