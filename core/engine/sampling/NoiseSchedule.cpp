@@ -5,33 +5,46 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <torch/torch.h>
 
 namespace md {
 
 namespace {
 
+// torch.linspace(start, stop, n, dtype=float32) as PyTorch 2.x computes it on x86 CPUs: a
+// float32 step, the first half counted up from start and the second half down from stop,
+// each entry one fused multiply-add (the kernel is built with FMA contraction). This
+// reproduces diffusers' sigma tables bit for bit; Debian's libtorch 1.13 computes some
+// entries one ulp apart, so we do not call it.
+std::vector<float> linspaceF32(double start, double stop, int n)
+{
+    const auto a = static_cast<float>(start);
+    const auto b = static_cast<float>(stop);
+    const float step = (b - a) / static_cast<float>(n - 1);
+    const int halfway = n / 2;
+    std::vector<float> out(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        out[static_cast<size_t>(i)] = i < halfway
+                                          ? std::fma(step, static_cast<float>(i), a)
+                                          : std::fma(-step, static_cast<float>(n - i - 1), b);
+    }
+    return out;
+}
+
 // The "squaredcos_cap_v2" (cosine) schedule of Nichol & Dhariwal, max beta 0.999.
-torch::Tensor cosineBetas(int n)
+std::vector<float> cosineBetas(int n)
 {
     auto alphaBar = [](double t) {
         const double c = std::cos((t + 0.008) / 1.008 * M_PI / 2.0);
         return c * c;
     };
-    std::vector<double> betas;
+    std::vector<float> betas;
     betas.reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
         const double t1 = static_cast<double>(i) / n;
         const double t2 = static_cast<double>(i + 1) / n;
-        betas.push_back(std::min(1.0 - alphaBar(t2) / alphaBar(t1), 0.999));
+        betas.push_back(static_cast<float>(std::min(1.0 - alphaBar(t2) / alphaBar(t1), 0.999)));
     }
-    return torch::tensor(betas, torch::kFloat64).to(torch::kFloat32);
-}
-
-std::vector<float> toVector(const torch::Tensor& t)
-{
-    const auto c = t.to(torch::kFloat32).contiguous();
-    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    return betas;
 }
 
 } // namespace
@@ -42,14 +55,15 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config)
     if (n < 2 || n > 100000)
         throw std::invalid_argument("scheduler: num_train_timesteps " + std::to_string(n) +
                                     " is out of range (expected 2..100000)");
-    torch::NoGradGuard noGrad;
-    torch::Tensor betas;
+    std::vector<float> betas;
     if (config.betaSchedule == "linear") {
-        betas = torch::linspace(config.betaStart, config.betaEnd, n, torch::kFloat32);
+        betas = linspaceF32(config.betaStart, config.betaEnd, n);
     } else if (config.betaSchedule == "scaled_linear") {
-        betas = torch::pow(torch::linspace(std::sqrt(config.betaStart), std::sqrt(config.betaEnd),
-                                           n, torch::kFloat32),
-                           2);
+        betas = linspaceF32(std::sqrt(config.betaStart), std::sqrt(config.betaEnd), n);
+        for (float& b : betas) {
+            const float squared = b * b;
+            b = squared;
+        }
     } else if (config.betaSchedule == "squaredcos_cap_v2") {
         betas = cosineBetas(n);
     } else {
@@ -57,11 +71,18 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config)
                                     "\" is not supported (expected linear, scaled_linear or "
                                     "squaredcos_cap_v2)");
     }
-    const auto alphas = 1.0 - betas;
-    const auto alphasCumprod = torch::cumprod(alphas, 0);
-    const auto sigmas = torch::pow((1 - alphasCumprod) / alphasCumprod, 0.5);
-    m_alphasCumprod = toVector(alphasCumprod);
-    m_sigmas = toVector(sigmas);
+    // torch.cumprod on the CPU accumulates float32 products in double.
+    double product = 1.0;
+    m_alphasCumprod.reserve(betas.size());
+    m_sigmas.reserve(betas.size());
+    for (float beta : betas) {
+        const float alpha = 1.0f - beta;
+        product *= static_cast<double>(alpha);
+        const auto abar = static_cast<float>(product);
+        m_alphasCumprod.push_back(abar);
+        const float ratio = (1.0f - abar) / abar;
+        m_sigmas.push_back(std::sqrt(ratio));
+    }
     m_logSigmas.reserve(m_sigmas.size());
     for (float s : m_sigmas)
         m_logSigmas.push_back(std::log(s));
