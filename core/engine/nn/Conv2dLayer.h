@@ -1,0 +1,31 @@
+#pragma once
+
+// A 2-D convolution with parameters "weight" [out, in, k, k] and "bias" [out] (the names of
+// torch.nn.Conv2d). Square kernel, equal stride and symmetric zero padding on both axes.
+
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+namespace md::nn {
+
+class Conv2dLayerImpl : public torch::nn::Module
+{
+public:
+    Conv2dLayerImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1,
+                    int64_t padding = 0, bool bias = true);
+    torch::Tensor forward(const torch::Tensor& x) const;
+    void resetParameters();
+
+    int64_t stride() const { return m_stride; }
+    int64_t padding() const { return m_padding; }
+
+    torch::Tensor weight;
+    torch::Tensor bias;
+
+private:
+    int64_t m_stride;
+    int64_t m_padding;
+};
+TORCH_MODULE(Conv2dLayer);
+
+} // namespace md::nn
