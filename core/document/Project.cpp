@@ -257,6 +257,14 @@ const ProjectRegion* findRegion(const Project& project, std::uint32_t id)
     return nullptr;
 }
 
+Colour defaultRegionColour(std::size_t index)
+{
+    static const Colour kPalette[8] = {{230, 25, 75},  {60, 180, 75},  {0, 130, 200},
+                                       {245, 130, 48}, {145, 30, 180}, {70, 240, 240},
+                                       {240, 50, 230}, {210, 245, 60}};
+    return kPalette[index % 8];
+}
+
 MaskImage blankMask(int width, int height)
 {
     MaskImage m;

@@ -129,6 +129,9 @@ std::uint32_t nextResultId(const Project& project);
 ProjectRegion* findRegion(Project& project, std::uint32_t id);
 const ProjectRegion* findRegion(const Project& project, std::uint32_t id);
 
+// The colour the UI gives the index-th new region (a fixed palette of 8, repeating).
+Colour defaultRegionColour(std::size_t index);
+
 // An empty (all-zero) canvas-sized mask.
 MaskImage blankMask(int width, int height);
 
