@@ -127,7 +127,7 @@ Status writeFileAtomic(const std::string& path, const std::uint8_t* data, std::s
         return Status::error(path + ": " + message + "; the previous file is unchanged");
     };
 
-    constexpr std::size_t kChunk = 1 << 16;
+    constexpr std::size_t kChunk = 1 << 14;
     std::size_t done = 0;
     while (done < size) {
         if (auto s = runHook(AtomicWriteStage::Write, done); !s)

@@ -16,6 +16,8 @@ constexpr std::uint64_t kMaxPngFile = 1ull << 30;
 
 Status checkDecodable(const std::vector<std::uint8_t>& png, const std::string& what)
 {
+    if (auto s = checkPngStructure(png, what); !s)
+        return s;
     auto size = pngSize(png, what);
     if (!size)
         return size.status();

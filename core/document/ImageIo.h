@@ -51,6 +51,9 @@ Result<PngTextChunks> readPngText(const std::string& path);
 // Inserts text chunks just before the first IDAT of an encoded PNG.
 Result<std::vector<std::uint8_t>> insertPngText(const std::vector<std::uint8_t>& png,
                                                 const PngTextChunks& text);
+// Checks the signature, every chunk's bounds and CRC, and that IHDR comes first and IEND last:
+// a damaged file is reported precisely before any decoder sees it.
+Status checkPngStructure(const std::vector<std::uint8_t>& png, const std::string& what);
 // The width and height from the IHDR chunk, without decoding.
 Result<std::pair<int, int>> pngSize(const std::vector<std::uint8_t>& png, const std::string& what);
 

@@ -272,6 +272,16 @@ Result<std::vector<std::uint8_t>> insertPngText(const std::vector<std::uint8_t>&
     return out;
 }
 
+Status checkPngStructure(const std::vector<std::uint8_t>& png, const std::string& what)
+{
+    auto chunks = walkChunks(png, what);
+    if (!chunks)
+        return chunks.status();
+    if (chunks->back().type != "IEND")
+        return Status::error(what + ": the PNG is truncated (no IEND chunk)");
+    return Status::ok();
+}
+
 Result<std::pair<int, int>> pngSize(const std::vector<std::uint8_t>& png, const std::string& what)
 {
     if (png.size() < 8 + 8 + 13 + 4 || std::memcmp(png.data(), kSignature, 8) != 0)

@@ -1,0 +1,51 @@
+#pragma once
+
+// A small zip writer (PKWARE APPNOTE 6.3: local headers, central directory, end record; no
+// ZIP64, so at most 65535 entries and 4 GiB in all). Entries are deflated (raw zlib deflate)
+// unless that does not make them smaller, then stored. Times are a fixed 1980-01-01 so the
+// same content gives the same bytes. The archive is built in memory.
+
+#include "engine/Status.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace md {
+
+class ZipWriter
+{
+public:
+    // Names: relative, '/'-separated, no "..", no backslashes (the same rules ZipReader applies).
+    Status add(const std::string& name, const std::uint8_t* data, std::size_t size,
+               bool tryCompress = true);
+    Status add(const std::string& name, const std::vector<std::uint8_t>& data,
+               bool tryCompress = true)
+    {
+        return add(name, data.data(), data.size(), tryCompress);
+    }
+    Status add(const std::string& name, const std::string& text, bool tryCompress = true)
+    {
+        return add(name, reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
+                   tryCompress);
+    }
+
+    // The archive's bytes; the writer is empty again afterwards.
+    Result<std::vector<std::uint8_t>> finish();
+
+private:
+    struct Entry
+    {
+        std::string name;
+        std::uint16_t method = 0;
+        std::uint32_t crc = 0;
+        std::uint32_t compressedSize = 0;
+        std::uint32_t size = 0;
+        std::uint32_t offset = 0;
+    };
+    std::vector<Entry> m_entries;
+    std::vector<std::uint8_t> m_data;
+    Status m_error;
+};
+
+} // namespace md
