@@ -30,6 +30,10 @@ md_install_deps() {
 md_build() {
     export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
     export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+    # Relative paths in the cache keys, so another checkout of the same tree (CI's fresh
+    # clone) reuses this machine's cache.
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-/}"
+    export CCACHE_NOHASHDIR=1
     local jobs="${MD_JOBS:-$(nproc)}"
     echo "== configure ($MD_BUILD_DIR)"
     cmake -S "$MD_ROOT" -B "$MD_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
