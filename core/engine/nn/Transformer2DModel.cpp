@@ -55,12 +55,12 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
     for (auto& block : m_blocks)
         tokens = block(tokens, context);
     tokens = torch::nn::functional::linear(tokens, projOut, m_projOutBias);
-    // Back to channels-first. Without autograd the residual add writes a contiguous NCHW
-    // result directly (out= variants are not differentiable).
+    // Back to [B, C, H, W] (a view). Without autograd the residual add writes the result
+    // straight into x's layout (NCHW, or channels-last); out= variants are not differentiable.
     auto spatial = tokens.view({b, h, w, c}).permute({0, 3, 1, 2});
     if (x.requires_grad() || spatial.requires_grad())
-        return spatial.contiguous() + x;
-    auto out = torch::empty_like(x, torch::MemoryFormat::Contiguous);
+        return x + spatial;
+    auto out = torch::empty_like(x);
     return torch::add_out(out, x, spatial);
 }
 

@@ -32,8 +32,8 @@ torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& x)
     auto out = m_toOut(scaledDotProductAttention(q, k, v).squeeze(1)); // [B, HW, C]
     auto spatial = out.transpose(1, 2).view({b, c, h, w});
     if (x.requires_grad() || spatial.requires_grad())
-        return spatial.contiguous() + x;
-    auto result = torch::empty_like(x, torch::MemoryFormat::Contiguous);
+        return x + spatial;
+    auto result = torch::empty_like(x); // x's layout (NCHW, or channels-last)
     return torch::add_out(result, x, spatial);
 }
 

@@ -40,6 +40,35 @@ TEST(UNet2DConditionModel, MatchesDiffusersOnNonSquareInput)
     EXPECT_LE(md::test::maxAbsDiff(single, out.narrow(0, 0, 1)), 1e-5);
 }
 
+TEST(UNet2DConditionModel, LinearProjectionLayoutGivesTheSameResult)
+{
+    // SD 2.x stores proj_in/proj_out as Linear [C, C]: the fixture's 1x1 convs squeezed must
+    // give the same output through use_linear_projection (and upcast attention, a no-op in
+    // float32), with the head counts given per level.
+    const auto& checkpoint = md::test::tinyCheckpoint();
+    md::UNetConfig config = checkpoint.config.unet;
+    config.useLinearProjection = true;
+    config.upcastAttention = true;
+    config.numHeads.assign(config.blockOutChannels.size(), config.numHeads.front());
+    md::WeightSet weights("unet");
+    for (const auto& name : checkpoint.unet.names()) {
+        const auto* entry = checkpoint.unet.entry(name);
+        const bool projection = name.find(".proj_in.weight") != std::string::npos ||
+                                name.find(".proj_out.weight") != std::string::npos;
+        auto status = projection ? weights.addSqueezed(name, entry->file, entry->key)
+                                 : weights.add(name, entry->file, entry->key);
+        ASSERT_TRUE(status) << status.message();
+    }
+    auto unet = md::nn::loadUNet(config, weights, torch::kFloat);
+    ASSERT_TRUE(unet) << unet.error();
+    c10::InferenceMode guard;
+    auto out =
+        unet.value()->forward(referenceTensor("unet.sample"), referenceTensor("unet.timestep"),
+                              referenceTensor("unet.encoder_hidden_states"));
+    EXPECT_TRUE(withinComponentTolerance("unet.out (linear projection layout)", out,
+                                         referenceTensor("unet.out")));
+}
+
 TEST(UNet2DConditionModel, SizesNotDivisibleByTheLevelsWork)
 {
     auto unet = loadUNet();
