@@ -62,11 +62,12 @@ TEST(UNet2DConditionModel, LinearProjectionLayoutGivesTheSameResult)
     auto unet = md::nn::loadUNet(config, weights, torch::kFloat);
     ASSERT_TRUE(unet) << unet.error();
     c10::InferenceMode guard;
-    auto out =
-        unet.value()->forward(referenceTensor("unet.sample"), referenceTensor("unet.timestep"),
-                              referenceTensor("unet.encoder_hidden_states"));
-    EXPECT_TRUE(withinComponentTolerance("unet.out (linear projection layout)", out,
-                                         referenceTensor("unet.out")));
+    // The first batch item only (the test runs on 2 CPU cores).
+    auto first = [](const char* name) { return referenceTensor(name).narrow(0, 0, 1); };
+    auto out = unet.value()->forward(first("unet.sample"), first("unet.timestep"),
+                                     first("unet.encoder_hidden_states"));
+    EXPECT_TRUE(
+        withinComponentTolerance("unet.out[0] (linear projection layout)", out, first("unet.out")));
 }
 
 TEST(UNet2DConditionModel, SizesNotDivisibleByTheLevelsWork)
