@@ -1,33 +1,198 @@
 #include "engine/Engine.h"
 
-// Placeholder until the pipeline lands (issue 2): every call reports that no model can run.
+#include "engine/pipeline/MultiDiffusionPipeline.h"
+#include "engine/pipeline/PromptEncoder.h"
+#include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/Txt2ImgPipeline.h"
+#include "engine/sampling/Sampler.h"
+#include "engine/text/Tokenizer.h"
+
+#include <chrono>
+#include <torch/torch.h>
 
 namespace md {
 
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void synchronize(const torch::Device& device)
+{
+    // A cheap device round trip so timings include queued GPU work.
+    if (device.is_cuda())
+        torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
+}
+
+} // namespace
+
 class Engine::Impl
 {
+public:
+    std::shared_ptr<StableDiffusionModel> model;
+    std::unique_ptr<Txt2ImgPipeline> txt2img;
+    std::unique_ptr<MultiDiffusionPipeline> multiDiffusion;
+
+    Status checkRequest(const GenerateRequest& request) const
+    {
+        if (!model)
+            return Status::error("no model is loaded");
+        return MultiDiffusionPipeline::validate(request, *model);
+    }
 };
 
 Engine::Engine() : d(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
 
-Status Engine::load(const ModelOptions& options, const LoadProgressFn&)
+Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgress)
 {
-    return Status::error("cannot load " + options.path + ": the engine is not built yet");
+    try {
+        auto model = StableDiffusionModel::load(options, onProgress);
+        if (!model)
+            return model.status();
+        d->multiDiffusion.reset();
+        d->txt2img.reset();
+        d->model = model.value();
+        d->txt2img = std::make_unique<Txt2ImgPipeline>(*d->model);
+        d->multiDiffusion = std::make_unique<MultiDiffusionPipeline>(*d->model, *d->txt2img);
+        return Status::ok();
+    } catch (const std::exception& e) {
+        return Status::error("loading " + options.path + ": " + e.what());
+    }
 }
 
-bool Engine::isLoaded() const { return false; }
-
-ModelInfo Engine::info() const { return {}; }
-
-Result<RgbImage> Engine::generate(const GenerateRequest&, const GenerateCallbacks&)
+bool Engine::isLoaded() const
 {
-    return Status::error("no model is loaded");
+    return d->model != nullptr;
 }
 
-Result<std::vector<int>> Engine::tokenize(const std::string&) const
+ModelInfo Engine::info() const
 {
-    return Status::error("no model is loaded");
+    return d->model ? d->model->info() : ModelInfo{};
+}
+
+std::shared_ptr<StableDiffusionModel> Engine::model() const
+{
+    return d->model;
+}
+
+Result<RgbImage> Engine::generate(const GenerateRequest& request,
+                                  const GenerateCallbacks& callbacks)
+{
+    try {
+        auto valid = d->checkRequest(request);
+        if (!valid)
+            return valid;
+        // Regions, panoramas and circular canvases fuse several diffusion paths; anything
+        // else is plain txt2img (the same numbers as diffusers' StableDiffusionPipeline).
+        if (MultiDiffusionPipeline::needsFusion(request, *d->model)) {
+            auto fused = d->multiDiffusion->run(request, callbacks);
+            if (!fused)
+                return fused.status();
+            return std::move(fused.value().image);
+        }
+        auto result = d->txt2img->run(request, callbacks);
+        if (!result)
+            return result.status();
+        return std::move(result.value().image);
+    } catch (const c10::Error& e) {
+        return Status::error(std::string("generation failed: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return Status::error(std::string("generation failed: ") + e.what());
+    }
+}
+
+Result<std::vector<int>> Engine::tokenize(const std::string& text) const
+{
+    if (!d->model)
+        return Status::error("no model is loaded");
+    try {
+        return encodeChunk(d->model->tokenizer(), text);
+    } catch (const std::exception& e) {
+        return Status::error(std::string("tokenizing failed: ") + e.what());
+    }
+}
+
+Result<std::vector<int>> Engine::tokenizeFile(const ModelOptions& options, const std::string& text)
+{
+    try {
+        auto tokenizer = StableDiffusionModel::loadTokenizerOnly(options);
+        if (!tokenizer)
+            return tokenizer.status();
+        return encodeChunk(*tokenizer.value(), text);
+    } catch (const std::exception& e) {
+        return Status::error(std::string("tokenizing failed: ") + e.what());
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> Engine::describe() const
+{
+    if (!d->model)
+        return {};
+    try {
+        return d->model->describe();
+    } catch (const std::exception& e) {
+        return {{"error", e.what()}};
+    }
+}
+
+Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int unetCalls)
+{
+    try {
+        auto valid = d->checkRequest(request);
+        if (!valid)
+            return valid;
+        auto& model = *d->model;
+        torch::NoGradGuard noGrad;
+        BenchmarkReport report;
+        report.device = model.info().device;
+        report.dtype = model.info().dtype;
+        report.width = request.width;
+        report.height = request.height;
+        report.steps = request.steps;
+        report.unetCalls = std::max(1, unetCalls);
+
+        auto start = std::chrono::steady_clock::now();
+        PromptEncoder prompts(model); // a fresh one: no cached encodings
+        auto cond = prompts.encode(request.prompt);
+        auto uncond = prompts.encode(request.negative);
+        synchronize(model.device());
+        report.textEncodeSeconds = secondsSince(start);
+        const int64_t length = std::max(cond.size(1), uncond.size(1));
+        auto context = torch::cat({prompts.padTo(uncond, length), prompts.padTo(cond, length)}, 0);
+
+        const int f = model.vaeScaleFactor();
+        auto sample =
+            torch::randn({2, model.latentChannels(), request.height / f, request.width / f})
+                .to(model.device());
+        auto timestep = torch::full({2}, 500.0f).to(model.device());
+        model.unet(sample, timestep, context); // warm-up
+        synchronize(model.device());
+        start = std::chrono::steady_clock::now();
+        for (int i = 0; i < report.unetCalls; ++i)
+            model.unet(sample, timestep, context);
+        synchronize(model.device());
+        report.unetCallSeconds = secondsSince(start) / report.unetCalls;
+
+        start = std::chrono::steady_clock::now();
+        model.decode(sample.narrow(0, 0, 1));
+        synchronize(model.device());
+        report.vaeDecodeSeconds = secondsSince(start);
+
+        start = std::chrono::steady_clock::now();
+        auto image = d->txt2img->run(request);
+        if (!image)
+            return image.status();
+        synchronize(model.device());
+        report.imageSeconds = secondsSince(start);
+        return report;
+    } catch (const c10::Error& e) {
+        return Status::error(std::string("benchmark failed: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return Status::error(std::string("benchmark failed: ") + e.what());
+    }
 }
 
 } // namespace md

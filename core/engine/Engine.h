@@ -8,8 +8,29 @@
 #include "engine/Status.h"
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace md {
+
+class StableDiffusionModel;
+
+// What `mdstudio-cli bench` reports: wall-clock seconds of the engine's own calls.
+struct BenchmarkReport
+{
+    std::string device;
+    std::string dtype;
+    int width = 0;
+    int height = 0;
+    int steps = 0;
+    int unetBatch = 2;            // samples per UNet call (2: CFG's uncond + cond)
+    int unetCalls = 0;            // timed UNet calls (after one warm-up call)
+    double unetCallSeconds = 0;   // mean seconds per UNet call
+    double textEncodeSeconds = 0; // prompt + negative
+    double vaeDecodeSeconds = 0;
+    double imageSeconds = 0; // one whole generate() (text, steps, decode)
+};
 
 class Engine
 {
@@ -30,6 +51,21 @@ public:
 
     // The token ids of the first 77-token chunk of `text`, as the model sees it.
     Result<std::vector<int>> tokenize(const std::string& text) const;
+
+    // The same for a model that is not loaded: reads only the checkpoint's headers and its
+    // tokenizer files (fast even for multi-GB checkpoints).
+    static Result<std::vector<int>> tokenizeFile(const ModelOptions& options,
+                                                 const std::string& text);
+
+    // The loaded model's architecture as (label, value) lines, for `mdstudio-cli info`.
+    std::vector<std::pair<std::string, std::string>> describe() const;
+
+    // Times `unetCalls` UNet calls at the request's size (after a warm-up call) and one whole
+    // generate() of the request.
+    Result<BenchmarkReport> benchmark(const GenerateRequest& request, int unetCalls = 5);
+
+    // The loaded model (nullptr when none), for engine-side code such as the fusion router.
+    std::shared_ptr<StableDiffusionModel> model() const;
 
 private:
     class Impl;

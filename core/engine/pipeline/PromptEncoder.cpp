@@ -1,0 +1,117 @@
+#include "engine/pipeline/PromptEncoder.h"
+
+#include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/text/Tokenizer.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <torch/torch.h>
+
+namespace md {
+
+std::vector<TokenChunk> chunkPrompt(const Tokenizer& tokenizer, const std::string& prompt)
+{
+    // TODO(pipeline): A1111 emphasis parsing and comma backtracking through text/'s
+    // PromptChunker once it lands; until then plain tokens, weight 1, cut every capacity.
+    const auto tokens = tokenizer.encode(prompt);
+    const int capacity = std::max(1, tokenizer.chunkCapacity());
+    const int length = tokenizer.maxLength();
+    std::vector<TokenChunk> chunks;
+    size_t pos = 0;
+    do {
+        TokenChunk chunk;
+        if (tokenizer.bosId() >= 0)
+            chunk.ids.push_back(tokenizer.bosId());
+        const size_t end = std::min(tokens.size(), pos + static_cast<size_t>(capacity));
+        for (size_t i = pos; i < end; ++i)
+            chunk.ids.push_back(tokens[i]);
+        chunk.ids.push_back(tokenizer.eosId());
+        while (static_cast<int>(chunk.ids.size()) < length)
+            chunk.ids.push_back(tokenizer.padId());
+        chunk.weights.assign(chunk.ids.size(), 1.0f);
+        chunks.push_back(std::move(chunk));
+        pos = end;
+    } while (pos < tokens.size());
+    return chunks;
+}
+
+PromptEncoder::PromptEncoder(StableDiffusionModel& model) : m_model(model) {}
+
+torch::Tensor PromptEncoder::applyEmphasis(const torch::Tensor& z, const torch::Tensor& weights)
+{
+    auto out = z.clone();
+    for (int64_t k = 0; k < z.size(0); ++k) {
+        auto chunk = z[k];
+        const auto originalMean = chunk.mean();
+        auto weighted = chunk * weights[k].to(chunk.device(), chunk.scalar_type()).unsqueeze(-1);
+        const auto newMean = weighted.mean();
+        out[k] = weighted * (originalMean / newMean);
+    }
+    return out;
+}
+
+torch::Tensor PromptEncoder::encodeUncached(const std::string& prompt)
+{
+    const auto chunks = chunkPrompt(m_model.tokenizer(), prompt);
+    const auto k = static_cast<int64_t>(chunks.size());
+    const auto length = static_cast<int64_t>(chunks.front().ids.size());
+    std::vector<int64_t> ids;
+    std::vector<float> weights;
+    bool weighted = false;
+    for (const auto& c : chunks) {
+        if (static_cast<int64_t>(c.ids.size()) != length || c.weights.size() != c.ids.size())
+            throw std::logic_error("prompt chunks of unequal length");
+        ids.insert(ids.end(), c.ids.begin(), c.ids.end());
+        weights.insert(weights.end(), c.weights.begin(), c.weights.end());
+        for (float w : c.weights)
+            weighted = weighted || w != 1.0f;
+    }
+    auto idTensor = torch::tensor(ids, torch::kInt64).view({k, length});
+    auto z = m_model.encodeTokens(idTensor); // [k, L, D]
+    if (weighted)
+        z = applyEmphasis(z, torch::tensor(weights, torch::kFloat32).view({k, length}));
+    return z.reshape({1, k * length, z.size(2)});
+}
+
+torch::Tensor PromptEncoder::encode(const std::string& prompt)
+{
+    auto it = m_cache.find(prompt);
+    if (it != m_cache.end())
+        return it->second;
+    auto z = encodeUncached(prompt);
+    if (m_cache.size() > 64)
+        m_cache.clear();
+    m_cache.emplace(prompt, z);
+    return z;
+}
+
+torch::Tensor PromptEncoder::emptyChunk()
+{
+    return encode("");
+}
+
+torch::Tensor PromptEncoder::padTo(const torch::Tensor& states, int64_t length)
+{
+    const int64_t have = states.size(1);
+    if (have >= length)
+        return states;
+    const auto empty = emptyChunk();
+    const int64_t chunk = empty.size(1);
+    const int64_t repeats = (length - have + chunk - 1) / chunk;
+    return torch::cat({states, empty.repeat({1, repeats, 1})}, 1);
+}
+
+std::vector<torch::Tensor> PromptEncoder::encodeAll(const std::vector<std::string>& prompts)
+{
+    std::vector<torch::Tensor> out;
+    int64_t longest = 0;
+    for (const auto& p : prompts) {
+        out.push_back(encode(p));
+        longest = std::max(longest, out.back().size(1));
+    }
+    for (auto& z : out)
+        z = padTo(z, longest);
+    return out;
+}
+
+} // namespace md

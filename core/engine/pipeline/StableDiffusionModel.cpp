@@ -1,0 +1,213 @@
+#include "engine/pipeline/StableDiffusionModel.h"
+
+#include "engine/io/CheckpointLoader.h"
+#include "engine/nn/ModelFactory.h"
+#include "engine/pipeline/DeviceSelection.h"
+#include "engine/text/ClipTokenizer.h"
+#include "engine/text/SentencePieceTokenizer.h"
+
+#include <torch/torch.h>
+
+namespace md {
+
+namespace {
+
+Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const Checkpoint& ckpt)
+{
+    const auto& files = ckpt.tokenizer;
+    switch (files.kind) {
+    case TokenizerFiles::Kind::ClipBpe: {
+        auto tok = ClipTokenizer::load(files.vocabJson, files.mergesTxt, files.specialTokensMap,
+                                       files.tokenizerConfig);
+        if (!tok)
+            return tok.status();
+        return std::shared_ptr<const Tokenizer>(tok.value());
+    }
+    case TokenizerFiles::Kind::SentencePiece: {
+        auto tok = SentencePieceTokenizer::load(files.sentencePieceModel,
+                                                ckpt.config.textEncoder.maxPositionEmbeddings);
+        if (!tok)
+            return tok.status();
+        return std::shared_ptr<const Tokenizer>(tok.value());
+    }
+    case TokenizerFiles::Kind::None:
+        break;
+    }
+    std::string message = ckpt.tokenizerMessage.empty() ? ckpt.path + " has no tokenizer files"
+                                                        : ckpt.tokenizerMessage;
+    return Status::error(message + " (pass --tokenizer DIR: a folder with vocab.json + "
+                                   "merges.txt or a sentencepiece .model)");
+}
+
+void report(const LoadProgressFn& fn, const std::string& stage, float fraction)
+{
+    if (fn)
+        fn(stage, fraction);
+}
+
+} // namespace
+
+Result<std::shared_ptr<const Tokenizer>>
+StableDiffusionModel::loadTokenizerOnly(const ModelOptions& options)
+{
+    try {
+        if (options.path.empty())
+            return Status::error("no model path given");
+        CheckpointOptions copts;
+        copts.tokenizerDir = options.tokenizerDir;
+        auto ckpt = loadCheckpoint(options.path, copts);
+        if (!ckpt)
+            return ckpt.status();
+        auto tok = loadTokenizer(ckpt.value());
+        if (!tok)
+            return tok.status().withContext(options.path);
+        return tok;
+    } catch (const std::exception& e) {
+        return Status::error("loading the tokenizer of " + options.path + ": " + e.what());
+    }
+}
+
+Result<std::shared_ptr<StableDiffusionModel>>
+StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& onProgress)
+{
+    try {
+        if (options.path.empty())
+            return Status::error("no model path given");
+        if (options.clipSkip < 0)
+            return Status::error("clip skip must be 0 (the model's default) or more, got " +
+                                 std::to_string(options.clipSkip));
+        auto device = resolveDevice(options.device);
+        if (!device)
+            return device.status();
+        auto dtype = resolveDtype(options.dtype, device.value());
+        if (!dtype)
+            return dtype.status();
+
+        report(onProgress, "reading " + options.path, 0.0f);
+        CheckpointOptions copts;
+        copts.tokenizerDir = options.tokenizerDir;
+        auto ckpt = loadCheckpoint(options.path, copts);
+        if (!ckpt)
+            return ckpt.status();
+
+        std::shared_ptr<StableDiffusionModel> model(new StableDiffusionModel());
+        model->m_config = ckpt->config;
+        model->m_notes = ckpt->notes;
+        model->m_device = device.value();
+        model->m_dtype = dtype.value();
+        model->m_vaeDtype = torch::kFloat32;
+
+        report(onProgress, "tokenizer", 0.05f);
+        auto tok = loadTokenizer(ckpt.value());
+        if (!tok)
+            return tok.status().withContext(options.path);
+        model->m_tokenizer = tok.value();
+        const int vocab = model->m_tokenizer->vocabSize();
+        if (vocab > model->m_config.textEncoder.vocabSize)
+            return Status::error("the tokenizer in " + ckpt->tokenizer.directory + " has " +
+                                 std::to_string(vocab) + " tokens but the text encoder of " +
+                                 options.path + " has only " +
+                                 std::to_string(model->m_config.textEncoder.vocabSize) +
+                                 " embeddings: they do not belong together");
+
+        torch::NoGradGuard noGrad;
+        report(onProgress, "text encoder", 0.1f);
+        auto text = nn::loadTextEncoder(model->m_config.textEncoder, ckpt->textEncoder,
+                                        model->m_dtype, model->m_device);
+        if (!text)
+            return text.status().withContext(options.path);
+        model->m_text = text.value();
+
+        report(onProgress, "unet", 0.3f);
+        auto unet = nn::loadUNet(model->m_config.unet, ckpt->unet, model->m_dtype, model->m_device);
+        if (!unet)
+            return unet.status().withContext(options.path);
+        model->m_unet = unet.value();
+
+        report(onProgress, "vae", 0.8f);
+        auto vae = nn::loadVae(model->m_config.vae, ckpt->vae, model->m_vaeDtype, model->m_device);
+        if (!vae)
+            return vae.status().withContext(options.path);
+        model->m_vae = vae.value();
+
+        // Prediction type: the user's override, else the config / detection.
+        if (options.prediction != PredictionType::Auto) {
+            model->m_prediction = options.prediction;
+        } else {
+            const auto p = predictionFromName(model->m_config.scheduler.predictionType);
+            if (!p || *p == PredictionType::Auto)
+                return Status::error(options.path + ": prediction_type \"" +
+                                     model->m_config.scheduler.predictionType +
+                                     "\" is not supported (pass --prediction epsilon or "
+                                     "v_prediction)");
+            model->m_prediction = *p;
+        }
+        model->m_config.scheduler.predictionType = predictionName(model->m_prediction);
+        model->m_clipSkip =
+            options.clipSkip > 0 ? options.clipSkip : std::max(1, model->m_config.defaultClipSkip);
+        if (model->m_clipSkip > model->m_config.textEncoder.numHiddenLayers)
+            return Status::error("clip skip " + std::to_string(model->m_clipSkip) +
+                                 " is more than the text encoder's " +
+                                 std::to_string(model->m_config.textEncoder.numHiddenLayers) +
+                                 " layers");
+
+        auto& info = model->m_info;
+        info.path = ckpt->path;
+        info.layout = ckpt->layout;
+        info.family = familyName(model->m_config.family);
+        info.prediction = predictionName(model->m_prediction);
+        info.tokenizer = model->m_tokenizer->kindName();
+        info.storedDtype = ckpt->storedDtype;
+        info.dtype = dtypeName(model->m_dtype);
+        info.device = deviceName(model->m_device);
+        info.clipSkip = model->m_clipSkip;
+        info.vaeScaleFactor = model->m_config.vae.scaleFactor();
+        info.nativeWidth = model->m_config.unet.sampleSize * info.vaeScaleFactor;
+        info.nativeHeight = info.nativeWidth;
+        info.latentChannels = model->m_config.unet.inChannels;
+        info.unetParameters = nn::parameterCount(*model->m_unet);
+        info.vaeParameters = nn::parameterCount(*model->m_vae);
+        info.textEncoderParameters = nn::parameterCount(*model->m_text);
+        report(onProgress, "ready", 1.0f);
+        return model;
+    } catch (const c10::Error& e) {
+        return Status::error("loading " + options.path + ": " + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return Status::error("loading " + options.path + ": " + e.what());
+    }
+}
+
+torch::Tensor StableDiffusionModel::encodeTokens(const torch::Tensor& ids)
+{
+    auto states = m_text->forward(ids.to(m_device, torch::kInt64), m_clipSkip);
+    return states.to(torch::kFloat32);
+}
+
+torch::Tensor StableDiffusionModel::unet(const torch::Tensor& sample, const torch::Tensor& timestep,
+                                         const torch::Tensor& context)
+{
+    auto out = m_unet->forward(sample.to(m_device, m_dtype), timestep.to(m_device),
+                               context.to(m_device, m_dtype));
+    return out.to(torch::kFloat32);
+}
+
+torch::Tensor StableDiffusionModel::decode(const torch::Tensor& latents)
+{
+    const auto& vae = m_config.vae;
+    auto z = latents.to(m_device, torch::kFloat32) / vae.scalingFactor;
+    if (vae.shiftFactor != 0.0)
+        z = z + vae.shiftFactor;
+    return m_vae->decode(z.to(m_vaeDtype)).to(torch::kFloat32);
+}
+
+torch::Tensor StableDiffusionModel::encodeMean(const torch::Tensor& image)
+{
+    const auto& vae = m_config.vae;
+    auto dist = m_vae->encode(image.to(m_device, m_vaeDtype));
+    auto mean = dist.mean.to(torch::kFloat32);
+    if (vae.shiftFactor != 0.0)
+        mean = mean - vae.shiftFactor;
+    return mean * vae.scalingFactor;
+}
+
+} // namespace md

@@ -1,0 +1,84 @@
+#pragma once
+
+// A loaded Stable-Diffusion-family model: the three networks on their device and dtype,
+// the tokenizer, the scheduler config and the resolved options (prediction type, clip skip).
+// Its calls take and return float32 tensors whatever the working dtype; the casts happen
+// here. Not thread-safe: one generation at a time.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+#include "engine/io/ModelConfig.h"
+#include "engine/nn/AutoencoderKL.h"
+#include "engine/nn/ClipTextModel.h"
+#include "engine/nn/UNet2DConditionModel.h"
+#include "engine/text/Tokenizer.h"
+
+#include <memory>
+#include <string>
+#include <torch/types.h>
+#include <utility>
+#include <vector>
+
+namespace md {
+
+class StableDiffusionModel
+{
+public:
+    // Loads weights, tokenizer and configs (a diffusers folder or a single .safetensors).
+    // Errors name the file and what is wrong; no exception escapes.
+    static Result<std::shared_ptr<StableDiffusionModel>>
+    load(const ModelOptions& options, const LoadProgressFn& onProgress = {});
+
+    // Only the tokenizer of a checkpoint (headers and tokenizer files are read, no weights).
+    static Result<std::shared_ptr<const Tokenizer>> loadTokenizerOnly(const ModelOptions& options);
+
+    // The architecture as (label, value) lines.
+    std::vector<std::pair<std::string, std::string>> describe() const;
+
+    const ModelConfig& config() const { return m_config; }
+    const ModelInfo& info() const { return m_info; }
+    const Tokenizer& tokenizer() const { return *m_tokenizer; }
+    std::shared_ptr<const Tokenizer> tokenizerPtr() const { return m_tokenizer; }
+    const torch::Device& device() const { return m_device; }
+    torch::Dtype dtype() const { return m_dtype; }             // UNet and text encoder
+    torch::Dtype vaeDtype() const { return m_vaeDtype; }       // always float32
+    PredictionType prediction() const { return m_prediction; } // never Auto
+    int clipSkip() const { return m_clipSkip; }                // A1111 meaning, >= 1
+    int vaeScaleFactor() const { return m_config.vae.scaleFactor(); }
+    int latentChannels() const { return m_config.unet.inChannels; }
+    const std::vector<std::string>& notes() const { return m_notes; }
+
+    // ids [B, L] (int64) -> text states [B, L, D] (float32, on device), with the model's
+    // clip skip.
+    torch::Tensor encodeTokens(const torch::Tensor& ids);
+    // One UNet call: sample [B, C, h, w], timestep [B] (any floating/integer dtype),
+    // context [B, L, D] -> output [B, C, h, w] float32 on device.
+    torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
+                       const torch::Tensor& context);
+    // Scaled latents (UNet space) -> image [B, 3, H, W] in [-1, 1], unclamped, float32.
+    torch::Tensor decode(const torch::Tensor& latents);
+    // Image [B, 3, H, W] in [-1, 1] -> scaled latents of the encoder's mean (float32).
+    torch::Tensor encodeMean(const torch::Tensor& image);
+
+    nn::UNet2DConditionModel& unetModule() { return m_unet; }
+    nn::AutoencoderKL& vaeModule() { return m_vae; }
+    nn::ClipTextModel& textModule() { return m_text; }
+
+private:
+    StableDiffusionModel() = default;
+
+    ModelConfig m_config;
+    ModelInfo m_info;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
+    torch::Device m_device{torch::kCPU};
+    torch::Dtype m_dtype = torch::kFloat32;
+    torch::Dtype m_vaeDtype = torch::kFloat32;
+    PredictionType m_prediction = PredictionType::Epsilon;
+    int m_clipSkip = 1;
+    std::vector<std::string> m_notes;
+    nn::UNet2DConditionModel m_unet{nullptr};
+    nn::AutoencoderKL m_vae{nullptr};
+    nn::ClipTextModel m_text{nullptr};
+};
+
+} // namespace md

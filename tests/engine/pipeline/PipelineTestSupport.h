@@ -1,0 +1,26 @@
+#pragma once
+
+// Shared set-up for the pipeline tests: the fixture model (loaded once per process) and
+// the txt2img case of tiny-sd15-cases.json.
+
+#include "engine/EngineTypes.h"
+#include "engine/pipeline/StableDiffusionModel.h"
+
+#include <memory>
+#include <string>
+#include <torch/types.h>
+
+namespace md::test {
+
+// The diffusers folder of the fixture model on the CPU in float32 (loaded once).
+std::shared_ptr<StableDiffusionModel> fixtureFolderModel();
+// The single-file F16 checkpoint with the folder's tokenizer (loaded once).
+std::shared_ptr<StableDiffusionModel> fixtureSingleFileModel();
+
+// cases.json "txt2img" with the given sampler.
+GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler);
+
+// [H, W, 3] uint8 tensor of an RgbImage (a copy).
+torch::Tensor imageTensor(const RgbImage& image);
+
+} // namespace md::test
