@@ -78,7 +78,10 @@ torch::Tensor chunkedAttention(const torch::Tensor& q, const torch::Tensor& k,
     const int64_t elem = static_cast<int64_t>(torch::elementSize(kT.scalar_type()));
     const int64_t copies = q.requires_grad() || k.requires_grad() ? 2 : 1;
     const int64_t rowBytes = std::max<int64_t>(1, copies * lk * elem);
-    const int64_t rowBudget = std::max<int64_t>(1, options.scoreBudgetBytes / rowBytes);
+    int64_t budget = options.scoreBudgetBytes;
+    if (budget <= 0)
+        budget = q.device().is_cpu() ? int64_t(2) << 20 : int64_t(256) << 20;
+    const int64_t rowBudget = std::max<int64_t>(1, budget / rowBytes);
 
     if (n * lq <= rowBudget)
         return attendBlock(q3, kT, v3, 0, scale, options.causal, upcast, outType).view(outShape);
