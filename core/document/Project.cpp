@@ -147,6 +147,46 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
     return r;
 }
 
+Project projectFromRequest(const GenerateRequest& request, const ModelReference& model)
+{
+    Project p;
+    p.width = request.width;
+    p.height = request.height;
+    p.model = model;
+    p.prompt = request.prompt;
+    p.negative = request.negative;
+    GenerationSettings& s = p.settings;
+    s.sampler = request.sampler;
+    s.steps = request.steps;
+    s.cfg = request.cfg;
+    s.seed = request.seed;
+    s.seedMode = SeedMode::Fixed;
+    s.bootstrapSteps = request.bootstrapSteps;
+    s.window = request.window;
+    s.stride = request.stride;
+    s.circular = request.circular;
+    s.feather = request.featherPx;
+    for (std::size_t i = 0; i < request.regions.size(); ++i) {
+        const Region& r = request.regions[i];
+        ProjectRegion pr;
+        pr.id = std::uint32_t(i + 1);
+        pr.name = "Region " + std::to_string(i + 1);
+        pr.colour = defaultRegionColour(i);
+        pr.prompt = r.prompt;
+        pr.negative = r.negative;
+        pr.strength = r.strength;
+        if (r.box) {
+            pr.kind = RegionKind::Box;
+            pr.box = *r.box;
+        } else {
+            pr.kind = RegionKind::Mask;
+            pr.mask = r.mask;
+        }
+        p.regions.push_back(std::move(pr));
+    }
+    return p;
+}
+
 Status validate(const Project& project)
 {
     if (auto s = checkSide("width", project.width); !s)

@@ -115,6 +115,11 @@ GenerateRequest toGenerateRequest(const Project& project);
 // The same with another seed (batch runs, random seed mode).
 GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
 
+// The project a plain request describes (the CLI's `generate --save-project`): the canvas,
+// prompts and settings (seed mode fixed), and each region as "Region N" with id N, the
+// default palette colour, its box or its mask.
+Project projectFromRequest(const GenerateRequest& request, const ModelReference& model);
+
 // Everything the file format and the engine require: canvas sides multiples of 8 in
 // [64, 8192], masks at canvas size with values in [0, 1], boxes inside the canvas, unique
 // non-zero ids, at most 64 regions, sane steps/cfg/stride. The first problem, precisely.

@@ -173,6 +173,31 @@ TEST(ProjectRoundTrip, ToGenerateRequestUsesVisibleRegionsOnly)
     EXPECT_EQ(r2.seed, 77u);
 }
 
+TEST(ProjectRoundTrip, ProjectFromRequestInvertsToGenerateRequest)
+{
+    Project p = test::sampleProject();
+    p.regions[1].visible = true;
+    const GenerateRequest r = toGenerateRequest(p);
+    const Project q = projectFromRequest(r, p.model);
+    EXPECT_EQ(q.width, p.width);
+    EXPECT_EQ(q.settings.seedMode, SeedMode::Fixed);
+    ASSERT_EQ(q.regions.size(), 3u);
+    EXPECT_EQ(q.regions[1].id, 2u);
+    EXPECT_EQ(q.regions[1].name, "Region 2");
+    EXPECT_EQ(q.regions[1].kind, RegionKind::Box);
+    EXPECT_TRUE(validate(q).isOk()) << validate(q).message();
+    const GenerateRequest back = toGenerateRequest(q);
+    EXPECT_EQ(back.prompt, r.prompt);
+    EXPECT_EQ(back.seed, r.seed);
+    EXPECT_EQ(back.sampler, r.sampler);
+    EXPECT_EQ(back.cfg, r.cfg);
+    EXPECT_EQ(back.bootstrapSteps, r.bootstrapSteps);
+    EXPECT_EQ(back.featherPx, r.featherPx);
+    ASSERT_EQ(back.regions.size(), r.regions.size());
+    EXPECT_EQ(back.regions[0].mask.values, r.regions[0].mask.values);
+    EXPECT_EQ(back.regions[1].box->y, r.regions[1].box->y);
+}
+
 TEST(ProjectRoundTrip, ValidateReportsTheFirstProblem)
 {
     Project p = test::sampleProject();
