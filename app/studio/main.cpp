@@ -1,0 +1,33 @@
+// mdstudio: the GUI. Argument parsing only; everything else lives in mdui.
+
+#include "ui/MainWindow.h"
+#include "ui/Settings.h"
+#include "ui/Theme.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("mdstudio");
+    QApplication::setOrganizationName("mdstudio");
+    QApplication::setApplicationDisplayName("MultiDiffusion Studio");
+    QApplication::setApplicationVersion(MD_STUDIO_VERSION);
+    QGuiApplication::setDesktopFileName("io.github.mdstudio.MultiDiffusionStudio");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Paint regions, prompt each one, generate with "
+                                     "MultiDiffusion.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "A .mdsp project or a PNG exported by the app.", "[file]");
+    parser.process(app);
+
+    md::applyTheme(app);
+    md::Settings settings;
+    md::MainWindow window(&settings);
+    window.show();
+    window.startUp(parser.positionalArguments());
+    return app.exec();
+}

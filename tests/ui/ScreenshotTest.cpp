@@ -1,0 +1,181 @@
+// Renders the main window with a three-region project and a result, and saves PNGs in
+// $MD_SCREENSHOT_DIR (the build tree's screenshots/ folder under CTest) for review and for
+// CI artifacts. With a loadable default model the result is generated; otherwise a painted
+// stand-in image is used, so the layout can be reviewed on any machine.
+
+#include "UiTestSupport.h"
+#include "ui/ImageConversion.h"
+#include "ui/Theme.h"
+#include "ui/canvas/CanvasView.h"
+#include "ui/canvas/ToolPalette.h"
+#include "ui/document/DocumentController.h"
+#include "ui/generation/GenerationController.h"
+#include "ui/generation/GenerationSession.h"
+#include "ui/panels/ResultsStrip.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QLinearGradient>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTest>
+#include <cmath>
+
+using namespace md;
+
+namespace {
+
+QString screenshotDir()
+{
+    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+MaskImage ellipseMask(int w, int h, QRectF ellipse, double feather)
+{
+    MaskImage m = blankMask(w, h);
+    const QPointF c = ellipse.center();
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const double dx = (x + 0.5 - c.x()) / (ellipse.width() / 2);
+            const double dy = (y + 0.5 - c.y()) / (ellipse.height() / 2);
+            const double d = (std::sqrt(dx * dx + dy * dy) - 1.0) * ellipse.width() / 2;
+            m.values[size_t(y) * w + x] = float(std::clamp(0.5 - d / feather, 0.0, 1.0));
+        }
+    return m;
+}
+
+MaskImage hillsMask(int w, int h)
+{
+    MaskImage m = blankMask(w, h);
+    for (int x = 0; x < w; ++x) {
+        const double top = h * 0.62 - 38 * std::sin(x / 90.0) - 22 * std::sin(x / 37.0 + 1.3);
+        for (int y = 0; y < h; ++y)
+            m.values[size_t(y) * w + x] = float(std::clamp((y - top) / 3.0, 0.0, 1.0));
+    }
+    return m;
+}
+
+// A painted stand-in for a generated image: dusk sky, sun, hills, a cottage.
+QImage standInResult(int w, int h)
+{
+    QImage img(w, h, QImage::Format_RGB888);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    QLinearGradient sky(0, 0, 0, h);
+    sky.setColorAt(0.0, QColor(38, 64, 120));
+    sky.setColorAt(0.45, QColor(214, 128, 96));
+    sky.setColorAt(0.62, QColor(250, 196, 120));
+    p.fillRect(img.rect(), sky);
+    QRadialGradient sun(QPointF(w * 0.72, h * 0.34), 60);
+    sun.setColorAt(0, QColor(255, 244, 200));
+    sun.setColorAt(0.45, QColor(255, 214, 140));
+    sun.setColorAt(1, QColor(255, 200, 120, 0));
+    p.setBrush(sun);
+    p.setPen(Qt::NoPen);
+    p.drawEllipse(QPointF(w * 0.72, h * 0.34), 60, 60);
+    QPainterPath hills;
+    hills.moveTo(0, h);
+    for (int x = 0; x <= w; x += 4)
+        hills.lineTo(x, h * 0.62 - 38 * std::sin(x / 90.0) - 22 * std::sin(x / 37.0 + 1.3));
+    hills.lineTo(w, h);
+    QLinearGradient green(0, h * 0.5, 0, h);
+    green.setColorAt(0, QColor(78, 110, 64));
+    green.setColorAt(1, QColor(30, 52, 34));
+    p.fillPath(hills, green);
+    // The cottage.
+    const QRectF house(w * 0.18, h * 0.58, 90, 60);
+    p.fillRect(house, QColor(176, 58, 46));
+    QPainterPath roof;
+    roof.moveTo(house.left() - 10, house.top());
+    roof.lineTo(house.center().x(), house.top() - 42);
+    roof.lineTo(house.right() + 10, house.top());
+    p.fillPath(roof, QColor(70, 44, 40));
+    p.fillRect(QRectF(house.left() + 36, house.top() + 26, 18, 34), QColor(60, 36, 30));
+    p.fillRect(QRectF(house.left() + 12, house.top() + 16, 14, 12), QColor(255, 214, 140));
+    return img;
+}
+
+} // namespace
+
+class ScreenshotTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void mainWindowWithThreeRegionsAndAResult()
+    {
+        applyTheme(*qApp);
+        test::UiTestEnvironment env;
+        MainWindow window(env.settings.get());
+        window.resize(1600, 940);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        DocumentController* doc = window.document();
+        const int w = 768, h = 512;
+        doc->setCanvasSize(w, h);
+        doc->setBackgroundPrompt("a quiet valley at dusk, soft light, oil painting");
+        doc->setBackgroundNegative("text, watermark, blurry");
+        const std::uint32_t hills = doc->addMaskRegion();
+        doc->setRegionName(hills, "Hills");
+        doc->setRegionPrompt(hills, "rolling green hills, meadow flowers");
+        doc->replaceMask(hills, hillsMask(w, h), "paint");
+        const std::uint32_t sun = doc->addMaskRegion();
+        doc->setRegionName(sun, "Sun");
+        doc->setRegionPrompt(sun, "a large low sun, warm glow");
+        doc->replaceMask(sun, ellipseMask(w, h, QRectF(w * 0.72 - 70, h * 0.34 - 70, 140, 140), 14),
+                         "paint");
+        const std::uint32_t house = doc->addBoxRegion(Box{120, 240, 160, 136});
+        doc->setRegionName(house, "Cottage");
+        doc->setRegionPrompt(house, "a small red cottage with a lit window");
+        doc->setRegionNegative(house, "people");
+        GenerationSettings s = doc->project().settings;
+        s.steps = 25;
+        s.seed = 1234;
+        s.seedMode = SeedMode::Fixed;
+        doc->setSettings(s);
+
+        bool generated = false;
+        const QString model = ModelLocator::defaultModel();
+        if (!model.isEmpty() && qEnvironmentVariable("MD_SCREENSHOT_GENERATE") != "0") {
+            window.session()->chooseModel(model);
+            QTRY_VERIFY_WITH_TIMEOUT(window.generation()->modelState() !=
+                                         GenerationController::ModelState::Loading,
+                                     300000);
+            if (window.generation()->modelState() == GenerationController::ModelState::Ready) {
+                window.session()->generate();
+                QTRY_VERIFY_WITH_TIMEOUT(!window.generation()->isBusy(), 600000);
+                generated = !doc->project().results.empty();
+            }
+        }
+        if (!generated) {
+            // Two stand-in results so the history strip shows a history.
+            QImage earlier = standInResult(w, h).mirrored(true, false);
+            doc->addResult(makeResult(doc->project(), toRgbImage(earlier), 1233));
+            doc->addResult(makeResult(doc->project(), toRgbImage(standInResult(w, h)), 1234));
+            window.resultsStrip()->selectResult(doc->project().results.back().id);
+        }
+        doc->setCurrentRegion(house);
+        window.tools()->setTool(ToolPalette::Tool::Box);
+        window.canvas()->fitToWindow();
+        QTest::qWait(200);
+
+        const QString dir = screenshotDir();
+        const QImage shot = window.grab().toImage();
+        QVERIFY(!shot.isNull());
+        QVERIFY(shot.save(dir + "/mainwindow.png"));
+
+        window.canvas()->setPreviewMode(PreviewMode::MasksOnly);
+        QTest::qWait(50);
+        QVERIFY(window.grab().toImage().save(dir + "/mainwindow-masks.png"));
+        window.canvas()->setPreviewMode(PreviewMode::Both);
+        qInfo("screenshots in %s (%s result)", qPrintable(dir),
+              generated ? "generated" : "stand-in");
+    }
+};
+
+QTEST_MAIN(ScreenshotTest)
+#include "ScreenshotTest.moc"

@@ -1,0 +1,347 @@
+#include "ui/MainWindow.h"
+
+#include "document/ProjectFile.h"
+#include "ui/Settings.h"
+#include "ui/canvas/BrushTool.h"
+#include "ui/canvas/CanvasView.h"
+#include "ui/canvas/ToolPalette.h"
+#include "ui/document/DocumentController.h"
+#include "ui/document/UndoHistory.h"
+#include "ui/files/Autosave.h"
+#include "ui/files/FileActions.h"
+#include "ui/generation/GenerationController.h"
+#include "ui/generation/GenerationSession.h"
+#include "ui/panels/GenerationPanel.h"
+#include "ui/panels/RegionsPanel.h"
+#include "ui/panels/ResultsStrip.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSlider>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QWidgetAction>
+
+namespace md {
+
+MainWindow::MainWindow(Settings* settings, QWidget* parent)
+    : QMainWindow(parent), m_settings(settings)
+{
+    setObjectName("MainWindow");
+    setAcceptDrops(true);
+    m_document = new DocumentController(this);
+    m_document->undoStack()->setByteBudget(std::size_t(settings->undoMemoryBytes()));
+    m_generation = new GenerationController(this);
+    m_canvas = new CanvasView(m_document, this);
+    m_canvas->setPreviewMode(settings->previewMode());
+    m_canvas->setOverlayOpacity(settings->overlayOpacity());
+    setCentralWidget(m_canvas);
+    m_tools = new ToolPalette(m_document, m_canvas, settings, this);
+    m_files = new FileActions(m_document, settings, this, this);
+    m_autosave = new Autosave(m_document, settings->autosaveSeconds(), this);
+
+    createDocks();
+    m_session = new GenerationSession(m_document, m_generation, m_generationPanel, m_results,
+                                      m_canvas, settings, this);
+    createMenus();
+    createStatusBar();
+
+    connect(m_tools, &ToolPalette::message, this,
+            [this](const QString& t) { showMessage(t, 4000); });
+    connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
+    connect(m_session, &GenerationSession::message, this, &MainWindow::showMessage);
+    connect(m_document, &DocumentController::dirtyChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &DocumentController::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_regions, &RegionsPanel::addBoxRequested, this, [this] {
+        m_tools->setTool(ToolPalette::Tool::Box);
+        showMessage(tr("Drag on the canvas to draw the box."), 5000);
+    });
+
+    resize(1400, 860);
+    restoreGeometry(settings->windowGeometry());
+    restoreState(settings->windowState());
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_regions = new RegionsPanel(m_document, this);
+    auto* regionsDock = new QDockWidget(tr("Prompts"), this);
+    regionsDock->setObjectName("regionsDock");
+    regionsDock->setWidget(m_regions);
+    regionsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    regionsDock->setMinimumWidth(300);
+    addDockWidget(Qt::RightDockWidgetArea, regionsDock);
+
+    m_generationPanel = new GenerationPanel(m_document, m_settings, this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_generationPanel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* generationDock = new QDockWidget(tr("Generate"), this);
+    generationDock->setObjectName("generationDock");
+    generationDock->setWidget(scroll);
+    generationDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    generationDock->setMinimumWidth(260);
+    addDockWidget(Qt::LeftDockWidgetArea, generationDock);
+
+    m_results = new ResultsStrip(m_document, this);
+    auto* resultsDock = new QDockWidget(tr("History"), this);
+    resultsDock->setObjectName("resultsDock");
+    resultsDock->setWidget(m_results);
+    resultsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, resultsDock);
+    connect(m_results, &ResultsStrip::exportRequested, m_files, &FileActions::exportResult);
+
+    QToolBar* toolBar = m_tools->createToolBar(this);
+    addToolBar(Qt::TopToolBarArea, toolBar);
+}
+
+void MainWindow::createMenus()
+{
+    // ---- File
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, m_files, &FileActions::newProject);
+    file->addAction(tr("&Open…"), QKeySequence::Open, m_files, &FileActions::open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this,
+            [this] { m_files->fillRecentMenu(m_recentMenu); });
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, m_files, &FileActions::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_files, &FileActions::saveAs);
+    file->addSeparator();
+    file->addAction(tr("&Import Mask…"), QKeySequence(Qt::CTRL | Qt::Key_I), m_files,
+                    &FileActions::importMask);
+    file->addAction(tr("&Export PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        std::uint32_t id = m_results->selectedResult();
+        if (id == 0 && !m_document->project().results.empty())
+            id = m_document->project().results.back().id;
+        m_files->exportResult(id);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    // ---- Edit
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Fill Region"), QKeySequence(Qt::SHIFT | Qt::Key_Backspace), this,
+                    [this] { m_document->fillRegion(m_document->currentRegionId()); });
+    edit->addAction(tr("&Clear Region"), QKeySequence(Qt::Key_Backspace), this,
+                    [this] { m_document->clearRegion(m_document->currentRegionId()); });
+    edit->addSeparator();
+    edit->addAction(tr("&Add Painted Region"), QKeySequence(Qt::Key_Insert), this,
+                    [this] { m_document->addMaskRegion(); });
+    edit->addAction(tr("&Duplicate Region"), QKeySequence(Qt::CTRL | Qt::Key_J), this,
+                    [this] { m_document->duplicateRegion(m_document->currentRegionId()); });
+    edit->addAction(tr("&Remove Region"), QKeySequence(Qt::SHIFT | Qt::Key_Delete), this,
+                    [this] { m_document->removeRegion(m_document->currentRegionId()); });
+
+    // ---- View
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_canvas,
+                    &CanvasView::fitToWindow);
+    view->addAction(tr("&Actual Size (100 %)"), QKeySequence(Qt::CTRL | Qt::Key_1), m_canvas,
+                    &CanvasView::zoomActualSize);
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_canvas, &CanvasView::zoomIn);
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &CanvasView::zoomOut);
+    view->addSeparator();
+    auto* modes = new QActionGroup(this);
+    const auto addMode = [&](const QString& text, const QKeySequence& key, PreviewMode mode) {
+        QAction* a = view->addAction(text);
+        a->setShortcut(key);
+        a->setCheckable(true);
+        a->setChecked(m_canvas->previewMode() == mode);
+        a->setActionGroup(modes);
+        connect(a, &QAction::triggered, this, [this, mode] {
+            m_canvas->setPreviewMode(mode);
+            m_settings->setPreviewMode(mode);
+        });
+    };
+    addMode(tr("Result and &Masks"), QKeySequence(Qt::Key_1), PreviewMode::Both);
+    addMode(tr("Masks &Only"), QKeySequence(Qt::Key_2), PreviewMode::MasksOnly);
+    addMode(tr("&Result Only"), QKeySequence(Qt::Key_3), PreviewMode::ResultOnly);
+    auto* opacity = new QSlider(Qt::Horizontal);
+    opacity->setRange(0, 100);
+    opacity->setValue(int(m_canvas->overlayOpacity() * 100));
+    opacity->setToolTip(tr("Mask overlay opacity"));
+    connect(opacity, &QSlider::valueChanged, this, [this](int v) {
+        m_canvas->setOverlayOpacity(v / 100.0);
+        m_settings->setOverlayOpacity(v / 100.0);
+    });
+    auto* opacityAction = new QWidgetAction(this);
+    opacityAction->setDefaultWidget(opacity);
+    view->addSection(tr("Mask opacity"));
+    view->addAction(opacityAction);
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    // ---- Tools
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addActions(m_tools->toolActions());
+    tools->addSeparator();
+    tools->addActions(m_tools->brushActions());
+
+    // ---- Generate
+    QMenu* generate = menuBar()->addMenu(tr("&Generate"));
+    QAction* run = generate->addAction(tr("&Generate"), m_session, &GenerationSession::generate);
+    run->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    QAction* cancel = generate->addAction(tr("&Cancel"), m_session, &GenerationSession::cancel);
+    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    cancel->setEnabled(false);
+    connect(m_generation, &GenerationController::busyChanged, cancel, &QAction::setEnabled);
+    generate->addAction(tr("Reuse &Last Seed"), m_session, &GenerationSession::reuseLastSeed);
+
+    // ---- Help
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("<table>"
+               "<tr><td><b>B</b> / <b>E</b></td><td>brush / eraser</td></tr>"
+               "<tr><td><b>U</b></td><td>box tool</td></tr>"
+               "<tr><td><b>F</b></td><td>fill (Shift+click: empty)</td></tr>"
+               "<tr><td><b>[</b> <b>]</b></td><td>brush size</td></tr>"
+               "<tr><td><b>Shift+[</b> <b>Shift+]</b></td><td>brush hardness</td></tr>"
+               "<tr><td><b>Shift+click</b></td><td>straight line from the last stroke</td></tr>"
+               "<tr><td><b>Space+drag</b>, middle drag</td><td>pan</td></tr>"
+               "<tr><td><b>Ctrl+wheel</b></td><td>zoom</td></tr>"
+               "<tr><td><b>Ctrl+0</b> / <b>Ctrl+1</b></td><td>fit / 100 %</td></tr>"
+               "<tr><td><b>1</b> <b>2</b> <b>3</b></td><td>result+masks / masks / result</td></tr>"
+               "<tr><td><b>Ctrl+Z</b></td><td>undo</td></tr>"
+               "<tr><td><b>Ctrl+Shift+Z</b>, <b>Ctrl+Y</b></td><td>redo</td></tr>"
+               "<tr><td><b>Ctrl+Return</b> / <b>Esc</b></td><td>generate / cancel</td></tr>"
+               "</table>"));
+    });
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About MultiDiffusion Studio"),
+                           tr("<b>MultiDiffusion Studio</b> %1<br>Paint regions, give each "
+                              "its prompt, and generate one image that follows them all "
+                              "(MultiDiffusion, Bar-Tal et al., ICML 2023).")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createStatusBar()
+{
+    m_messageLabel = new QLabel(this);
+    m_positionLabel = new QLabel(this);
+    m_positionLabel->setMinimumWidth(90);
+    m_zoomLabel = new QLabel(this);
+    m_zoomLabel->setMinimumWidth(60);
+    statusBar()->addWidget(m_messageLabel, 1);
+    statusBar()->addPermanentWidget(m_positionLabel);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+    connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {
+        m_zoomLabel->setText(QStringLiteral("%1 %").arg(int(z * 100 + 0.5)));
+    });
+    connect(m_canvas, &CanvasView::cursorMoved, this, [this](QPoint p, bool inside) {
+        m_positionLabel->setText(inside ? QStringLiteral("%1, %2").arg(p.x()).arg(p.y())
+                                        : QString());
+    });
+    m_zoomLabel->setText(QStringLiteral("%1 %").arg(int(m_canvas->zoom() * 100 + 0.5)));
+}
+
+void MainWindow::showMessage(const QString& text, int timeoutMs)
+{
+    m_messageLabel->setText(text);
+    if (timeoutMs > 0)
+        QTimer::singleShot(timeoutMs, m_messageLabel, [label = m_messageLabel, text] {
+            if (label->text() == text)
+                label->clear();
+        });
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(QStringLiteral("%1[*] — MultiDiffusion Studio").arg(m_document->displayName()));
+    setWindowModified(m_document->isDirty());
+}
+
+void MainWindow::startUp(const QStringList& files, bool loadModel)
+{
+    if (!files.isEmpty())
+        m_files->openDropped(files);
+    else
+        offerRecovery();
+    if (loadModel)
+        m_session->loadInitialModel();
+}
+
+void MainWindow::offerRecovery()
+{
+    const auto found = Autosave::findRecoverable();
+    if (found.empty())
+        return;
+    const Autosave::Recovery& r = found.front();
+    const QString name =
+        r.originalPath.isEmpty() ? tr("an untitled project") : QFileInfo(r.originalPath).fileName();
+    const auto answer = QMessageBox::question(
+        this, tr("Recover unsaved work?"),
+        tr("MultiDiffusion Studio did not close properly. Unsaved changes to %1 from %2 "
+           "were kept.\n\nRecover them?")
+            .arg(name, QLocale().toString(r.time, QLocale::ShortFormat)),
+        QMessageBox::Yes | QMessageBox::Discard, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes) {
+        Result<Project> project = loadProject(r.file.toStdString());
+        if (project.isOk())
+            m_document->resetDocument(std::move(project).value(), r.originalPath, true);
+        else
+            QMessageBox::warning(this, tr("Recovery failed"),
+                                 QString::fromStdString(project.error()));
+    }
+    for (const Autosave::Recovery& each : found)
+        Autosave::discard(each);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_files->maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // Let the drop finish before any dialog opens.
+    QTimer::singleShot(0, this, [this, paths] { m_files->openDropped(paths); });
+}
+
+} // namespace md

@@ -1,0 +1,515 @@
+#include "ui/canvas/CanvasView.h"
+
+#include "ui/ImageConversion.h"
+#include "ui/canvas/CanvasTool.h"
+#include "ui/document/DocumentController.h"
+
+#include <QFocusEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+namespace md {
+
+namespace {
+constexpr double kMinZoom = 0.05;
+constexpr double kMaxZoom = 32.0;
+constexpr double kFitMargin = 24.0;
+
+QColor toQColor(const Colour& c)
+{
+    return QColor(c.r, c.g, c.b);
+}
+} // namespace
+
+CanvasView::CanvasView(DocumentController* document, QWidget* parent)
+    : QWidget(parent), m_document(document)
+{
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(200, 150);
+    ProjectModel* model = document->model();
+    connect(model, &ProjectModel::projectReset, this, [this] {
+        m_overlays.clear();
+        m_autoFit = true;
+        fitToWindow();
+    });
+    connect(model, &ProjectModel::canvasChanged, this, &CanvasView::onCanvasChanged);
+    connect(model, &ProjectModel::regionsChanged, this, [this] {
+        m_overlays.clear();
+        update();
+    });
+    connect(model, &ProjectModel::regionChanged, this, [this](std::uint32_t id) {
+        invalidateOverlay(id); // the colour may have changed
+        update();
+    });
+    connect(model, &ProjectModel::maskChanged, this, &CanvasView::onMaskChanged);
+    connect(model, &ProjectModel::boxChanged, this, [this] { update(); });
+    connect(document, &DocumentController::currentRegionChanged, this, [this] { update(); });
+}
+
+// ---- View ------------------------------------------------------------------------------------
+
+QPointF CanvasView::canvasToWidget(QPointF canvas) const
+{
+    return canvas * m_zoom + m_offset;
+}
+
+QPointF CanvasView::widgetToCanvas(QPointF widget) const
+{
+    return (widget - m_offset) / m_zoom;
+}
+
+QRectF CanvasView::canvasRectInWidget() const
+{
+    const Project& p = m_document->project();
+    return QRectF(m_offset, QSizeF(p.width * m_zoom, p.height * m_zoom));
+}
+
+void CanvasView::setZoom(double zoom, QPointF anchor)
+{
+    zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    const QPointF canvasAnchor = widgetToCanvas(anchor);
+    m_zoom = zoom;
+    m_offset = anchor - canvasAnchor * m_zoom;
+    clampOffset();
+    update();
+    Q_EMIT zoomChanged(m_zoom);
+}
+
+void CanvasView::fitToWindow()
+{
+    const Project& p = m_document->project();
+    const double availableW = std::max(1.0, width() - 2 * kFitMargin);
+    const double availableH = std::max(1.0, height() - 2 * kFitMargin);
+    m_zoom = std::clamp(std::min(availableW / p.width, availableH / p.height), kMinZoom, kMaxZoom);
+    m_offset = QPointF((width() - p.width * m_zoom) / 2, (height() - p.height * m_zoom) / 2);
+    m_autoFit = true;
+    update();
+    Q_EMIT zoomChanged(m_zoom);
+}
+
+void CanvasView::zoomActualSize()
+{
+    m_autoFit = false;
+    const QPointF centre(width() / 2.0, height() / 2.0);
+    setZoom(1.0, centre);
+}
+
+void CanvasView::zoomIn()
+{
+    m_autoFit = false;
+    setZoom(m_zoom * 1.25, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void CanvasView::zoomOut()
+{
+    m_autoFit = false;
+    setZoom(m_zoom / 1.25, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void CanvasView::clampOffset()
+{
+    // Keep at least a quarter of the canvas (or 64 px) on screen.
+    const QRectF r = canvasRectInWidget();
+    const double keepX = std::min(r.width(), std::max(64.0, r.width() / 4));
+    const double keepY = std::min(r.height(), std::max(64.0, r.height() / 4));
+    m_offset.setX(std::clamp(m_offset.x(), keepX - r.width(), width() - keepX));
+    m_offset.setY(std::clamp(m_offset.y(), keepY - r.height(), height() - keepY));
+}
+
+// ---- Content ---------------------------------------------------------------------------------
+
+void CanvasView::setBaseImage(const QImage& image)
+{
+    m_base = image;
+    update();
+}
+
+void CanvasView::setCompareImage(const QImage& image)
+{
+    m_compare = image;
+    m_draggingSplit = false;
+    update();
+}
+
+double CanvasView::splitX() const
+{
+    const QRectF canvas = canvasRectInWidget();
+    return canvas.left() + canvas.width() * m_split;
+}
+
+void CanvasView::setPreviewMode(PreviewMode mode)
+{
+    m_mode = mode;
+    update();
+}
+
+void CanvasView::setOverlayOpacity(double opacity)
+{
+    m_opacity = std::clamp(opacity, 0.0, 1.0);
+    update();
+}
+
+void CanvasView::setTool(CanvasTool* tool)
+{
+    if (m_tool == tool)
+        return;
+    if (m_tool) {
+        m_tool->leave();
+        disconnect(m_tool, nullptr, this, nullptr);
+    }
+    m_tool = tool;
+    m_toolActive = false;
+    if (m_tool) {
+        m_tool->setView(this);
+        connect(m_tool, &CanvasTool::overlayChanged, this, [this] { update(); });
+        connect(m_tool, &CanvasTool::cursorChanged, this, &CanvasView::updateCursor);
+    }
+    updateCursor();
+    update();
+}
+
+void CanvasView::updateCursor()
+{
+    if (m_panning)
+        setCursor(Qt::ClosedHandCursor);
+    else if (m_spaceDown)
+        setCursor(Qt::OpenHandCursor);
+    else if (m_tool)
+        setCursor(m_tool->cursor());
+    else
+        unsetCursor();
+}
+
+const QImage& CanvasView::overlayFor(std::uint32_t regionId)
+{
+    auto it = m_overlays.find(regionId);
+    if (it != m_overlays.end())
+        return *it;
+    const ProjectRegion* region = m_document->model()->region(regionId);
+    QImage overlay;
+    if (region && !region->mask.empty()) {
+        overlay =
+            QImage(region->mask.width, region->mask.height, QImage::Format_ARGB32_Premultiplied);
+        paintMaskOverlay(region->mask, toQColor(region->colour), overlay.rect(), overlay);
+    }
+    return *m_overlays.insert(regionId, overlay);
+}
+
+void CanvasView::invalidateOverlay(std::uint32_t regionId)
+{
+    m_overlays.remove(regionId);
+}
+
+void CanvasView::onMaskChanged(std::uint32_t regionId, const QRect& rect)
+{
+    auto it = m_overlays.find(regionId);
+    const ProjectRegion* region = m_document->model()->region(regionId);
+    if (it != m_overlays.end() && region &&
+        it->size() == QSize(region->mask.width, region->mask.height))
+        paintMaskOverlay(region->mask, toQColor(region->colour), rect, *it);
+    else
+        invalidateOverlay(regionId);
+    const QRectF r(canvasToWidget(rect.topLeft()),
+                   canvasToWidget(rect.bottomRight() + QPoint(1, 1)));
+    update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
+}
+
+void CanvasView::onCanvasChanged()
+{
+    m_overlays.clear();
+    if (m_autoFit)
+        fitToWindow();
+    else
+        clampOffset();
+    update();
+}
+
+// ---- Painting --------------------------------------------------------------------------------
+
+void CanvasView::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), QColor(30, 31, 34));
+    paintCanvas(painter);
+    if (m_mode != PreviewMode::ResultOnly)
+        paintOverlays(painter);
+    if (isComparing())
+        paintDivider(painter);
+    if (m_tool && !m_spaceDown && !m_panning && !m_draggingSplit)
+        m_tool->paintOverlay(painter);
+}
+
+void CanvasView::paintCanvas(QPainter& painter)
+{
+    const QRectF canvas = canvasRectInWidget();
+    // A soft shadow to lift the canvas off the background.
+    for (int i = 1; i <= 4; ++i)
+        painter.fillRect(canvas.adjusted(-i, -i + 2, i, i + 2), QColor(0, 0, 0, 18));
+    const bool showBase = m_mode != PreviewMode::MasksOnly && !m_base.isNull();
+    if (!showBase) {
+        // A quiet checkerboard: "nothing generated yet" / masks-only view.
+        painter.save();
+        painter.setClipRect(canvas);
+        painter.fillRect(canvas, QColor(58, 60, 64));
+        const int cell = 16;
+        const QColor dark(52, 54, 58);
+        for (int y = int(canvas.top()); y < canvas.bottom(); y += cell)
+            for (int x = int(canvas.left()) + (((y - int(canvas.top())) / cell) % 2) * cell;
+                 x < canvas.right(); x += 2 * cell)
+                painter.fillRect(x, y, cell, cell, dark);
+        painter.restore();
+        return;
+    }
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 2.0);
+    painter.drawImage(canvas, m_base, QRectF(m_base.rect()));
+    if (isComparing()) {
+        painter.save();
+        painter.setClipRect(QRectF(canvas.topLeft(), QPointF(splitX(), canvas.bottom())));
+        painter.drawImage(canvas, m_compare, QRectF(m_compare.rect()));
+        painter.restore();
+    }
+}
+
+void CanvasView::paintDivider(QPainter& painter)
+{
+    const QRectF canvas = canvasRectInWidget();
+    const double x = splitX();
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(QColor(0, 0, 0, 120), 3));
+    painter.drawLine(QPointF(x, canvas.top()), QPointF(x, canvas.bottom()));
+    painter.setPen(QPen(Qt::white, 1.5));
+    painter.drawLine(QPointF(x, canvas.top()), QPointF(x, canvas.bottom()));
+    const QPointF knob(x, canvas.center().y());
+    painter.setBrush(Qt::white);
+    painter.setPen(QPen(QColor(0, 0, 0, 140), 1));
+    painter.drawEllipse(knob, 7, 7);
+    const QFontMetrics fm(painter.font());
+    const auto tag = [&](const QString& text, bool left) {
+        const QRectF r = QRectF(fm.boundingRect(text)).adjusted(-6, -3, 6, 3);
+        QRectF placed(QPointF(0, 0), r.size());
+        placed.moveTop(canvas.top() + 8);
+        if (left)
+            placed.moveRight(x - 8);
+        else
+            placed.moveLeft(x + 8);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(0, 0, 0, 150));
+        painter.drawRoundedRect(placed, 4, 4);
+        painter.setPen(Qt::white);
+        painter.drawText(placed, Qt::AlignCenter, text);
+    };
+    tag(tr("selected"), true);
+    tag(tr("newest"), false);
+    painter.restore();
+}
+
+void CanvasView::paintOverlays(QPainter& painter)
+{
+    const Project& project = m_document->project();
+    const QRectF canvas = canvasRectInWidget();
+    painter.save();
+    painter.setClipRect(canvas);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
+    painter.setOpacity(m_opacity);
+    for (const ProjectRegion& region : project.regions) {
+        if (!region.visible)
+            continue;
+        if (region.kind == RegionKind::Mask) {
+            const QImage& overlay = overlayFor(region.id);
+            if (!overlay.isNull())
+                painter.drawImage(canvas, overlay, QRectF(overlay.rect()));
+        } else {
+            const QRectF box(canvasToWidget(QPointF(region.box.x, region.box.y)),
+                             QSizeF(region.box.width * m_zoom, region.box.height * m_zoom));
+            QColor fill = toQColor(region.colour);
+            fill.setAlphaF(0.6);
+            painter.fillRect(box, fill);
+        }
+    }
+    painter.setOpacity(1.0);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Box outlines and name tags at full strength, so boxes stay findable at low opacity.
+    QFont font = painter.font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.9));
+    painter.setFont(font);
+    for (const ProjectRegion& region : project.regions) {
+        if (!region.visible || region.kind != RegionKind::Box)
+            continue;
+        const QRectF box(canvasToWidget(QPointF(region.box.x, region.box.y)),
+                         QSizeF(region.box.width * m_zoom, region.box.height * m_zoom));
+        const bool current = region.id == m_document->currentRegionId();
+        painter.setPen(QPen(toQColor(region.colour), current ? 2.5 : 1.5,
+                            current ? Qt::SolidLine : Qt::DashLine));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
+        const QString name = QString::fromStdString(region.name);
+        const QRectF tag =
+            painter.fontMetrics()
+                .boundingRect(name)
+                .adjusted(-5, -2, 5, 2)
+                .translated(box.topLeft().toPoint() -
+                            painter.fontMetrics().boundingRect(name).topLeft() + QPoint(5, 4));
+        if (tag.width() < box.width() && tag.height() < box.height()) {
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(toQColor(region.colour));
+            painter.drawRoundedRect(tag.adjusted(-2, -1, 2, 1), 3, 3);
+            painter.setPen(Qt::white);
+            painter.drawText(tag, Qt::AlignCenter, name);
+        }
+    }
+    painter.restore();
+}
+
+// ---- Input -----------------------------------------------------------------------------------
+
+static CanvasMouse toCanvasMouse(const CanvasView& view, QMouseEvent* event)
+{
+    CanvasMouse m;
+    m.widgetPos = event->position();
+    m.pos = view.widgetToCanvas(event->position());
+    m.button = event->button();
+    m.buttons = event->buttons();
+    m.modifiers = event->modifiers();
+    return m;
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* event)
+{
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceDown)) {
+        m_panning = true;
+        m_panStart = event->position();
+        m_panOffsetStart = m_offset;
+        updateCursor();
+        update();
+        return;
+    }
+    if (isComparing() && event->button() == Qt::LeftButton &&
+        std::abs(event->position().x() - splitX()) <= 8) {
+        m_draggingSplit = true;
+        return;
+    }
+    if (m_tool && event->button() == Qt::LeftButton) {
+        m_toolActive = true;
+        m_tool->press(toCanvasMouse(*this, event));
+    }
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPointF canvasPos = widgetToCanvas(event->position());
+    const Project& p = m_document->project();
+    Q_EMIT cursorMoved(QPoint(int(std::floor(canvasPos.x())), int(std::floor(canvasPos.y()))),
+                       QRectF(0, 0, p.width, p.height).contains(canvasPos));
+    if (m_panning) {
+        m_offset = m_panOffsetStart + (event->position() - m_panStart);
+        m_autoFit = false;
+        clampOffset();
+        update();
+        return;
+    }
+    if (m_draggingSplit) {
+        const QRectF canvas = canvasRectInWidget();
+        m_split = std::clamp((event->position().x() - canvas.left()) / canvas.width(), 0.0, 1.0);
+        update();
+        return;
+    }
+    if (isComparing() && std::abs(event->position().x() - splitX()) <= 8 && !m_toolActive) {
+        setCursor(Qt::SplitHCursor);
+        return;
+    }
+    updateCursor();
+    if (m_tool && !m_spaceDown)
+        m_tool->move(toCanvasMouse(*this, event));
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (m_panning && (event->button() == Qt::MiddleButton || event->button() == Qt::LeftButton)) {
+        m_panning = false;
+        updateCursor();
+        update();
+        return;
+    }
+    if (m_draggingSplit && event->button() == Qt::LeftButton) {
+        m_draggingSplit = false;
+        update();
+        return;
+    }
+    if (m_tool && m_toolActive && event->button() == Qt::LeftButton) {
+        m_toolActive = false;
+        m_tool->release(toCanvasMouse(*this, event));
+    }
+}
+
+void CanvasView::wheelEvent(QWheelEvent* event)
+{
+    const QPoint pixels = event->pixelDelta();
+    const QPoint degrees = event->angleDelta();
+    if (event->modifiers() & Qt::ControlModifier) {
+        const double steps = degrees.y() / 120.0;
+        m_autoFit = false;
+        setZoom(m_zoom * std::pow(1.2, steps), event->position());
+    } else {
+        QPointF delta = !pixels.isNull() ? QPointF(pixels) : QPointF(degrees) / 120.0 * 48.0;
+        if (event->modifiers() & Qt::ShiftModifier)
+            delta = QPointF(delta.y(), delta.x());
+        m_offset += delta;
+        m_autoFit = false;
+        clampOffset();
+        update();
+    }
+    event->accept();
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceDown = true;
+        updateCursor();
+        update();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceDown = false;
+        updateCursor();
+        update();
+        return;
+    }
+    QWidget::keyReleaseEvent(event);
+}
+
+void CanvasView::leaveEvent(QEvent*)
+{
+    if (m_tool)
+        m_tool->leave();
+}
+
+void CanvasView::focusOutEvent(QFocusEvent* event)
+{
+    m_spaceDown = false;
+    updateCursor();
+    QWidget::focusOutEvent(event);
+}
+
+void CanvasView::resizeEvent(QResizeEvent*)
+{
+    if (m_autoFit)
+        fitToWindow();
+    else
+        clampOffset();
+}
+
+} // namespace md

@@ -1,0 +1,71 @@
+#pragma once
+
+// The canvas tools and their actions: Brush (B), Eraser (E), Box (U), Fill (F), brush size
+// ([ and ]) and hardness (Shift+[ and Shift+]), plus a toolbar with size and hardness
+// sliders. Keeps the canvas's active tool in step with the checked action.
+
+#include <QObject>
+
+class QAction;
+class QActionGroup;
+class QSlider;
+class QToolBar;
+class QWidget;
+
+namespace md {
+
+class BoxTool;
+class BrushTool;
+class CanvasView;
+class DocumentController;
+class FillTool;
+class Settings;
+
+class ToolPalette : public QObject
+{
+    Q_OBJECT
+public:
+    ToolPalette(DocumentController* document, CanvasView* canvas, Settings* settings,
+                QObject* parent = nullptr);
+
+    enum class Tool { Brush, Eraser, Box, Fill };
+    void setTool(Tool tool);
+    Tool tool() const { return m_tool; }
+
+    BrushTool* brush() const { return m_brush; }
+    BoxTool* box() const { return m_box; }
+    FillTool* fill() const { return m_fill; }
+
+    QList<QAction*> toolActions() const;
+    QList<QAction*> brushActions() const; // size and hardness
+    // A toolbar holding the tool buttons and the size/hardness sliders.
+    QToolBar* createToolBar(QWidget* parent);
+
+Q_SIGNALS:
+    void message(const QString& text);
+
+private:
+    QAction* makeToolAction(const QString& text, const QKeySequence& key, Tool tool,
+                            const QString& tip);
+    void changeSize(int direction);
+    void changeHardness(int direction);
+    void syncSliders();
+
+    DocumentController* m_document;
+    CanvasView* m_canvas;
+    Settings* m_settings;
+    BrushTool* m_brush;
+    BoxTool* m_box;
+    FillTool* m_fill;
+    Tool m_tool = Tool::Brush;
+    QActionGroup* m_group;
+    QAction* m_brushAction;
+    QAction* m_eraserAction;
+    QAction* m_boxAction;
+    QAction* m_fillAction;
+    QList<QAction*> m_brushActions;
+    QSlider* m_sizeSlider = nullptr;
+    QSlider* m_hardnessSlider = nullptr;
+};
+
+} // namespace md

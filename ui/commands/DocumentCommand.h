@@ -1,0 +1,58 @@
+#pragma once
+
+// The base of every undoable edit. Adds three things to QUndoCommand:
+// - "already applied": an edit made interactively (a brush stroke) is pushed after it was
+//   painted, so its first redo() must not apply it again;
+// - byteSize(), so the history can be limited by memory rather than by count;
+// - clone(), so UndoHistory can rebuild the stack without its oldest commands. While it
+//   rebuilds (ReplayGuard), redo()/undo() do nothing and commands do not merge.
+
+#include <QUndoCommand>
+#include <cstddef>
+
+namespace md {
+
+class ProjectModel;
+
+class DocumentCommand : public QUndoCommand
+{
+public:
+    DocumentCommand(ProjectModel* model, const QString& text, bool alreadyApplied = false);
+
+    void redo() final;
+    void undo() final;
+    int id() const final;
+    bool mergeWith(const QUndoCommand* other) final;
+
+    virtual std::size_t byteSize() const { return sizeof(*this); }
+    virtual DocumentCommand* clone() const = 0;
+
+    class ReplayGuard
+    {
+    public:
+        ReplayGuard() { ++s_replaying; }
+        ~ReplayGuard() { --s_replaying; }
+        ReplayGuard(const ReplayGuard&) = delete;
+        ReplayGuard& operator=(const ReplayGuard&) = delete;
+    };
+    static bool isReplaying() { return s_replaying > 0; }
+
+protected:
+    virtual void apply() = 0;
+    virtual void revert() = 0;
+    virtual int mergeId() const { return -1; }
+    virtual bool merge(const DocumentCommand* other) { return false; }
+
+    ProjectModel* model() const { return m_model; }
+
+private:
+    static int s_replaying; // GUI thread only
+
+    ProjectModel* m_model;
+    bool m_skipRedo;
+};
+
+// Merge ids of the commands that merge.
+enum CommandMergeId { MergeBox = 1, MergeProperty = 2, MergeBackground = 3 };
+
+} // namespace md

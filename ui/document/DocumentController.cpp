@@ -1,0 +1,393 @@
+#include "ui/document/DocumentController.h"
+
+#include "ui/commands/BackgroundCommand.h"
+#include "ui/commands/BoxCommand.h"
+#include "ui/commands/CanvasSizeCommand.h"
+#include "ui/commands/InsertRegionCommand.h"
+#include "ui/commands/MaskPatchCommand.h"
+#include "ui/commands/MoveRegionCommand.h"
+#include "ui/commands/RegionPropertyCommand.h"
+#include "ui/commands/RemoveRegionCommand.h"
+#include "ui/document/UndoHistory.h"
+
+#include <QFileInfo>
+#include <algorithm>
+
+namespace md {
+
+namespace {
+enum PropertyMergeKey { NoMerge = 0, MergeName, MergePrompt, MergeNegative, MergeStrength };
+enum BackgroundMergeKey { MergeBackgroundPrompt = 1, MergeBackgroundNegative };
+} // namespace
+
+DocumentController::DocumentController(QObject* parent)
+    : QObject(parent), m_model(new ProjectModel(this)), m_undo(new UndoHistory(this))
+{
+    connect(m_undo, &QUndoStack::cleanChanged, this, &DocumentController::updateDirty);
+    connect(m_model, &ProjectModel::regionsChanged, this, &DocumentController::ensureCurrentExists);
+    connect(m_model, &ProjectModel::projectReset, this, &DocumentController::ensureCurrentExists);
+    m_model->reset(newProject());
+}
+
+DocumentController::~DocumentController() = default;
+
+Project DocumentController::newProject()
+{
+    Project p;
+    p.width = 512;
+    p.height = 512;
+    p.settings.seedMode = SeedMode::Random;
+    return p;
+}
+
+QString DocumentController::displayName() const
+{
+    return m_filePath.isEmpty() ? tr("Untitled") : QFileInfo(m_filePath).fileName();
+}
+
+bool DocumentController::isDirty() const
+{
+    return m_extraDirty || !m_undo->isClean();
+}
+
+void DocumentController::updateDirty()
+{
+    const bool dirty = isDirty();
+    if (dirty != m_lastDirty) {
+        m_lastDirty = dirty;
+        Q_EMIT dirtyChanged(dirty);
+    }
+}
+
+void DocumentController::resetDocument(Project project, const QString& filePath, bool dirty)
+{
+    m_undo->clear();
+    m_current = 0;
+    m_model->reset(std::move(project));
+    m_extraDirty = dirty;
+    if (m_filePath != filePath) {
+        m_filePath = filePath;
+        Q_EMIT filePathChanged(filePath);
+    }
+    const auto& regions = this->project().regions;
+    setCurrentRegion(regions.empty() ? 0 : regions.back().id);
+    updateDirty();
+}
+
+void DocumentController::markSaved(const QString& filePath)
+{
+    m_undo->setClean();
+    m_extraDirty = false;
+    if (m_filePath != filePath) {
+        m_filePath = filePath;
+        Q_EMIT filePathChanged(filePath);
+    }
+    updateDirty();
+}
+
+// ---- Selection ------------------------------------------------------------------------
+
+const ProjectRegion* DocumentController::currentRegion() const
+{
+    return m_model->region(m_current);
+}
+
+void DocumentController::setCurrentRegion(std::uint32_t regionId)
+{
+    if (regionId != 0 && !m_model->region(regionId))
+        regionId = 0;
+    if (regionId == m_current)
+        return;
+    m_current = regionId;
+    Q_EMIT currentRegionChanged(regionId);
+}
+
+void DocumentController::ensureCurrentExists()
+{
+    if (m_current != 0 && !m_model->region(m_current))
+        setCurrentRegion(project().regions.empty() ? 0 : project().regions.back().id);
+}
+
+// ---- Regions ----------------------------------------------------------------------------
+
+Colour DocumentController::paletteColour(int index)
+{
+    static const Colour palette[] = {
+        {239, 83, 80},   {66, 165, 245}, {102, 187, 106}, {255, 202, 40},
+        {171, 71, 188},  {38, 198, 218}, {255, 112, 67},  {236, 64, 122},
+        {156, 204, 101}, {126, 87, 194}, {255, 167, 38},  {41, 182, 246},
+    };
+    const int n = int(sizeof(palette) / sizeof(palette[0]));
+    return palette[((index % n) + n) % n];
+}
+
+Colour DocumentController::unusedColour() const
+{
+    const auto& regions = project().regions;
+    for (int i = 0; i < 12; ++i) {
+        const Colour c = paletteColour(i);
+        if (std::none_of(regions.begin(), regions.end(),
+                         [&](const ProjectRegion& r) { return r.colour == c; }))
+            return c;
+    }
+    return paletteColour(int(regions.size()));
+}
+
+QString DocumentController::uniqueName(const QString& base) const
+{
+    const auto taken = [this](const QString& name) {
+        const std::string n = name.toStdString();
+        for (const ProjectRegion& r : project().regions)
+            if (r.name == n)
+                return true;
+        return false;
+    };
+    for (int i = 1;; ++i) {
+        const QString name = QStringLiteral("%1 %2").arg(base).arg(i);
+        if (!taken(name))
+            return name;
+    }
+}
+
+std::uint32_t DocumentController::insertRegion(ProjectRegion region, const QString& text)
+{
+    region.id = nextRegionId(project());
+    const std::uint32_t id = region.id;
+    const int index = int(project().regions.size());
+    m_undo->pushCommand(new InsertRegionCommand(m_model, index, std::move(region), text));
+    setCurrentRegion(id);
+    return id;
+}
+
+std::uint32_t DocumentController::addMaskRegion()
+{
+    ProjectRegion r;
+    r.name = uniqueName(tr("Region")).toStdString();
+    r.colour = unusedColour();
+    r.kind = RegionKind::Mask;
+    r.mask = blankMask(project().width, project().height);
+    return insertRegion(std::move(r), tr("Add region"));
+}
+
+std::uint32_t DocumentController::addBoxRegion(const Box& box)
+{
+    ProjectRegion r;
+    r.name = uniqueName(tr("Box")).toStdString();
+    r.colour = unusedColour();
+    r.kind = RegionKind::Box;
+    r.box = box;
+    return insertRegion(std::move(r), tr("Add box"));
+}
+
+std::uint32_t DocumentController::addRegionFromMask(const MaskImage& mask, const QString& name)
+{
+    ProjectRegion r;
+    r.name = (name.isEmpty() ? uniqueName(tr("Region")) : name).toStdString();
+    r.colour = unusedColour();
+    r.kind = RegionKind::Mask;
+    r.mask = mask;
+    return insertRegion(std::move(r), tr("Import mask"));
+}
+
+std::uint32_t DocumentController::duplicateRegion(std::uint32_t regionId)
+{
+    const ProjectRegion* source = m_model->region(regionId);
+    if (!source)
+        return 0;
+    ProjectRegion copy = *source;
+    copy.name = uniqueName(QString::fromStdString(source->name) + tr(" copy")).toStdString();
+    copy.colour = unusedColour();
+    return insertRegion(std::move(copy), tr("Duplicate region"));
+}
+
+void DocumentController::removeRegion(std::uint32_t regionId)
+{
+    if (m_model->region(regionId))
+        m_undo->pushCommand(new RemoveRegionCommand(m_model, regionId));
+}
+
+void DocumentController::moveRegion(std::uint32_t regionId, int delta)
+{
+    const int from = m_model->indexOf(regionId);
+    const int to = from + delta;
+    if (from < 0 || to < 0 || to >= int(project().regions.size()) || delta == 0)
+        return;
+    m_undo->pushCommand(new MoveRegionCommand(m_model, from, to));
+}
+
+void DocumentController::editProperties(std::uint32_t regionId, const RegionProperties& after,
+                                        const QString& text, int mergeKey)
+{
+    if (!m_model->region(regionId))
+        return;
+    const RegionProperties before = m_model->properties(regionId);
+    m_undo->pushCommand(
+        new RegionPropertyCommand(m_model, regionId, before, after, text, mergeKey));
+}
+
+void DocumentController::setRegionName(std::uint32_t regionId, const QString& name)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.name == name.toStdString())
+        return;
+    p.name = name.toStdString();
+    editProperties(regionId, p, tr("Rename region"), MergeName);
+}
+
+void DocumentController::setRegionColour(std::uint32_t regionId, const Colour& colour)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.colour == colour)
+        return;
+    p.colour = colour;
+    editProperties(regionId, p, tr("Region colour"), NoMerge);
+}
+
+void DocumentController::setRegionPrompt(std::uint32_t regionId, const QString& prompt)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.prompt == prompt.toStdString())
+        return;
+    p.prompt = prompt.toStdString();
+    editProperties(regionId, p, tr("Edit prompt"), MergePrompt);
+}
+
+void DocumentController::setRegionNegative(std::uint32_t regionId, const QString& negative)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.negative == negative.toStdString())
+        return;
+    p.negative = negative.toStdString();
+    editProperties(regionId, p, tr("Edit negative prompt"), MergeNegative);
+}
+
+void DocumentController::setRegionStrength(std::uint32_t regionId, float strength)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.strength == strength)
+        return;
+    p.strength = strength;
+    editProperties(regionId, p, tr("Region strength"), MergeStrength);
+}
+
+void DocumentController::setRegionVisible(std::uint32_t regionId, bool visible)
+{
+    RegionProperties p = m_model->properties(regionId);
+    if (p.visible == visible)
+        return;
+    p.visible = visible;
+    editProperties(regionId, p, visible ? tr("Show region") : tr("Hide region"), NoMerge);
+}
+
+void DocumentController::setBackgroundPrompt(const QString& prompt)
+{
+    const BackgroundCommand::Prompts before{project().prompt, project().negative};
+    BackgroundCommand::Prompts after = before;
+    after.prompt = prompt.toStdString();
+    if (after.prompt != before.prompt)
+        m_undo->pushCommand(new BackgroundCommand(m_model, before, after, MergeBackgroundPrompt));
+}
+
+void DocumentController::setBackgroundNegative(const QString& negative)
+{
+    const BackgroundCommand::Prompts before{project().prompt, project().negative};
+    BackgroundCommand::Prompts after = before;
+    after.negative = negative.toStdString();
+    if (after.negative != before.negative)
+        m_undo->pushCommand(new BackgroundCommand(m_model, before, after, MergeBackgroundNegative));
+}
+
+// ---- Masks and boxes ------------------------------------------------------------------------
+
+void DocumentController::commitMaskEdit(std::uint32_t regionId, const QRect& rect,
+                                        std::vector<float> before, const QString& text)
+{
+    if (rect.isEmpty() || !m_model->region(regionId))
+        return;
+    auto after = std::make_shared<const std::vector<float>>(m_model->readMask(regionId, rect));
+    auto old = std::make_shared<const std::vector<float>>(std::move(before));
+    if (*after == *old)
+        return;
+    m_undo->pushCommand(new MaskPatchCommand(m_model, regionId, rect, std::move(old),
+                                             std::move(after), text,
+                                             /*alreadyApplied=*/true));
+}
+
+void DocumentController::replaceMask(std::uint32_t regionId, const MaskImage& mask,
+                                     const QString& text)
+{
+    const ProjectRegion* r = m_model->region(regionId);
+    if (!r || r->kind != RegionKind::Mask || mask.width != project().width ||
+        mask.height != project().height)
+        return;
+    const QRect rect(0, 0, mask.width, mask.height);
+    auto before = std::make_shared<const std::vector<float>>(m_model->readMask(regionId, rect));
+    auto after = std::make_shared<const std::vector<float>>(mask.values);
+    if (*before == *after)
+        return;
+    m_undo->pushCommand(new MaskPatchCommand(m_model, regionId, rect, std::move(before),
+                                             std::move(after), text, false));
+}
+
+void DocumentController::fillRegion(std::uint32_t regionId)
+{
+    MaskImage full = blankMask(project().width, project().height);
+    std::fill(full.values.begin(), full.values.end(), 1.f);
+    replaceMask(regionId, full, tr("Fill region"));
+}
+
+void DocumentController::clearRegion(std::uint32_t regionId)
+{
+    replaceMask(regionId, blankMask(project().width, project().height), tr("Clear region"));
+}
+
+void DocumentController::setBox(std::uint32_t regionId, const Box& box, int dragSerial)
+{
+    const ProjectRegion* r = m_model->region(regionId);
+    if (!r || r->kind != RegionKind::Box)
+        return;
+    const Box before = r->box;
+    if (before.x == box.x && before.y == box.y && before.width == box.width &&
+        before.height == box.height)
+        return;
+    m_undo->pushCommand(new BoxCommand(m_model, regionId, before, box, dragSerial));
+}
+
+void DocumentController::setCanvasSize(int width, int height)
+{
+    if (width == project().width && height == project().height)
+        return;
+    m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height));
+}
+
+// ---- Not undoable ---------------------------------------------------------------------------
+
+void DocumentController::setSettings(const GenerationSettings& settings)
+{
+    m_model->setSettings(settings);
+    m_extraDirty = true;
+    updateDirty();
+}
+
+void DocumentController::setModelReference(const ModelReference& model)
+{
+    m_model->setModel(model);
+    m_extraDirty = true;
+    updateDirty();
+}
+
+void DocumentController::addResult(ProjectResult result)
+{
+    m_model->addResult(std::move(result));
+    m_extraDirty = true;
+    updateDirty();
+}
+
+void DocumentController::removeResult(std::uint32_t resultId)
+{
+    m_model->removeResult(resultId);
+    m_extraDirty = true;
+    updateDirty();
+}
+
+} // namespace md

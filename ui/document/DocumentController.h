@@ -1,0 +1,105 @@
+#pragma once
+
+// The open document: the project (ProjectModel), its undo history, its file path and dirty
+// state, and the current region (the paint target). Every user edit goes through one of
+// the edit functions below, which push an undo command. No dialogs here.
+
+#include "engine/Status.h"
+#include "ui/document/ProjectModel.h"
+
+#include <QObject>
+#include <QRect>
+#include <QString>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace md {
+
+class UndoHistory;
+
+class DocumentController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DocumentController(QObject* parent = nullptr);
+    ~DocumentController() override;
+
+    ProjectModel* model() const { return m_model; }
+    const Project& project() const { return m_model->project(); }
+    UndoHistory* undoStack() const { return m_undo; }
+
+    // ---- File state
+    QString filePath() const { return m_filePath; }
+    QString displayName() const; // file name, or "Untitled"
+    bool isDirty() const;
+    // Replaces the document (New, Open, recovery); clears the history.
+    void resetDocument(Project project, const QString& filePath, bool dirty = false);
+    void markSaved(const QString& filePath);
+    // A default project: 512x512, no regions.
+    static Project newProject();
+
+    // ---- Selection
+    std::uint32_t currentRegionId() const { return m_current; }
+    const ProjectRegion* currentRegion() const;
+    void setCurrentRegion(std::uint32_t regionId);
+
+    // ---- Region edits (each one undo step)
+    std::uint32_t addMaskRegion();
+    std::uint32_t addBoxRegion(const Box& box);
+    std::uint32_t addRegionFromMask(const MaskImage& mask, const QString& name);
+    std::uint32_t duplicateRegion(std::uint32_t regionId);
+    void removeRegion(std::uint32_t regionId);
+    void moveRegion(std::uint32_t regionId, int delta); // +1: up (drawn later)
+    void setRegionName(std::uint32_t regionId, const QString& name);
+    void setRegionColour(std::uint32_t regionId, const Colour& colour);
+    void setRegionPrompt(std::uint32_t regionId, const QString& prompt);
+    void setRegionNegative(std::uint32_t regionId, const QString& negative);
+    void setRegionStrength(std::uint32_t regionId, float strength);
+    void setRegionVisible(std::uint32_t regionId, bool visible);
+    void setBackgroundPrompt(const QString& prompt);
+    void setBackgroundNegative(const QString& negative);
+
+    // ---- Mask and box edits
+    // After painting straight into model()->mutableMask(): records the change of `rect`
+    // (before = the rect's pixels before painting) as one undo step.
+    void commitMaskEdit(std::uint32_t regionId, const QRect& rect, std::vector<float> before,
+                        const QString& text);
+    void fillRegion(std::uint32_t regionId);
+    void clearRegion(std::uint32_t regionId);
+    void replaceMask(std::uint32_t regionId, const MaskImage& mask, const QString& text);
+    // dragSerial: edits with the same non-zero serial merge into one undo step.
+    void setBox(std::uint32_t regionId, const Box& box, int dragSerial);
+    void setCanvasSize(int width, int height);
+
+    // ---- Not undoable (they mark the document dirty)
+    void setSettings(const GenerationSettings& settings);
+    void setModelReference(const ModelReference& model);
+    void addResult(ProjectResult result);
+    void removeResult(std::uint32_t resultId);
+
+    static Colour paletteColour(int index);
+
+Q_SIGNALS:
+    void currentRegionChanged(std::uint32_t regionId);
+    void dirtyChanged(bool dirty);
+    void filePathChanged(const QString& path);
+
+private:
+    std::uint32_t insertRegion(ProjectRegion region, const QString& text);
+    void editProperties(std::uint32_t regionId, const RegionProperties& after, const QString& text,
+                        int mergeKey);
+    Colour unusedColour() const;
+    QString uniqueName(const QString& base) const;
+    void updateDirty();
+    void ensureCurrentExists();
+
+    ProjectModel* m_model;
+    UndoHistory* m_undo;
+    QString m_filePath;
+    bool m_extraDirty = false; // changes outside the undo history
+    bool m_lastDirty = false;
+    std::uint32_t m_current = 0;
+};
+
+} // namespace md

@@ -1,0 +1,56 @@
+#pragma once
+
+// Autosave and crash recovery. While the app runs, unsaved changes are written every few
+// seconds to <app data>/recovery/<session>.mdsp, next to a lock file held by this process
+// and a note of the project's own path. A clean exit (or a save) removes them. At start,
+// recovery files whose lock is free belong to a session that crashed: the app offers them.
+
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <memory>
+#include <vector>
+
+class QLockFile;
+
+namespace md {
+
+class DocumentController;
+
+class Autosave : public QObject
+{
+    Q_OBJECT
+public:
+    struct Recovery
+    {
+        QString file;         // the recovery .mdsp
+        QString originalPath; // the project's own path, empty if it was never saved
+        QDateTime time;
+    };
+
+    Autosave(DocumentController* document, int intervalSeconds, QObject* parent = nullptr);
+    ~Autosave() override; // a clean exit: removes this session's files
+
+    static QString recoveryDir();
+    // Files left by sessions that did not exit cleanly (their locks are free).
+    static std::vector<Recovery> findRecoverable();
+    static void discard(const Recovery& recovery);
+
+    // Writes the recovery file now if there are unsaved changes. Returns true if written.
+    bool saveNow();
+    QString recoveryFile() const { return m_file; }
+
+private:
+    void onChanged();
+    void removeFiles();
+
+    DocumentController* m_document;
+    QString m_id;
+    QString m_file;
+    std::unique_ptr<QLockFile> m_lock;
+    QTimer m_timer;
+    bool m_changed = false;
+};
+
+} // namespace md

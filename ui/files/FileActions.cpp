@@ -1,0 +1,231 @@
+#include "ui/files/FileActions.h"
+
+#include "document/ProjectFile.h"
+#include "ui/ImageConversion.h"
+#include "ui/Settings.h"
+#include "ui/document/DocumentController.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QMenu>
+#include <QMessageBox>
+
+namespace md {
+
+FileActions::FileActions(DocumentController* document, Settings* settings, QWidget* dialogParent,
+                         QObject* parent)
+    : QObject(parent), m_document(document), m_settings(settings), m_parent(dialogParent)
+{
+}
+
+void FileActions::fail(const QString& title, const QString& text)
+{
+    m_lastError = text;
+    if (m_interactive)
+        QMessageBox::warning(m_parent, title, text);
+    else
+        Q_EMIT message(text, 0);
+}
+
+void FileActions::newProject()
+{
+    if (!maybeSave())
+        return;
+    m_document->resetDocument(DocumentController::newProject(), QString());
+}
+
+void FileActions::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        m_parent, tr("Open a project"), m_settings->lastProjectFolder(),
+        tr("Projects and exported images (*.mdsp *.png);;Projects (*.mdsp);;All files (*)"));
+    if (!path.isEmpty())
+        openPath(path, false);
+}
+
+bool FileActions::isProjectFile(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "mdsp")
+        return true;
+    if (suffix != "png")
+        return false;
+    const Result<PngTextChunks> text = readPngText(path.toStdString());
+    return text.isOk() && findPngText(text.value(), kProjectKeyword) != nullptr;
+}
+
+bool FileActions::openPath(const QString& path, bool askToSave)
+{
+    if (askToSave && !maybeSave())
+        return false;
+    Result<Project> project = loadProject(path.toStdString());
+    if (!project.isOk()) {
+        fail(tr("Cannot open"),
+             tr("Cannot open %1:\n%2")
+                 .arg(QFileInfo(path).fileName(), QString::fromStdString(project.error())));
+        m_settings->removeRecentFile(path);
+        Q_EMIT recentFilesChanged();
+        return false;
+    }
+    const bool isPng = QFileInfo(path).suffix().compare("png", Qt::CaseInsensitive) == 0;
+    // An exported PNG opens as a new, untitled project: Save must not overwrite the image.
+    m_document->resetDocument(std::move(project).value(), isPng ? QString() : path);
+    m_settings->setLastProjectFolder(QFileInfo(path).absolutePath());
+    if (!isPng) {
+        m_settings->addRecentFile(QFileInfo(path).absoluteFilePath());
+        Q_EMIT recentFilesChanged();
+    }
+    Q_EMIT message(tr("Opened %1").arg(QFileInfo(path).fileName()), 3000);
+    return true;
+}
+
+bool FileActions::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool FileActions::saveAs()
+{
+    QString start = m_document->filePath();
+    if (start.isEmpty())
+        start = m_settings->lastProjectFolder() + "/" + tr("Untitled") + ".mdsp";
+    QString path = QFileDialog::getSaveFileName(m_parent, tr("Save the project"), start,
+                                                tr("Projects (*.mdsp)"));
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += ".mdsp";
+    return saveTo(path);
+}
+
+bool FileActions::saveTo(const QString& path)
+{
+    const Status status = saveProject(m_document->project(), path.toStdString());
+    if (!status.isOk()) {
+        fail(tr("Cannot save"),
+             tr("Cannot save %1:\n%2")
+                 .arg(QFileInfo(path).fileName(), QString::fromStdString(status.message())));
+        return false;
+    }
+    m_document->markSaved(path);
+    m_settings->setLastProjectFolder(QFileInfo(path).absolutePath());
+    m_settings->addRecentFile(QFileInfo(path).absoluteFilePath());
+    Q_EMIT recentFilesChanged();
+    Q_EMIT message(tr("Saved %1").arg(QFileInfo(path).fileName()), 3000);
+    return true;
+}
+
+bool FileActions::maybeSave()
+{
+    if (!m_document->isDirty() || !m_interactive)
+        return true;
+    const auto answer = QMessageBox::warning(
+        m_parent, tr("Unsaved changes"),
+        tr("“%1” has changes that are not saved.\nSave them first?").arg(m_document->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void FileActions::importMask()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(m_parent, tr("Import a mask"), m_settings->lastMaskFolder(),
+                                     tr("Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"));
+    if (!path.isEmpty())
+        importMaskFile(path);
+}
+
+bool FileActions::importMaskFile(const QString& path)
+{
+    QImageReader reader(path);
+    const QImage image = reader.read();
+    if (image.isNull()) {
+        fail(tr("Cannot import"), tr("Cannot read %1 as an image: %2")
+                                      .arg(QFileInfo(path).fileName(), reader.errorString()));
+        return false;
+    }
+    const Project& p = m_document->project();
+    const MaskImage mask = maskFromImage(image, p.width, p.height);
+    m_document->addRegionFromMask(mask, QFileInfo(path).completeBaseName());
+    m_settings->setLastMaskFolder(QFileInfo(path).absolutePath());
+    if (image.width() != p.width || image.height() != p.height)
+        Q_EMIT message(tr("The mask was %1×%2; it was scaled to the %3×%4 canvas.")
+                           .arg(image.width())
+                           .arg(image.height())
+                           .arg(p.width)
+                           .arg(p.height),
+                       6000);
+    return true;
+}
+
+void FileActions::exportResult(std::uint32_t resultId)
+{
+    QString base = m_document->filePath().isEmpty()
+                       ? tr("image")
+                       : QFileInfo(m_document->filePath()).completeBaseName();
+    for (const ProjectResult& r : m_document->project().results)
+        if (r.id == resultId)
+            base += QStringLiteral("-%1").arg(r.seed);
+    const QString path = QFileDialog::getSaveFileName(
+        m_parent, tr("Export PNG"), m_settings->lastExportFolder() + "/" + base + ".png",
+        tr("PNG images (*.png)"));
+    if (!path.isEmpty())
+        exportResultTo(resultId, path);
+}
+
+bool FileActions::exportResultTo(std::uint32_t resultId, const QString& path)
+{
+    const Project& p = m_document->project();
+    for (const ProjectResult& r : p.results) {
+        if (r.id != resultId)
+            continue;
+        const Status status = exportPng(p, r, path.toStdString());
+        if (!status.isOk()) {
+            fail(tr("Cannot export"),
+                 tr("Cannot export %1:\n%2")
+                     .arg(QFileInfo(path).fileName(), QString::fromStdString(status.message())));
+            return false;
+        }
+        m_settings->setLastExportFolder(QFileInfo(path).absolutePath());
+        Q_EMIT message(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
+        return true;
+    }
+    fail(tr("Cannot export"), tr("Select a result in the history first."));
+    return false;
+}
+
+void FileActions::openDropped(const QStringList& paths)
+{
+    for (const QString& path : paths) {
+        if (isProjectFile(path)) {
+            openPath(path);
+            return; // one project at a time
+        }
+    }
+    for (const QString& path : paths)
+        importMaskFile(path);
+}
+
+void FileActions::fillRecentMenu(QMenu* menu)
+{
+    menu->clear();
+    const QStringList files = m_settings->recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString path = files[i];
+        QAction* a =
+            menu->addAction(QStringLiteral("&%1  %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        a->setToolTip(path);
+        connect(a, &QAction::triggered, this, [this, path] { openPath(path); });
+    }
+    if (files.isEmpty())
+        menu->addAction(tr("No recent projects"))->setEnabled(false);
+}
+
+} // namespace md

@@ -1,0 +1,147 @@
+#include "ui/generation/GenerationController.h"
+
+#include "ui/generation/GenerationWorker.h"
+
+#include <QThread>
+
+namespace md {
+
+GenerationController::GenerationController(QObject* parent) : QObject(parent)
+{
+    m_thread = new QThread(this);
+    m_thread->setObjectName("GenerationWorker");
+    m_worker = new GenerationWorker;
+    m_worker->moveToThread(m_thread);
+    connectWorker();
+    m_thread->start();
+}
+
+GenerationController::~GenerationController()
+{
+    m_worker->cancel();
+    m_thread->quit();
+    m_thread->wait();
+    delete m_worker; // its thread has stopped, so deleting it here is safe
+}
+
+void GenerationController::connectWorker()
+{
+    GenerationWorker* w = m_worker;
+    connect(w, &GenerationWorker::loadStarted, this, [this](const QString& path) {
+        m_modelState = ModelState::Loading;
+        m_modelPath = path;
+        Q_EMIT modelStateChanged(m_modelState, tr("Loading %1…").arg(path));
+    });
+    connect(w, &GenerationWorker::loadProgress, this, &GenerationController::loadProgress);
+    connect(w, &GenerationWorker::modelLoaded, this, [this](const ModelInfo& info) {
+        m_modelState = ModelState::Ready;
+        m_modelInfo = info;
+        Q_EMIT modelStateChanged(m_modelState, QString());
+    });
+    connect(w, &GenerationWorker::loadFailed, this,
+            [this](const QString& path, const QString& message) {
+                m_modelState = ModelState::Failed;
+                m_modelPath = path;
+                m_modelInfo = {};
+                Q_EMIT modelStateChanged(m_modelState, message);
+            });
+    connect(w, &GenerationWorker::previewReady, this, &GenerationController::onPreviewReady);
+    connect(w, &GenerationWorker::progress, this, &GenerationController::onProgress);
+    connect(w, &GenerationWorker::generationFinished, this, &GenerationController::onFinished);
+    connect(w, &GenerationWorker::generationFailed, this, &GenerationController::onFailed);
+    connect(w, &GenerationWorker::generationCancelled, this, &GenerationController::onCancelled);
+    connect(w, &GenerationWorker::generationStarted, this, [this](quint64 id) {
+        if (id == m_running) {
+            m_timer.start();
+        }
+    });
+}
+
+void GenerationController::loadModel(const QString& path)
+{
+    ModelOptions options;
+    options.path = path.toStdString();
+    m_modelPath = path;
+    m_modelState = ModelState::Loading;
+    Q_EMIT modelStateChanged(m_modelState, tr("Loading %1…").arg(path));
+    m_worker->requestLoad(options);
+}
+
+quint64 GenerationController::generate(const GenerateRequest& request)
+{
+    const quint64 id = m_nextId++;
+    m_runningRequest = request;
+    setRunning(id);
+    m_timer.start();
+    Q_EMIT progressChanged(0, request.steps, -1.0);
+    m_worker->requestGenerate(request, id);
+    return id;
+}
+
+void GenerationController::cancel()
+{
+    if (!m_running)
+        return;
+    m_worker->cancel();
+    // The worker reports the cancellation when the engine stops; the UI is free at once.
+    setRunning(0);
+    Q_EMIT generationCancelled();
+}
+
+void GenerationController::setRunning(quint64 id)
+{
+    const bool wasBusy = m_running != 0;
+    m_running = id;
+    if (wasBusy != (id != 0))
+        Q_EMIT busyChanged(id != 0);
+}
+
+void GenerationController::onPreviewReady()
+{
+    std::optional<PreviewImage> preview = m_worker->takePreview();
+    if (preview && preview->requestId == m_running && !preview->image.isNull())
+        Q_EMIT previewChanged(preview->image, preview->step, preview->totalSteps);
+}
+
+void GenerationController::onProgress(quint64 id, const Progress& p)
+{
+    if (id != m_running || p.totalSteps <= 0)
+        return;
+    const double elapsed = m_timer.elapsed() / 1000.0;
+    // Fractional progress (batches within a step) gives an ETA before the first step ends.
+    const double done = p.step + (p.totalBatches > 0 ? double(p.batch) / p.totalBatches : 0.0);
+    double eta = -1.0;
+    if (done > 0.0)
+        eta = elapsed / done * (p.totalSteps - done);
+    Q_EMIT progressChanged(p.step, p.totalSteps, eta);
+}
+
+void GenerationController::onFinished(quint64 id, const QImage& image)
+{
+    Q_EMIT requestEnded(id);
+    if (id != m_running)
+        return;
+    const double seconds = m_timer.elapsed() / 1000.0;
+    setRunning(0);
+    Q_EMIT resultReady(image, m_runningRequest, seconds);
+}
+
+void GenerationController::onFailed(quint64 id, const QString& message)
+{
+    Q_EMIT requestEnded(id);
+    if (id != m_running)
+        return;
+    setRunning(0);
+    Q_EMIT generationFailed(message);
+}
+
+void GenerationController::onCancelled(quint64 id)
+{
+    Q_EMIT requestEnded(id);
+    if (id != m_running)
+        return; // already reported by cancel(), or replaced by a newer request
+    setRunning(0);
+    Q_EMIT generationCancelled();
+}
+
+} // namespace md

@@ -1,0 +1,76 @@
+#pragma once
+
+// The GUI thread's side of generation: owns the worker thread and the GenerationWorker,
+// keeps the state (model, running request, timing for the ETA) and turns the worker's
+// signals into ones the panels can show. Never waits on the engine, except in its
+// destructor, which cancels and joins the thread.
+
+#include "engine/EngineTypes.h"
+#include "ui/generation/MetaTypes.h"
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QObject>
+#include <QString>
+
+class QThread;
+
+namespace md {
+
+class GenerationWorker;
+
+class GenerationController : public QObject
+{
+    Q_OBJECT
+public:
+    enum class ModelState { None, Loading, Ready, Failed };
+
+    explicit GenerationController(QObject* parent = nullptr);
+    ~GenerationController() override;
+
+    void loadModel(const QString& path);
+    // Starts a generation; cancels and replaces any running one. Returns its id.
+    quint64 generate(const GenerateRequest& request);
+    void cancel();
+
+    ModelState modelState() const { return m_modelState; }
+    QString modelPath() const { return m_modelPath; }
+    const ModelInfo& modelInfo() const { return m_modelInfo; }
+    bool isBusy() const { return m_running != 0; }
+    quint64 runningRequest() const { return m_running; }
+
+Q_SIGNALS:
+    void modelStateChanged(md::GenerationController::ModelState state, const QString& message);
+    void loadProgress(const QString& stage, double fraction);
+    void busyChanged(bool busy);
+    // step of totalSteps finished; etaSeconds < 0 while unknown.
+    void progressChanged(int step, int totalSteps, double etaSeconds);
+    void previewChanged(const QImage& image, int step, int totalSteps);
+    void resultReady(const QImage& image, const md::GenerateRequest& request, double seconds);
+    void generationFailed(const QString& message);
+    void generationCancelled();
+    // The worker finished with a request (any outcome, stale ones included): the engine is
+    // idle again unless a newer request is queued. Tests time cancellation with it.
+    void requestEnded(quint64 requestId);
+
+private:
+    void connectWorker();
+    void onPreviewReady();
+    void onProgress(quint64 id, const Progress& progress);
+    void onFinished(quint64 id, const QImage& image);
+    void onFailed(quint64 id, const QString& message);
+    void onCancelled(quint64 id);
+    void setRunning(quint64 id);
+
+    QThread* m_thread = nullptr;
+    GenerationWorker* m_worker = nullptr;
+    ModelState m_modelState = ModelState::None;
+    QString m_modelPath;
+    ModelInfo m_modelInfo;
+    quint64 m_nextId = 1;
+    quint64 m_running = 0;
+    GenerateRequest m_runningRequest;
+    QElapsedTimer m_timer;
+};
+
+} // namespace md

@@ -1,0 +1,262 @@
+#include "ui/generation/GenerationSession.h"
+
+#include "ui/ImageConversion.h"
+#include "ui/Settings.h"
+#include "ui/canvas/CanvasView.h"
+#include "ui/document/DocumentController.h"
+#include "ui/generation/GenerationController.h"
+#include "ui/generation/ModelLocator.h"
+#include "ui/panels/GenerationPanel.h"
+#include "ui/panels/ResultsStrip.h"
+
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+namespace md {
+
+GenerationSession::GenerationSession(DocumentController* document, GenerationController* generation,
+                                     GenerationPanel* panel, ResultsStrip* results,
+                                     CanvasView* canvas, Settings* settings, QObject* parent)
+    : QObject(parent), m_document(document), m_generation(generation), m_panel(panel),
+      m_results(results), m_canvas(canvas), m_settings(settings)
+{
+    connect(panel, &GenerationPanel::modelChosen, this, &GenerationSession::chooseModel);
+    connect(panel, &GenerationPanel::generateRequested, this, &GenerationSession::generate);
+    connect(panel, &GenerationPanel::cancelRequested, this, &GenerationSession::cancel);
+    connect(panel, &GenerationPanel::reuseSeedRequested, this, &GenerationSession::reuseLastSeed);
+    connect(results, &ResultsStrip::resultSelected, this, &GenerationSession::showResult);
+    connect(results, &ResultsStrip::useSettingsRequested, this, &GenerationSession::useSettingsOf);
+    connect(results, &ResultsStrip::compareToggled, this, [this](bool on) {
+        m_compare = on;
+        updateCanvasImage();
+    });
+
+    connect(generation, &GenerationController::modelStateChanged, this,
+            [this](GenerationController::ModelState state, const QString& message) {
+                onModelState(int(state), message);
+            });
+    connect(generation, &GenerationController::loadProgress, this,
+            [this](const QString& stage, double fraction) {
+                m_panel->setModelStatus(
+                    tr("Loading: %1 (%2 %)").arg(stage).arg(int(fraction * 100)), false);
+            });
+    connect(generation, &GenerationController::busyChanged, panel, &GenerationPanel::setBusy);
+    connect(generation, &GenerationController::progressChanged, panel,
+            &GenerationPanel::setProgress);
+    connect(generation, &GenerationController::previewChanged, this, [this](const QImage& image) {
+        m_preview = image;
+        updateCanvasImage();
+    });
+    connect(generation, &GenerationController::resultReady, this,
+            [this](const QImage& image, const GenerateRequest&, double seconds) {
+                onResult(image, seconds);
+            });
+    connect(generation, &GenerationController::generationFailed, this,
+            [this](const QString& message) {
+                m_preview = QImage();
+                m_snapshot.reset();
+                updateCanvasImage();
+                m_panel->setProgressText(tr("Failed"));
+                Q_EMIT this->message(tr("Generation failed: %1").arg(message), 0);
+            });
+    connect(generation, &GenerationController::generationCancelled, this, [this] {
+        m_preview = QImage();
+        m_snapshot.reset();
+        updateCanvasImage();
+        m_panel->setProgressText(tr("Cancelled"));
+    });
+    connect(document->model(), &ProjectModel::projectReset, this, [this] {
+        m_preview = QImage();
+        refreshModels();
+        updateCanvasImage();
+    });
+    connect(document->model(), &ProjectModel::canvasChanged, this,
+            &GenerationSession::updateCanvasImage);
+    refreshModels();
+}
+
+QString GenerationSession::modelForProject() const
+{
+    const QString projectModel = QString::fromStdString(m_document->project().model.path);
+    if (!projectModel.isEmpty() && QFileInfo::exists(projectModel))
+        return projectModel;
+    const QString last = m_settings->lastModel();
+    if (!last.isEmpty() && QFileInfo::exists(last))
+        return last;
+    return ModelLocator::defaultModel();
+}
+
+void GenerationSession::refreshModels()
+{
+    QString current = m_generation->modelPath();
+    if (current.isEmpty())
+        current = modelForProject();
+    m_panel->setModels(ModelLocator::embeddedModels(), m_settings->recentModels(), current);
+}
+
+void GenerationSession::loadInitialModel()
+{
+    const QString path = modelForProject();
+    if (path.isEmpty()) {
+        m_panel->setModelStatus(tr("No model yet: open a .safetensors checkpoint or a "
+                                   "diffusers folder from the list above."),
+                                true);
+        return;
+    }
+    chooseModel(path);
+}
+
+void GenerationSession::chooseModel(const QString& path)
+{
+    if (path.isEmpty())
+        return;
+    m_generation->loadModel(path);
+    refreshModels();
+}
+
+void GenerationSession::onModelState(int state, const QString& message)
+{
+    using State = GenerationController::ModelState;
+    const QString path = m_generation->modelPath();
+    switch (State(state)) {
+    case State::None:
+        m_panel->setModelStatus(QString(), false);
+        break;
+    case State::Loading:
+        m_panel->setModelStatus(tr("Loading %1…").arg(ModelLocator::displayName(path)), false);
+        break;
+    case State::Ready: {
+        const ModelInfo& info = m_generation->modelInfo();
+        m_panel->setModelStatus(tr("%1 · native %2×%3 · %4")
+                                    .arg(QString::fromStdString(info.family))
+                                    .arg(info.nativeWidth)
+                                    .arg(info.nativeHeight)
+                                    .arg(QString::fromStdString(info.device)),
+                                false);
+        m_settings->setLastModel(path);
+        refreshModels();
+        if (m_document->project().model.path != path.toStdString()) {
+            ModelReference ref;
+            ref.path = path.toStdString();
+            ref.displayName = ModelLocator::displayName(path).toStdString();
+            m_document->setModelReference(ref);
+        }
+        break;
+    }
+    case State::Failed:
+        m_panel->setModelStatus(
+            tr("Could not load %1: %2").arg(ModelLocator::displayName(path), message), true);
+        Q_EMIT this->message(tr("Could not load the model: %1").arg(message), 0);
+        break;
+    }
+}
+
+void GenerationSession::generate()
+{
+    using State = GenerationController::ModelState;
+    if (m_generation->modelState() == State::None || m_generation->modelState() == State::Failed) {
+        const QString path = m_generation->modelState() == State::Failed ? m_generation->modelPath()
+                                                                         : modelForProject();
+        if (path.isEmpty()) {
+            Q_EMIT message(tr("Choose a model first (Model list in the generation panel)."), 0);
+            return;
+        }
+        chooseModel(path); // the worker loads it first, then runs the request
+    }
+    const Project& project = m_document->project();
+    if (const Status status = validate(project); !status.isOk()) {
+        Q_EMIT message(tr("Cannot generate: %1").arg(QString::fromStdString(status.message())), 0);
+        return;
+    }
+    GenerationSettings settings = project.settings;
+    if (settings.seedMode == SeedMode::Random) {
+        settings.seed = QRandomGenerator::global()->bounded(quint64(1) << 32);
+        m_document->model()->setSettings(settings); // shows the seed; not an edit of note
+    }
+    m_seed = settings.seed;
+    Project snapshot = project;
+    snapshot.results.clear();
+    m_snapshot = std::move(snapshot);
+    m_preview = QImage();
+    m_generation->generate(toGenerateRequest(*m_snapshot, m_seed));
+    Q_EMIT message(tr("Generating with seed %1…").arg(m_seed), 3000);
+}
+
+void GenerationSession::cancel()
+{
+    m_generation->cancel();
+}
+
+void GenerationSession::onResult(const QImage& image, double seconds)
+{
+    m_preview = QImage();
+    if (!m_snapshot)
+        return;
+    ProjectResult result = makeResult(*m_snapshot, toRgbImage(image), m_seed);
+    result.id = nextResultId(m_document->project());
+    const std::uint32_t id = result.id;
+    m_snapshot.reset();
+    m_document->addResult(std::move(result));
+    m_results->selectResult(id);
+    m_panel->setProgressText(tr("Done in %1 s").arg(seconds, 0, 'f', 1));
+    updateCanvasImage();
+}
+
+void GenerationSession::useSettingsOf(std::uint32_t resultId)
+{
+    const Project& p = m_document->project();
+    for (const ProjectResult& r : p.results) {
+        if (r.id != resultId)
+            continue;
+        GenerationSettings s = r.settings;
+        s.seed = r.seed;
+        s.seedMode = SeedMode::Fixed;
+        m_document->setSettings(s);
+        Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(r.seed), 4000);
+        return;
+    }
+}
+
+void GenerationSession::reuseLastSeed()
+{
+    const Project& p = m_document->project();
+    if (p.results.empty())
+        return;
+    GenerationSettings s = p.settings;
+    s.seed = p.results.back().seed;
+    s.seedMode = SeedMode::Fixed;
+    m_document->setSettings(s);
+}
+
+void GenerationSession::showResult(std::uint32_t)
+{
+    updateCanvasImage();
+}
+
+void GenerationSession::updateCanvasImage()
+{
+    const Project& p = m_document->project();
+    const auto imageOf = [&](std::uint32_t id) -> QImage {
+        for (const ProjectResult& r : p.results)
+            if (r.id == id && r.image.width == p.width && r.image.height == p.height)
+                return toQImage(r.image);
+        return {};
+    };
+    const std::uint32_t selected = m_results->selectedResult();
+    const std::uint32_t newest = p.results.empty() ? 0 : p.results.back().id;
+    if (!m_preview.isNull()) {
+        m_canvas->setBaseImage(m_preview);
+        m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());
+        return;
+    }
+    if (m_compare && selected != 0) {
+        // Selected result on the left, the newest one (the "current" image) on the right.
+        m_canvas->setBaseImage(imageOf(newest));
+        m_canvas->setCompareImage(imageOf(selected));
+        return;
+    }
+    m_canvas->setCompareImage(QImage());
+    m_canvas->setBaseImage(imageOf(selected != 0 ? selected : newest));
+}
+
+} // namespace md

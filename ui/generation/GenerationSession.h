@@ -1,0 +1,65 @@
+#pragma once
+
+// Connects the generation panel, the worker (GenerationController), the document and the
+// canvas: picks and loads the model, builds the request from the project (choosing a seed
+// in random mode), shows live previews on the canvas, and records each result in the
+// project's history, where the results strip shows it.
+
+#include "document/Project.h"
+
+#include <QImage>
+#include <QObject>
+#include <cstdint>
+#include <optional>
+
+namespace md {
+
+class CanvasView;
+class DocumentController;
+class GenerationController;
+class GenerationPanel;
+class ResultsStrip;
+class Settings;
+
+class GenerationSession : public QObject
+{
+    Q_OBJECT
+public:
+    GenerationSession(DocumentController* document, GenerationController* generation,
+                      GenerationPanel* panel, ResultsStrip* results, CanvasView* canvas,
+                      Settings* settings, QObject* parent = nullptr);
+
+    // Loads the project's model, else the last used one, else the embedded default.
+    void loadInitialModel();
+    void chooseModel(const QString& path);
+    // Starts (or restarts) a generation of the current project.
+    void generate();
+    void cancel();
+    void useSettingsOf(std::uint32_t resultId);
+    void reuseLastSeed();
+    // The canvas shows the result selected in the strip (0: the newest).
+    void showResult(std::uint32_t resultId);
+
+Q_SIGNALS:
+    void message(const QString& text, int timeoutMs);
+
+private:
+    void refreshModels();
+    void onModelState(int state, const QString& message);
+    void onResult(const QImage& image, double seconds);
+    void updateCanvasImage();
+    QString modelForProject() const;
+
+    DocumentController* m_document;
+    GenerationController* m_generation;
+    GenerationPanel* m_panel;
+    ResultsStrip* m_results;
+    CanvasView* m_canvas;
+    Settings* m_settings;
+    std::optional<Project> m_snapshot; // the project as it was sent to the engine
+    std::uint64_t m_seed = 0;
+    QImage m_preview;
+    bool m_compare = false;
+};
+
+} // namespace md

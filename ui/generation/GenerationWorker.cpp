@@ -1,0 +1,132 @@
+#include "ui/generation/GenerationWorker.h"
+
+#include "engine/Engine.h"
+#include "ui/ImageConversion.h"
+
+#include <QMetaObject>
+#include <exception>
+
+namespace md {
+
+GenerationWorker::GenerationWorker()
+{
+    qRegisterMetaType<md::GenerateRequest>();
+    qRegisterMetaType<md::ModelOptions>();
+    qRegisterMetaType<md::ModelInfo>();
+    qRegisterMetaType<md::Progress>();
+}
+
+GenerationWorker::~GenerationWorker() = default;
+
+void GenerationWorker::requestLoad(const ModelOptions& options)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pendingLoad = options;
+    }
+    m_cancel = true; // a new model makes the running generation pointless
+    post();
+}
+
+void GenerationWorker::requestGenerate(const GenerateRequest& request, quint64 requestId)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pendingGenerate = std::make_pair(request, requestId);
+        m_cancel = true; // cancels the running one; processPending clears it
+    }
+    post();
+}
+
+void GenerationWorker::cancel()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_pendingGenerate.reset();
+    m_cancel = true;
+}
+
+std::optional<PreviewImage> GenerationWorker::takePreview()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_previewPosted = false;
+    std::optional<PreviewImage> out = std::move(m_preview);
+    m_preview.reset();
+    return out;
+}
+
+void GenerationWorker::post()
+{
+    QMetaObject::invokeMethod(this, &GenerationWorker::processPending, Qt::QueuedConnection);
+}
+
+void GenerationWorker::processPending()
+{
+    std::optional<ModelOptions> load;
+    std::optional<std::pair<GenerateRequest, quint64>> generate;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        load.swap(m_pendingLoad);
+        generate.swap(m_pendingGenerate);
+        m_cancel = false;
+    }
+    if (!m_engine)
+        m_engine = std::make_unique<Engine>();
+    if (load)
+        runLoad(*load);
+    if (generate)
+        runGenerate(generate->first, generate->second);
+}
+
+void GenerationWorker::runLoad(const ModelOptions& options)
+{
+    const QString path = QString::fromStdString(options.path);
+    Q_EMIT loadStarted(path);
+    Status status;
+    try {
+        status = m_engine->load(options, [this](const std::string& stage, float fraction) {
+            Q_EMIT loadProgress(QString::fromStdString(stage), double(fraction));
+        });
+    } catch (const std::exception& e) {
+        status = Status::error(e.what());
+    }
+    if (status.isOk())
+        Q_EMIT modelLoaded(m_engine->info());
+    else
+        Q_EMIT loadFailed(path, QString::fromStdString(status.message()));
+}
+
+void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 requestId)
+{
+    Q_EMIT generationStarted(requestId);
+    GenerateCallbacks callbacks;
+    callbacks.cancel = &m_cancel;
+    callbacks.onProgress = [this, requestId](const Progress& p) { Q_EMIT progress(requestId, p); };
+    callbacks.onPreview = [this, requestId](const PreviewFrame& frame) {
+        PreviewImage preview{requestId, frame.step, frame.totalSteps, frame.fullDecode,
+                             toQImage(frame.image)};
+        bool notify = false;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_preview = std::move(preview);
+            notify = !m_previewPosted;
+            m_previewPosted = true;
+        }
+        if (notify)
+            Q_EMIT previewReady();
+    };
+
+    Result<RgbImage> result = Status::error("generation did not run");
+    try {
+        result = m_engine->generate(request, callbacks);
+    } catch (const std::exception& e) {
+        result = Status::error(e.what());
+    }
+    if (result.isOk())
+        Q_EMIT generationFinished(requestId, toQImage(result.value()));
+    else if (result.status().isCancelled())
+        Q_EMIT generationCancelled(requestId);
+    else
+        Q_EMIT generationFailed(requestId, QString::fromStdString(result.error()));
+}
+
+} // namespace md

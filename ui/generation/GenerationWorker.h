@@ -1,0 +1,81 @@
+#pragma once
+
+// Owns the engine and runs it on a long-lived worker thread. The GUI thread talks to it
+// only through the thread-safe request*() / cancel() / takePreview() calls (which never
+// wait on the engine) and the queued signals below.
+//
+// - A new request replaces any pending one and cancels the running one (latest wins).
+// - Cancel is an atomic flag set directly from the GUI thread, never a queued call (a
+//   queued call would only arrive after the generation finished).
+// - Previews are coalesced: the worker keeps only the newest frame and posts one
+//   notification until the GUI has taken it, so a slow GUI never backs up.
+
+#include "engine/EngineTypes.h"
+#include "ui/generation/MetaTypes.h"
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace md {
+
+class Engine;
+
+struct PreviewImage
+{
+    quint64 requestId = 0;
+    int step = 0;
+    int totalSteps = 0;
+    bool fullDecode = false;
+    QImage image;
+};
+
+class GenerationWorker : public QObject
+{
+    Q_OBJECT
+public:
+    GenerationWorker();
+    ~GenerationWorker() override;
+
+    // Thread-safe; called from the GUI thread.
+    void requestLoad(const ModelOptions& options);
+    void requestGenerate(const GenerateRequest& request, quint64 requestId);
+    void cancel();
+    std::optional<PreviewImage> takePreview();
+
+Q_SIGNALS:
+    void loadStarted(const QString& path);
+    void loadProgress(const QString& stage, double fraction);
+    void modelLoaded(const md::ModelInfo& info);
+    void loadFailed(const QString& path, const QString& message);
+
+    void generationStarted(quint64 requestId);
+    void progress(quint64 requestId, const md::Progress& progress);
+    void previewReady();
+    void generationFinished(quint64 requestId, const QImage& image);
+    void generationFailed(quint64 requestId, const QString& message);
+    void generationCancelled(quint64 requestId);
+
+private Q_SLOTS:
+    void processPending();
+
+private:
+    void runLoad(const ModelOptions& options);
+    void runGenerate(const GenerateRequest& request, quint64 requestId);
+    void post();
+
+    std::unique_ptr<Engine> m_engine; // created and used on the worker thread only
+    std::atomic<bool> m_cancel{false};
+
+    std::mutex m_mutex; // guards everything below
+    std::optional<ModelOptions> m_pendingLoad;
+    std::optional<std::pair<GenerateRequest, quint64>> m_pendingGenerate;
+    std::optional<PreviewImage> m_preview;
+    bool m_previewPosted = false;
+};
+
+} // namespace md

@@ -1,0 +1,12 @@
+#pragma once
+
+// The engine's value types that travel through queued signals between threads.
+
+#include "engine/EngineTypes.h"
+
+#include <QMetaType>
+
+Q_DECLARE_METATYPE(md::GenerateRequest)
+Q_DECLARE_METATYPE(md::ModelOptions)
+Q_DECLARE_METATYPE(md::ModelInfo)
+Q_DECLARE_METATYPE(md::Progress)

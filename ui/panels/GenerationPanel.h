@@ -1,0 +1,79 @@
+#pragma once
+
+// Model, canvas size, sampler settings, seed, Generate / Cancel and the progress bar.
+// It edits the project's settings through the DocumentController and only asks for
+// generation (generateRequested); the GenerationController does the work.
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QToolButton;
+
+namespace md {
+
+class DocumentController;
+class Settings;
+
+class GenerationPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    GenerationPanel(DocumentController* document, Settings* settings, QWidget* parent = nullptr);
+
+    // The model list: embedded models, then recent ones; `current` is selected.
+    void setModels(const QStringList& embedded, const QStringList& recent, const QString& current);
+    void setModelStatus(const QString& text, bool error);
+    void setBusy(bool busy);
+    void setProgress(int step, int totalSteps, double etaSeconds);
+    void setProgressText(const QString& text);
+
+    QPushButton* generateButton() const { return m_generate; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QSpinBox* stepsSpin() const { return m_steps; }
+    QLineEdit* seedEdit() const { return m_seed; }
+
+Q_SIGNALS:
+    void modelChosen(const QString& path);
+    void generateRequested();
+    void cancelRequested();
+    void reuseSeedRequested();
+
+private:
+    void refresh();
+    void applySettings();
+    void applySize();
+    void onPresetChosen(int index);
+    void onModelActivated(int index);
+    void chooseModelFile();
+    void chooseModelFolder();
+
+    DocumentController* m_document;
+    Settings* m_settings;
+    QComboBox* m_model;
+    QLabel* m_modelStatus;
+    QComboBox* m_sizePreset;
+    QSpinBox* m_width;
+    QSpinBox* m_height;
+    QSpinBox* m_steps;
+    QDoubleSpinBox* m_cfg;
+    QComboBox* m_sampler;
+    QComboBox* m_seedMode;
+    QLineEdit* m_seed;
+    QToolButton* m_reuseSeed;
+    QSpinBox* m_bootstrap;
+    QCheckBox* m_circular;
+    QPushButton* m_generate;
+    QPushButton* m_cancel;
+    QProgressBar* m_progress;
+    QString m_currentModel;
+    bool m_updating = false;
+};
+
+} // namespace md

@@ -1,0 +1,54 @@
+#pragma once
+
+// The project's result history as a strip of thumbnails, newest first. Clicking one shows
+// it on the canvas; its tooltip lists the settings that made it. "Use settings" sends its
+// seed and settings back to the generation panel; "Export PNG" writes it with metadata.
+
+#include <QHash>
+#include <QIcon>
+#include <QWidget>
+#include <cstdint>
+
+class QListWidget;
+class QListWidgetItem;
+class QToolButton;
+
+namespace md {
+
+class DocumentController;
+struct ProjectResult;
+
+class ResultsStrip : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ResultsStrip(DocumentController* document, QWidget* parent = nullptr);
+
+    std::uint32_t selectedResult() const;
+    void selectResult(std::uint32_t resultId); // 0: none
+    QListWidget* list() const { return m_list; }
+    static QString describe(const ProjectResult& result, int width, int height);
+
+Q_SIGNALS:
+    void resultSelected(std::uint32_t resultId); // 0: none (show the live canvas)
+    void useSettingsRequested(std::uint32_t resultId);
+    void exportRequested(std::uint32_t resultId);
+    void compareToggled(bool on);
+
+private:
+    void rebuild();
+    void showMenu(const QPoint& pos);
+    void updateButtons();
+    QIcon thumbnail(const ProjectResult& result);
+
+    DocumentController* m_document;
+    QListWidget* m_list;
+    QToolButton* m_use;
+    QToolButton* m_export;
+    QToolButton* m_compare;
+    QToolButton* m_delete;
+    QHash<std::uint32_t, QIcon> m_thumbnails;
+    bool m_updating = false;
+};
+
+} // namespace md
