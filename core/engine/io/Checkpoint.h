@@ -38,8 +38,8 @@ struct CheckpointOptions
     std::optional<std::vector<int>> unetHeads; // one per down block, or one for all
     // Single file: read config.json files of a diffusers folder of the same model sitting
     // beside it (<dir>/<stem>/, or the folder above tokenizerDir) for the fields the weights
-    // cannot tell (head counts, scheduler, ...), when their shape fields agree with the
-    // weights.
+    // cannot tell (head counts, scheduler, ...), when it has a unet/config.json and the shape
+    // fields of every config there agree with the weights (else the folder is ignored whole).
     bool useSiblingConfigs = true;
 };
 

@@ -185,7 +185,10 @@ Result<TokenizerFiles> findTokenizerFiles(const std::string& dirIn)
 
 ModelFamily familyOf(const ModelConfig& config)
 {
-    if (config.textEncoder.hiddenAct == "gelu" || config.unet.crossAttentionDim == 1024)
+    // SD 2.x: OpenCLIP's gelu, the 1024-wide OpenCLIP context, or linear proj_in / proj_out
+    // (use_linear_projection, which no SD 1.x model has).
+    if (config.textEncoder.hiddenAct == "gelu" || config.unet.crossAttentionDim == 1024 ||
+        config.unet.useLinearProjection)
         return ModelFamily::SD2;
     return ModelFamily::SD1;
 }

@@ -210,7 +210,11 @@ Status Mapper::mapOpenClip(const std::string& prefix)
                              std::to_string(blocks) +
                              " resblocks; SD 2.x needs at least 2 (it uses the penultimate)");
     out.openClipBlocksInFile = blocks;
-    const int last = blocks - 1; // dropped: SD 2.x uses the penultimate layer, then ln_final
+    // SD 2.x conditions on the penultimate layer, then ln_final: the original files hold all
+    // 24 layers of the ViT-H/14 text tower and the last one is dropped. A file with 23 was
+    // written from a diffusers folder, whose text encoder has lost that layer already (as
+    // diffusers itself reads such a file): all 23 are kept.
+    const int last = blocks == 23 ? -1 : blocks - 1;
     std::vector<std::string> unknown;
     for (const auto& t : file->tensors()) {
         if (!startsWith(t.name, prefix))
@@ -276,9 +280,13 @@ Status Mapper::mapOpenClip(const std::string& prefix)
     if (!unknown.empty())
         out.notes.push_back("ignored " + std::to_string(unknown.size()) +
                             " OpenCLIP tensors: " + listSome(unknown));
-    out.notes.push_back("OpenCLIP text encoder: dropped resblock " + std::to_string(last) + " of " +
-                        std::to_string(blocks) +
-                        " (SD 2.x uses the penultimate layer, then ln_final)");
+    if (last < 0)
+        out.notes.push_back("OpenCLIP text encoder: kept all 23 resblocks (a file converted from "
+                            "diffusers, whose encoder already ends at the penultimate layer)");
+    else
+        out.notes.push_back("OpenCLIP text encoder: dropped resblock " + std::to_string(last) +
+                            " of " + std::to_string(blocks) +
+                            " (SD 2.x uses the penultimate layer, then ln_final)");
     return Status::ok();
 }
 

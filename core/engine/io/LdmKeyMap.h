@@ -9,7 +9,8 @@
 //   Text  cond_stage_model.transformer[.text_model].* (SD 1.x CLIP, already HF names) or
 //         cond_stage_model.model.* (SD 2.x OpenCLIP: in_proj split into q/k/v by rows,
 //         text_projection transposed, the LAST resblock dropped because SD 2.x conditions
-//         on the penultimate layer followed by ln_final). conditioner.embedders.0.* too.
+//         on the penultimate layer followed by ln_final; a 23-block file, converted from
+//         diffusers, keeps all 23). conditioner.embedders.0.* too.
 // CLIP position_ids are never mapped. Tensors outside these prefixes (model_ema.*, schedule
 // buffers, ...) are ignored.
 

@@ -7,6 +7,7 @@
 #include "engine/io/ConfigDetection.h"
 #include "engine/io/DiffusersConfig.h"
 #include "engine/io/LdmKeyMap.h"
+#include "engine/io/PredictionDetection.h"
 
 namespace md {
 
@@ -32,25 +33,29 @@ struct Adopted
     bool scheduler = false;
 };
 
-// Adopts the config files of the first sibling folder whose configs agree with the weights.
+// Adopts the config files of the first sibling folder that describes THIS model: its
+// unet/config.json must be there and every config present must agree with the weights (a VAE
+// or text encoder config alone proves nothing: many models share them). A folder with any
+// disagreeing config is ignored as a whole, scheduler included.
 Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
                             const CheckpointOptions& options)
 {
-    Adopted result;
     for (const std::string& root : siblingRoots(path, options)) {
         const std::string unetPath = joinPath(root, "unet/config.json");
         const std::string vaePath = joinPath(root, "vae/config.json");
         const std::string tePath = joinPath(root, "text_encoder/config.json");
-        if (!isRegularFile(unetPath) && !isRegularFile(vaePath) && !isRegularFile(tePath))
+        if (!isRegularFile(unetPath))
             continue;
+        Adopted result;
+        ModelConfig candidate = ckpt.config;
         std::vector<std::string> adopted, rejected;
-        if (isRegularFile(unetPath)) {
+        {
             auto json = readJsonFile(unetPath);
             auto c = json ? unetConfigFromJson(json.value(), unetPath)
                           : Result<UNetConfig>(json.status());
             Status s = c ? checkUNetConfig(c.value(), ckpt.unet, unetPath) : c.status();
             if (s) {
-                ckpt.config.unet = c.value();
+                candidate.unet = c.value();
                 result.unet = true;
                 adopted.push_back(unetPath);
             } else {
@@ -63,7 +68,7 @@ Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
                 json ? vaeConfigFromJson(json.value(), vaePath) : Result<VaeConfig>(json.status());
             Status s = c ? checkVaeConfig(c.value(), ckpt.vae, vaePath) : c.status();
             if (s) {
-                ckpt.config.vae = c.value();
+                candidate.vae = c.value();
                 adopted.push_back(vaePath);
             } else {
                 rejected.push_back(s.message());
@@ -75,19 +80,18 @@ Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
                           : Result<TextEncoderConfig>(json.status());
             Status s = c ? checkTextEncoderConfig(c.value(), ckpt.textEncoder, tePath) : c.status();
             if (s) {
-                const bool hasProjection = ckpt.config.textEncoder.hasProjection;
-                ckpt.config.textEncoder = c.value();
-                ckpt.config.textEncoder.hasProjection = hasProjection;
+                candidate.textEncoder = c.value();
+                candidate.textEncoder.hasProjection = ckpt.config.textEncoder.hasProjection;
                 result.textEncoder = true;
                 adopted.push_back(tePath);
             } else {
                 rejected.push_back(s.message());
             }
         }
-        for (const auto& r : rejected)
-            ckpt.notes.push_back("ignored a config beside the file that does not match it: " + r);
-        if (adopted.empty()) {
-            result = Adopted();
+        if (!rejected.empty()) {
+            for (const auto& r : rejected)
+                ckpt.notes.push_back("ignored the diffusers folder " + root +
+                                     " beside the file: a config does not match it: " + r);
             continue;
         }
         const std::string schedulerPath = joinPath(root, "scheduler/scheduler_config.json");
@@ -96,20 +100,21 @@ Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
             auto c = json ? schedulerConfigFromJson(json.value(), schedulerPath)
                           : Result<SchedulerConfig>(json.status());
             if (c) {
-                ckpt.config.scheduler = c.value();
+                candidate.scheduler = c.value();
                 result.scheduler = true;
                 adopted.push_back(schedulerPath);
             } else {
                 ckpt.notes.push_back("ignored " + c.error());
             }
         }
+        ckpt.config = candidate;
         std::string list;
         for (const auto& a : adopted)
             list += (list.empty() ? "" : ", ") + a;
         ckpt.notes.push_back("used the configs beside the file (they match its weights): " + list);
         return result;
     }
-    return result;
+    return Adopted();
 }
 
 } // namespace
@@ -141,33 +146,42 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
     auto vae = detectVaeConfig(ckpt.vae, guesses);
     if (!vae)
         return vae.status().withContext(name);
-    auto te = detectTextEncoderConfig(ckpt.textEncoder, openClip, guesses);
+    // Every SD 2.x text encoder is OpenCLIP (gelu). A file with SD 2.x's linear proj_in but
+    // CLIP-named text keys is one that a converter wrote from a diffusers folder (diffusers'
+    // script keeps CLIP names when the encoder is not 23 layers deep): still gelu.
+    const bool geluText = openClip || unet->useLinearProjection;
+    auto te = detectTextEncoderConfig(ckpt.textEncoder, geluText, guesses);
     if (!te)
         return te.status().withContext(name);
+    if (geluText && !openClip)
+        guesses.push_back("text_encoder: CLIP-named text encoder in an SD 2.x-style file "
+                          "(linear proj_in): assumed gelu, as in every SD 2.x text encoder");
     ckpt.config.unet = unet.value();
     ckpt.config.vae = vae.value();
     ckpt.config.textEncoder = te.value();
     ckpt.config.family = familyOf(ckpt.config);
 
-    // Defaults the weights cannot tell (research/engine.md section 3).
-    if (ckpt.config.family == ModelFamily::SD2) {
-        ckpt.config.scheduler.predictionType = "v_prediction";
-        ckpt.config.unet.sampleSize = 96;
-        ckpt.config.vae.sampleSize = 768;
-        guesses.push_back("SD 2.x single file: assumed the 768-v model (v_prediction, 768 px), "
-                          "as diffusers does; use --prediction epsilon for 512-base models");
-    } else {
-        ckpt.config.scheduler.predictionType = "epsilon";
+    // What the weights cannot tell: the prediction type and native size (rules in
+    // PredictionDetection.h). A scheduler config beside the file replaces them.
+    const PredictionGuess prediction = detectPrediction(*file.value(), ckpt.config, ckpt.unet);
+    ckpt.config.scheduler.predictionType = prediction.predictionType;
+    if (prediction.sampleSize) {
+        ckpt.config.unet.sampleSize = *prediction.sampleSize;
+        ckpt.config.vae.sampleSize = *prediction.sampleSize * ckpt.config.vae.scaleFactor();
     }
+    const size_t predictionNote = prediction.reason.empty() ? std::string::npos : guesses.size();
+    if (!prediction.reason.empty())
+        guesses.push_back(prediction.reason);
 
     Adopted adopted;
     if (options.useSiblingConfigs)
         adopted = adoptSiblingConfigs(ckpt, path, options);
-    for (const auto& g : guesses) {
+    for (size_t i = 0; i < guesses.size(); ++i) {
+        const std::string& g = guesses[i];
         // A guess that a matching config file replaced is not worth reporting.
         if ((adopted.textEncoder && g.rfind("text_encoder:", 0) == 0) ||
             (adopted.unet && g.rfind("unet:", 0) == 0) ||
-            (adopted.scheduler && g.rfind("SD 2.x single file", 0) == 0))
+            (adopted.scheduler && i == predictionNote))
             continue;
         ckpt.notes.push_back(g);
     }

@@ -24,9 +24,10 @@ torch::Tensor attendBlock(const torch::Tensor& q3, const torch::Tensor& kT, cons
     const int64_t n = q3.size(0);
     const int64_t rows = q3.size(1);
     const int64_t keys = kT.size(2);
-    auto scores = torch::empty({n, rows, keys}, kT.options());
-    // beta = 0: the uninitialised `scores` input is ignored.
-    scores = torch::baddbmm(scores, q3, kT, /*beta=*/0.0, /*alpha=*/scale);
+    // Zeroed and in place: libtorch 1.13's CPU baddbmm with beta = 0 still reads its output
+    // buffer for some small shapes, so stale NaN / -inf in reused memory leaked (0 * NaN).
+    auto scores = torch::zeros({n, rows, keys}, kT.options());
+    scores.baddbmm_(q3, kT, /*beta=*/0.0, /*alpha=*/scale);
     if (causal) {
         // Query row r (absolute qBegin + r) may see keys 0..qBegin + r.
         auto mask =
