@@ -8,6 +8,7 @@
 #include "engine/text/Tokenizer.h"
 
 #include <chrono>
+#include <ctime>
 #include <torch/torch.h>
 
 namespace md {
@@ -17,6 +18,11 @@ namespace {
 double secondsSince(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double cpuSeconds()
+{
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 }
 
 void synchronize(const torch::Device& device)
@@ -76,6 +82,15 @@ ModelInfo Engine::info() const
 std::shared_ptr<StableDiffusionModel> Engine::model() const
 {
     return d->model;
+}
+
+Status Engine::validate(const GenerateRequest& request) const
+{
+    try {
+        return d->checkRequest(request);
+    } catch (const std::exception& e) {
+        return Status::error(e.what());
+    }
 }
 
 Result<RgbImage> Engine::generate(const GenerateRequest& request,
@@ -170,23 +185,30 @@ Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int un
         auto timestep = torch::full({2}, 500.0f).to(model.device());
         model.unet(sample, timestep, context); // warm-up
         synchronize(model.device());
+        report.threads = torch::get_num_threads();
         start = std::chrono::steady_clock::now();
+        double cpu = cpuSeconds();
         for (int i = 0; i < report.unetCalls; ++i)
             model.unet(sample, timestep, context);
         synchronize(model.device());
         report.unetCallSeconds = secondsSince(start) / report.unetCalls;
+        report.unetCallCpuSeconds = (cpuSeconds() - cpu) / report.unetCalls;
 
         start = std::chrono::steady_clock::now();
+        cpu = cpuSeconds();
         model.decode(sample.narrow(0, 0, 1));
         synchronize(model.device());
         report.vaeDecodeSeconds = secondsSince(start);
+        report.vaeDecodeCpuSeconds = cpuSeconds() - cpu;
 
         start = std::chrono::steady_clock::now();
+        cpu = cpuSeconds();
         auto image = d->txt2img->run(request);
         if (!image)
             return image.status();
         synchronize(model.device());
         report.imageSeconds = secondsSince(start);
+        report.imageCpuSeconds = cpuSeconds() - cpu;
         return report;
     } catch (const c10::Error& e) {
         return Status::error(std::string("benchmark failed: ") + e.what_without_backtrace());

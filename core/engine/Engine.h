@@ -16,7 +16,8 @@ namespace md {
 
 class StableDiffusionModel;
 
-// What `mdstudio-cli bench` reports: wall-clock seconds of the engine's own calls.
+// What `mdstudio-cli bench` reports: wall-clock seconds of the engine's own calls, and the
+// process CPU seconds they used (all threads; robust when other work shares the machine).
 struct BenchmarkReport
 {
     std::string device;
@@ -30,6 +31,10 @@ struct BenchmarkReport
     double textEncodeSeconds = 0; // prompt + negative
     double vaeDecodeSeconds = 0;
     double imageSeconds = 0; // one whole generate() (text, steps, decode)
+    double unetCallCpuSeconds = 0;
+    double vaeDecodeCpuSeconds = 0;
+    double imageCpuSeconds = 0;
+    int threads = 0; // libtorch intra-op threads
 };
 
 class Engine
@@ -44,6 +49,10 @@ public:
     Status load(const ModelOptions& options, const LoadProgressFn& onProgress = {});
     bool isLoaded() const;
     ModelInfo info() const;
+
+    // Whether generate() would accept the request (sizes, steps, cfg, regions) on the loaded
+    // model; the message says what to change.
+    Status validate(const GenerateRequest& request) const;
 
     // Text-to-image, regions and panoramas (MultiDiffusion). On cancel: Status::cancelled().
     Result<RgbImage> generate(const GenerateRequest& request,

@@ -1,39 +1,12 @@
 #include "engine/pipeline/PromptEncoder.h"
 
 #include "engine/pipeline/StableDiffusionModel.h"
-#include "engine/text/Tokenizer.h"
 
 #include <algorithm>
 #include <stdexcept>
 #include <torch/torch.h>
 
 namespace md {
-
-std::vector<TokenChunk> chunkPrompt(const Tokenizer& tokenizer, const std::string& prompt)
-{
-    // TODO(pipeline): A1111 emphasis parsing and comma backtracking through text/'s
-    // PromptChunker once it lands; until then plain tokens, weight 1, cut every capacity.
-    const auto tokens = tokenizer.encode(prompt);
-    const int capacity = std::max(1, tokenizer.chunkCapacity());
-    const int length = tokenizer.maxLength();
-    std::vector<TokenChunk> chunks;
-    size_t pos = 0;
-    do {
-        TokenChunk chunk;
-        if (tokenizer.bosId() >= 0)
-            chunk.ids.push_back(tokenizer.bosId());
-        const size_t end = std::min(tokens.size(), pos + static_cast<size_t>(capacity));
-        for (size_t i = pos; i < end; ++i)
-            chunk.ids.push_back(tokens[i]);
-        chunk.ids.push_back(tokenizer.eosId());
-        while (static_cast<int>(chunk.ids.size()) < length)
-            chunk.ids.push_back(tokenizer.padId());
-        chunk.weights.assign(chunk.ids.size(), 1.0f);
-        chunks.push_back(std::move(chunk));
-        pos = end;
-    } while (pos < tokens.size());
-    return chunks;
-}
 
 PromptEncoder::PromptEncoder(StableDiffusionModel& model) : m_model(model) {}
 
@@ -52,7 +25,13 @@ torch::Tensor PromptEncoder::applyEmphasis(const torch::Tensor& z, const torch::
 
 torch::Tensor PromptEncoder::encodeUncached(const std::string& prompt)
 {
-    const auto chunks = chunkPrompt(m_model.tokenizer(), prompt);
+    return encodeChunks(PromptChunker::chunkPrompt(m_model.tokenizer(), prompt));
+}
+
+torch::Tensor PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks)
+{
+    if (chunks.empty())
+        throw std::invalid_argument("prompt encoder: no token chunks");
     const auto k = static_cast<int64_t>(chunks.size());
     const auto length = static_cast<int64_t>(chunks.front().ids.size());
     std::vector<int64_t> ids;

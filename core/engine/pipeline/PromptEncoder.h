@@ -11,6 +11,8 @@
 // Prompts of different lengths (cond / uncond, or several regions) are padded to the same
 // length with repeats of the empty prompt's encoding.
 
+#include "engine/text/PromptChunker.h"
+
 #include <map>
 #include <string>
 #include <torch/types.h>
@@ -19,17 +21,6 @@
 namespace md {
 
 class StableDiffusionModel;
-class Tokenizer;
-
-// One encoder call's worth of tokens: ids framed to the tokenizer's maxLength, one weight per id.
-struct TokenChunk
-{
-    std::vector<int> ids;
-    std::vector<float> weights;
-};
-
-// The chunks of a prompt (always at least one; "" gives BOS EOS pad...).
-std::vector<TokenChunk> chunkPrompt(const Tokenizer& tokenizer, const std::string& prompt);
 
 class PromptEncoder
 {
@@ -38,6 +29,8 @@ public:
 
     // [1, 77 * chunks, D], float32 on the model's device. Results are cached per text.
     torch::Tensor encode(const std::string& prompt);
+    // Already chunked tokens (e.g. from PromptChunker::chunk with custom spans); not cached.
+    torch::Tensor encode(const std::vector<TokenChunk>& chunks) { return encodeChunks(chunks); }
     // Several prompts, all padded to the longest (see padTo).
     std::vector<torch::Tensor> encodeAll(const std::vector<std::string>& prompts);
     // Appends repeats of the empty prompt's encoding up to `length` tokens (a multiple of
@@ -51,6 +44,7 @@ public:
 
 private:
     torch::Tensor encodeUncached(const std::string& prompt);
+    torch::Tensor encodeChunks(const std::vector<TokenChunk>& chunks);
 
     StableDiffusionModel& m_model;
     std::map<std::string, torch::Tensor> m_cache;
