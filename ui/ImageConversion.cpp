@@ -97,4 +97,23 @@ void paintMaskOverlay(const MaskImage& mask, const QColor& colour, const QRect& 
     }
 }
 
+void paintMaskEdges(const MaskImage& mask, const QColor& colour, const QRect& rect, QImage& edges)
+{
+    const QRect r =
+        rect.intersected(QRect(0, 0, mask.width, mask.height)).intersected(edges.rect());
+    const QRgb on = qPremultiply(qRgba(colour.red(), colour.green(), colour.blue(), 235));
+    const int w = mask.width, h = mask.height;
+    const auto inside = [&](int x, int y) { return mask.values[size_t(y) * w + x] >= 0.5f; };
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        QRgb* line = reinterpret_cast<QRgb*>(edges.scanLine(y));
+        for (int x = r.left(); x <= r.right(); ++x) {
+            const bool in = inside(x, y);
+            const bool edge =
+                (x > 0 && inside(x - 1, y) != in) || (x < w - 1 && inside(x + 1, y) != in) ||
+                (y > 0 && inside(x, y - 1) != in) || (y < h - 1 && inside(x, y + 1) != in);
+            line[x] = edge ? on : 0;
+        }
+    }
+}
+
 } // namespace md

@@ -24,4 +24,8 @@ MaskImage maskFromImage(const QImage& image, int width, int height);
 void paintMaskOverlay(const MaskImage& mask, const QColor& colour, const QRect& rect,
                       QImage& overlay);
 
+// Writes the outline of `mask` (pixels on either side of the 50 % level, so 2 px wide) in
+// `colour` inside `rect` into `edges` (ARGB32 premultiplied, mask-sized); clears the rest.
+void paintMaskEdges(const MaskImage& mask, const QColor& colour, const QRect& rect, QImage& edges);
+
 } // namespace md

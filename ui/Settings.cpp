@@ -122,7 +122,7 @@ void Settings::setPreviewMode(PreviewMode mode)
 
 double Settings::overlayOpacity() const
 {
-    return std::clamp(m_settings.value("view/overlayOpacity", 0.45).toDouble(), 0.0, 1.0);
+    return std::clamp(m_settings.value("view/overlayOpacity", 0.3).toDouble(), 0.0, 1.0);
 }
 
 void Settings::setOverlayOpacity(double opacity)

@@ -137,23 +137,34 @@ private Q_SLOTS:
         loadModelOrSkip();
         setUpProject(512, 256, 200);
         QSignalSpy ended(gen(), &GenerationController::requestEnded);
-        QSignalSpy progress(gen(), &GenerationController::progressChanged);
-        m_window->session()->generate();
-        // Wait until the engine is really working (a step reported beyond the initial 0).
-        QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 4, 300000);
+        // Progress arrives after every UNet batch: the gaps between reports are how often
+        // the engine can look at the cancel flag.
         QElapsedTimer clock;
         clock.start();
-        const int stepsBefore = progress.last().value(0).toInt();
-        QTest::qWait(300);
-        const int stepsDone = progress.last().value(0).toInt() - stepsBefore;
-        qInfo("%d steps in 300 ms at 512x256 before cancelling", stepsDone);
-        clock.start();
+        QList<qint64> reports;
+        connect(gen(), &GenerationController::progressChanged, this,
+                [&] { reports << clock.elapsed(); });
+        m_window->session()->generate();
+        QTRY_VERIFY_WITH_TIMEOUT(reports.size() >= 6, 300000);
+        qint64 longestBatch = 0;
+        for (int i = 2; i < reports.size(); ++i)
+            longestBatch = std::max(longestBatch, reports[i] - reports[i - 1]);
+
+        clock.restart();
         m_window->generationPanel()->cancelButton()->click();
+        const qint64 uiMs = clock.elapsed();
         QVERIFY(!gen()->isBusy()); // the UI is free at once
-        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
-        const qint64 ms = clock.elapsed();
-        qInfo("cancel took %lld ms until the engine stopped", ms);
-        QVERIFY2(ms < 1000, qPrintable(QString("cancel took %1 ms").arg(ms)));
+        QVERIFY(m_window->generationPanel()->generateButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        const qint64 engineMs = clock.elapsed();
+        qInfo("cancel: UI free after %lld ms, engine stopped after %lld ms (longest UNet batch "
+              "seen: %lld ms)",
+              uiMs, engineMs, longestBatch);
+        QVERIFY2(uiMs < 100, qPrintable(QString("the UI took %1 ms").arg(uiMs)));
+        // The engine looks at the flag between UNet batches: it stops within a second, or
+        // (on a machine too loaded for that) within about one batch.
+        QVERIFY2(engineMs < std::max<qint64>(1000, 2 * longestBatch),
+                 qPrintable(QString("the engine took %1 ms").arg(engineMs)));
         QVERIFY(doc()->project().results.empty());
     }
 

@@ -186,17 +186,20 @@ void CanvasView::updateCursor()
         unsetCursor();
 }
 
-const QImage& CanvasView::overlayFor(std::uint32_t regionId)
+const CanvasView::Overlay& CanvasView::overlayFor(std::uint32_t regionId)
 {
     auto it = m_overlays.find(regionId);
     if (it != m_overlays.end())
         return *it;
     const ProjectRegion* region = m_document->model()->region(regionId);
-    QImage overlay;
+    Overlay overlay;
     if (region && !region->mask.empty()) {
-        overlay =
-            QImage(region->mask.width, region->mask.height, QImage::Format_ARGB32_Premultiplied);
-        paintMaskOverlay(region->mask, toQColor(region->colour), overlay.rect(), overlay);
+        const QSize size(region->mask.width, region->mask.height);
+        overlay.fill = QImage(size, QImage::Format_ARGB32_Premultiplied);
+        overlay.edges = QImage(size, QImage::Format_ARGB32_Premultiplied);
+        const QColor colour = toQColor(region->colour);
+        paintMaskOverlay(region->mask, colour, overlay.fill.rect(), overlay.fill);
+        paintMaskEdges(region->mask, colour, overlay.edges.rect(), overlay.edges);
     }
     return *m_overlays.insert(regionId, overlay);
 }
@@ -211,10 +214,13 @@ void CanvasView::onMaskChanged(std::uint32_t regionId, const QRect& rect)
     auto it = m_overlays.find(regionId);
     const ProjectRegion* region = m_document->model()->region(regionId);
     if (it != m_overlays.end() && region &&
-        it->size() == QSize(region->mask.width, region->mask.height))
-        paintMaskOverlay(region->mask, toQColor(region->colour), rect, *it);
-    else
+        it->fill.size() == QSize(region->mask.width, region->mask.height)) {
+        paintMaskOverlay(region->mask, toQColor(region->colour), rect, it->fill);
+        paintMaskEdges(region->mask, toQColor(region->colour), rect.adjusted(-1, -1, 1, 1),
+                       it->edges);
+    } else {
         invalidateOverlay(regionId);
+    }
     const QRectF r(canvasToWidget(rect.topLeft()),
                    canvasToWidget(rect.bottomRight() + QPoint(1, 1)));
     update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
@@ -322,7 +328,7 @@ void CanvasView::paintOverlays(QPainter& painter)
         if (!region.visible)
             continue;
         if (region.kind == RegionKind::Mask) {
-            const QImage& overlay = overlayFor(region.id);
+            const QImage& overlay = overlayFor(region.id).fill;
             if (!overlay.isNull())
                 painter.drawImage(canvas, overlay, QRectF(overlay.rect()));
         } else {
@@ -332,6 +338,15 @@ void CanvasView::paintOverlays(QPainter& painter)
             fill.setAlphaF(0.6);
             painter.fillRect(box, fill);
         }
+    }
+    // Outlines at (nearly) full strength, so regions stay readable at low fill opacity.
+    painter.setOpacity(std::min(1.0, 0.35 + m_opacity));
+    for (const ProjectRegion& region : project.regions) {
+        if (!region.visible || region.kind != RegionKind::Mask)
+            continue;
+        const QImage& edges = overlayFor(region.id).edges;
+        if (!edges.isNull())
+            painter.drawImage(canvas, edges, QRectF(edges.rect()));
     }
     painter.setOpacity(1.0);
     painter.setRenderHint(QPainter::Antialiasing);

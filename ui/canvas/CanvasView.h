@@ -71,7 +71,12 @@ private:
     void paintOverlays(QPainter& painter);
     void paintDivider(QPainter& painter);
     double splitX() const;
-    const QImage& overlayFor(std::uint32_t regionId);
+    struct Overlay
+    {
+        QImage fill;  // colour with alpha = mask
+        QImage edges; // the 50 % outline
+    };
+    const Overlay& overlayFor(std::uint32_t regionId);
     void invalidateOverlay(std::uint32_t regionId);
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
     void onCanvasChanged();
@@ -84,9 +89,9 @@ private:
     QImage m_compare;
     double m_split = 0.5; // divider position, fraction of the canvas width
     bool m_draggingSplit = false;
-    QHash<std::uint32_t, QImage> m_overlays; // premultiplied colour overlays, canvas size
+    QHash<std::uint32_t, Overlay> m_overlays; // premultiplied, canvas size
     PreviewMode m_mode = PreviewMode::Both;
-    double m_opacity = 0.45;
+    double m_opacity = 0.3;
 
     double m_zoom = 1.0;
     QPointF m_offset;      // widget position of the canvas's top-left corner

@@ -3,39 +3,18 @@
 #include "ui/document/DocumentController.h"
 #include "ui/panels/PromptEdit.h"
 #include "ui/panels/RegionEditor.h"
+#include "ui/panels/RegionItemDelegate.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
-#include <QPainter>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace md {
 
 namespace {
-QIcon swatch(const Colour& colour, bool box, bool visible)
-{
-    QPixmap pixmap(32, 32);
-    pixmap.fill(Qt::transparent);
-    QPainter p(&pixmap);
-    p.setRenderHint(QPainter::Antialiasing);
-    QColor c(colour.r, colour.g, colour.b);
-    if (!visible)
-        c.setAlpha(90);
-    if (box) {
-        p.setPen(QPen(c, 4));
-        p.setBrush(Qt::NoBrush);
-        p.drawRoundedRect(QRectF(5, 5, 22, 22), 3, 3);
-    } else {
-        p.setPen(Qt::NoPen);
-        p.setBrush(c);
-        p.drawEllipse(QRectF(4, 4, 24, 24));
-    }
-    return QIcon(pixmap);
-}
-
 QLabel* sectionLabel(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
@@ -63,7 +42,7 @@ RegionsPanel::RegionsPanel(DocumentController* document, QWidget* parent)
 
     m_list = new QListWidget(this);
     m_list->setObjectName("regionList");
-    m_list->setIconSize(QSize(16, 16));
+    m_list->setItemDelegate(new RegionItemDelegate(m_list));
     m_list->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_list->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     m_list->setMinimumHeight(90);
@@ -149,7 +128,9 @@ void RegionsPanel::fillItem(QListWidgetItem* item, std::uint32_t regionId)
         return;
     item->setData(Qt::UserRole, regionId);
     item->setText(QString::fromStdString(r->name));
-    item->setIcon(swatch(r->colour, r->kind == RegionKind::Box, r->visible));
+    item->setData(RegionItemDelegate::PromptRole, QString::fromStdString(r->prompt));
+    item->setData(RegionItemDelegate::IsBoxRole, r->kind == RegionKind::Box);
+    item->setData(RegionItemDelegate::ColourRole, QColor(r->colour.r, r->colour.g, r->colour.b));
     item->setToolTip(r->prompt.empty() ? tr("(no prompt yet)") : QString::fromStdString(r->prompt));
     item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable |
                    Qt::ItemIsUserCheckable);
