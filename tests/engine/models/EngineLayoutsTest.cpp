@@ -9,6 +9,7 @@
 #include "engine/models/ModelTestSupport.h"
 
 #include <cmath>
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -137,6 +138,33 @@ TEST(EngineLayouts, PredictionOverrideIsAuthoritative)
     EXPECT_EQ(autoRun.image.pixels, vRun.image.pixels);
     EXPECT_NE(vRun.image.pixels, epsRun.image.pixels);
     EXPECT_GT(test::psnrU8(asTensor(epsRun.image), asTensor(folderEps.image)), 60.0);
+}
+
+TEST(EngineLayouts, WrongShapedTensorIsNamedWhenLoading)
+{
+    test::SyntheticModel model = test::makeSyntheticModel(test::sd1SmallSpec());
+    for (auto& [name, t] : model.unet)
+        if (name == "up_blocks.2.resnets.1.conv2.weight")
+            t = torch::zeros({32, 16, 3, 3});
+    const std::string dir = test::tempPath("sd1-small-engine-badshape");
+    std::filesystem::create_directories(dir);
+    const std::string path = dir + "/bad.safetensors";
+    test::writeLdmSingleFile(model, path);
+    Engine engine;
+    ModelOptions options;
+    options.path = path;
+    options.tokenizerDir = test::fixturePath("tiny-sd15/tokenizer");
+    options.device = "cpu";
+    const Status s = engine.load(options);
+    ASSERT_FALSE(s);
+    EXPECT_FALSE(engine.isLoaded());
+    // LDM output_blocks.(2 * (1 + 1) + 1) = 5; a resnet conv2 is out_layers.3.
+    EXPECT_NE(s.message().find("model.diffusion_model.output_blocks.5.0.out_layers.3.weight"),
+              std::string::npos)
+        << s.message();
+    EXPECT_NE(s.message().find("up_blocks.2.resnets.1.conv2.weight"), std::string::npos)
+        << s.message();
+    EXPECT_NE(s.message().find("[32, 16, 3, 3]"), std::string::npos) << s.message();
 }
 
 TEST(EngineLayouts, TokenizeAgreesAcrossLayouts)
