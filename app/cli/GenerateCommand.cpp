@@ -1,8 +1,10 @@
 // mdstudio-cli generate: text-to-image into a PNG (with A1111 "parameters" metadata).
 
 #include "ArgParser.h"
+#include "BatchCommand.h"
 #include "Command.h"
 #include "ModelArgs.h"
+#include "RegionArgs.h"
 #include "Signals.h"
 #include "document/A1111Parameters.h"
 #include "document/ImageIo.h"
@@ -31,6 +33,13 @@ std::string parametersText(const GenerateRequest& r, const ModelInfo& info)
             ", Model: " + a1111Quote(std::filesystem::path(info.path).filename().string());
     if (info.clipSkip > 1)
         text += ", Clip skip: " + std::to_string(info.clipSkip);
+    if (!r.regions.empty()) {
+        text += ", MultiDiffusion regions: " + std::to_string(r.regions.size());
+        for (size_t i = 0; i < r.regions.size(); ++i)
+            text += ", Region " + std::to_string(i + 1) + ": " + a1111Quote(r.regions[i].prompt);
+        if (r.bootstrapSteps > 0)
+            text += ", Bootstrap steps: " + std::to_string(r.bootstrapSteps);
+    }
     return text;
 }
 
@@ -52,8 +61,10 @@ int runGenerate(const std::vector<std::string>& args)
                 "ddim, euler, euler_a, dpmpp_2m or dpmpp_2m_karras "
                 "(default dpmpp_2m_karras)")
         .option("--out", "FILE", "the PNG to write (default output.png)")
+        .option("--save-project", "FILE", "also save these settings as a project (.mdsp)")
         .flag("--quiet", "no progress on stderr")
         .flag("--verbose", "also report the loading stages");
+    addRegionOptions(p);
     if (auto s = p.parse(args); !s)
         return fail(cmd, s.message(), kExitUsage);
     if (p.helpRequested()) {
@@ -84,6 +95,12 @@ int runGenerate(const std::vector<std::string>& args)
         return fail(cmd, height.error(), kExitUsage);
     r.steps = steps.value();
     r.cfg = static_cast<float>(cfg.value());
+    auto regions = parseRegions(args);
+    if (!regions)
+        return fail(cmd, regions.error(), kExitUsage);
+    r.regions = std::move(regions.value());
+    if (auto s = applyFusionOptions(p, r); !s)
+        return fail(cmd, s.message(), kExitUsage);
     if (p.has("--sampler")) {
         const auto kind = samplerFromName(p.get("--sampler"));
         if (!kind)
@@ -141,6 +158,20 @@ int runGenerate(const std::vector<std::string>& args)
                 std::fprintf(stderr, "\n");
         };
     }
+    const std::string previewDir = p.get("--preview-dir");
+    if (!previewDir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(previewDir, ec);
+        if (ec)
+            return fail(cmd, "cannot create " + previewDir + ": " + ec.message());
+        r.fullDecodeEvery = 0;
+        callbacks.onPreview = [previewDir](const PreviewFrame& frame) {
+            char name[64];
+            std::snprintf(name, sizeof name, "/step-%03d%s.png", frame.step,
+                          frame.fullDecode ? "" : "-preview");
+            writePng(previewDir + name, frame.image);
+        };
+    }
     const auto start = std::chrono::steady_clock::now();
     auto image = engine.generate(r, callbacks);
     if (!image) {
@@ -152,6 +183,10 @@ int runGenerate(const std::vector<std::string>& args)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (auto s = writePng(out, image.value(), {{"parameters", parametersText(r, info), false}}); !s)
         return fail(cmd, s.message());
+    if (p.has("--save-project")) {
+        if (auto s = saveGeneratedProject(p.get("--save-project"), r, options->path, *image); !s)
+            return fail(cmd, s.message());
+    }
     if (!quiet)
         std::fprintf(stderr, "wrote %s (%dx%d, seed %llu, %.2f s)\n", out.c_str(), r.width,
                      r.height, static_cast<unsigned long long>(r.seed), seconds);

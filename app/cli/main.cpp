@@ -1,6 +1,7 @@
 // mdstudio-cli: a thin dispatch table. Each command lives in its own file (XxxCommand.cpp)
 // and is listed once below.
 
+#include "BatchCommand.h"
 #include "Command.h"
 
 #include <cstdio>
@@ -15,6 +16,7 @@ const md::cli::Command kCommands[] = {
     {"tokenize", "print the 77 token ids of a prompt as a JSON array", md::cli::runTokenize},
     {"info", "describe a model: architecture, prediction, dtype, parameters", md::cli::runInfo},
     {"bench", "time UNet calls and whole images", md::cli::runBench},
+    {"batch", "render a saved project (.mdsp or exported PNG) for many seeds", md::cli::runBatch},
 };
 
 void printUsage(std::FILE* out)
