@@ -129,6 +129,20 @@ std::string a1111Parameters(const ProjectResult& r, int width, int height)
     return text;
 }
 
+std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model)
+{
+    const Project project = projectFromRequest(request, model);
+    ProjectResult result;
+    result.settings = project.settings;
+    result.seed = request.seed;
+    result.prompt = request.prompt;
+    result.negative = request.negative;
+    result.model = model;
+    for (const ProjectRegion& r : project.regions)
+        result.regions.push_back({r.id, r.name, r.prompt, r.negative, r.strength});
+    return a1111Parameters(result, request.width, request.height);
+}
+
 const std::string* A1111Info::field(const std::string& key) const
 {
     for (const auto& [k, v] : fields) {

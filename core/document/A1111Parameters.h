@@ -21,6 +21,8 @@
 namespace md {
 
 std::string a1111Parameters(const ProjectResult& result, int width, int height);
+// The same text for a plain request (regions named "Region N"), e.g. for `generate`.
+std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model);
 
 struct A1111Info
 {

@@ -127,6 +127,27 @@ TEST(ExportPng, EmbeddedProjectWithArchivePathsIsRefused)
     EXPECT_NE(back.error().find("masks/1.png"), std::string::npos) << back.error();
 }
 
+TEST(A1111, RequestFormMatchesTheExport)
+{
+    const Project p = test::sampleProject();
+    const ProjectResult& r = p.results[0];
+    const Project used = projectForResult(p, r);
+    const GenerateRequest request = toGenerateRequest(used);
+    const A1111Info a = parseA1111Parameters(a1111Parameters(r, p.width, p.height));
+    const A1111Info b = parseA1111Parameters(a1111Parameters(request, p.model));
+    EXPECT_EQ(a.prompt, b.prompt);
+    EXPECT_EQ(a.negative, b.negative);
+    for (const char* key :
+         {"Steps", "Sampler", "CFG scale", "Seed", "Size", "Model hash", "Model", "MultiDiffusion"})
+        EXPECT_EQ(*a.field(key), *b.field(key)) << key;
+    // Region names differ ("Region N" from a request); the prompts agree.
+    auto ra = nlohmann::json::parse(*a.field("MultiDiffusion regions"));
+    auto rb = nlohmann::json::parse(*b.field("MultiDiffusion regions"));
+    ASSERT_EQ(ra.size(), rb.size());
+    EXPECT_EQ(ra[1]["prompt"], rb[1]["prompt"]);
+    EXPECT_EQ(rb[1]["name"], "Region 2");
+}
+
 TEST(A1111, QuotingFollowsA1111)
 {
     EXPECT_EQ(a1111Quote("plain value"), "plain value");
