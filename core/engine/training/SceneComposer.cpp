@@ -326,9 +326,10 @@ ScenePlan SceneComposer::landscape(SceneRandom& rnd) const
     const std::string sky = surfacePhrase(p.back, rnd, true),
                       ground = surfacePhrase(*p.ground, rnd, true);
     const double u = rnd.uniform();
-    p.caption = u < 0.5    ? ground + " under " + sky
-                : u < 0.75 ? sky + " over " + ground
-                           : sky + " above " + ground;
+    p.caption = u < 0.45   ? ground + " under " + sky
+                : u < 0.68 ? sky + " over " + ground
+                : u < 0.9  ? sky + " above " + ground
+                           : sky + ", " + ground; // prompt-style tag lists
     return p;
 }
 
@@ -399,6 +400,12 @@ ScenePlan SceneComposer::composition(SceneRandom& rnd) const
     else
         p.caption = u < 0.5 ? gs + " on " + ground + " under " + sky + " with " + ss
                             : ss + " in " + sky + " above " + gs + " on " + ground;
+    if (rnd.chance(0.1)) { // prompt-style tag lists: "a red ball, green grass, a blue sky"
+        std::string tags;
+        for (const PlannedObject& o : p.objects)
+            tags += objectPhrase(o, rnd) + ", ";
+        p.caption = tags + ground + ", " + sky;
+    }
     return p;
 }
 
