@@ -31,8 +31,8 @@ Engine& fixtureEngine()
 GenerateRequest threeRegions(SamplerKind sampler)
 {
     GenerateRequest r;
-    r.width = 512;
-    r.height = 384;
+    r.width = 256;
+    r.height = 192;
     r.steps = 6;
     r.cfg = 6.0f;
     r.seed = 99;
@@ -41,11 +41,11 @@ GenerateRequest threeRegions(SamplerKind sampler)
     r.prompt = "a blue sky with clouds";
     r.negative = "blurry";
     Region left;
-    left.box = Box{0, 0, 256, 384};
+    left.box = Box{0, 0, 128, 192};
     left.prompt = "green grass meadow";
     left.negative = "low quality";
     Region sun;
-    sun.box = Box{300, 40, 120, 120};
+    sun.box = Box{150, 20, 60, 60};
     sun.prompt = "a red apple";
     sun.strength = 1.5f;
     r.regions = {left, sun};
@@ -94,8 +94,10 @@ TEST(MultiDiffusionBehaviour, SameSeedSameImage)
 TEST(MultiDiffusionBehaviour, Panorama512x1000HasNoDeadStrip)
 {
     GenerateRequest r;
+    // 1000 px = 125 latent columns; (125 - 64) is not a multiple of the stride 8, so the
+    // reference would leave 5 latent columns uncovered. 128 px high keeps the test cheap.
     r.width = 1000;
-    r.height = 512;
+    r.height = 128;
     r.steps = 3;
     r.cfg = 5.0f;
     r.seed = 4;
