@@ -98,7 +98,7 @@ Status writeJson(const std::filesystem::path& path, const json& j)
 
 std::vector<std::string> EmbeddedModelSpec::presetNames()
 {
-    return {"mds-tiny", "micro", "cand-a", "cand-b", "cand-c", "cand-d"};
+    return {"mds-tiny", "micro", "cand-a", "cand-b", "cand-c", "cand-d", "sd15"};
 }
 
 Result<EmbeddedModelSpec> EmbeddedModelSpec::preset(const std::string& name)
@@ -131,6 +131,9 @@ Result<EmbeddedModelSpec> EmbeddedModelSpec::preset(const std::string& name)
         setText(s, 256, 4, 4);
         setUNet(s, {16, 32, 96, 192}, {false, false, true, true}, 1, 32, 8);
         setVae(s, {16, 32, 64, 64}, 1, 8, false);
+    } else if (name == "sd15") { // Stable Diffusion 1.5's shapes, for GPU benchmarks only
+        s.config = ModelConfig{};
+        s.config.family = ModelFamily::SD1;
     } else {
         std::string names;
         for (const auto& n : presetNames())

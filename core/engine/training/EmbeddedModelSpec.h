@@ -19,8 +19,8 @@ struct EmbeddedModelSpec
     ModelConfig config;
     int nativeSize = 512; // pixels
 
-    // "mds-tiny" (the shipped model), "micro" (tests), and the sizing candidates
-    // "cand-a" ... (see presetNames()).
+    // "mds-tiny" (the shipped model), "micro" (tests), the sizing candidates "cand-a" ...,
+    // and "sd15" (SD 1.5's shapes, for benchmarks). See presetNames().
     static Result<EmbeddedModelSpec> preset(const std::string& name);
     static std::vector<std::string> presetNames();
 

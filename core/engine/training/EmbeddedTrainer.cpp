@@ -130,7 +130,7 @@ Status EmbeddedTrainer::Impl::setup()
     else
         device = torch::Device(opt.device);
     if (device.is_cuda()) {
-        at::globalContext().setAllowTF32CuBLAS(true);
+        at::globalContext().setFloat32MatmulPrecision("high"); // TF32 matmuls
         at::globalContext().setAllowTF32CuDNN(true);
         at::globalContext().setBenchmarkCuDNN(true);
     }
@@ -227,6 +227,8 @@ Status EmbeddedTrainer::Impl::resume()
             std::string file = path(from, live + name + ".safetensors");
             if (!exists(file)) // a finished compact export has only the EMA weights
                 file = path(from, name + ".safetensors");
+            if (state.diffusionStep == 0 && !exists(file))
+                continue; // stopped right after stage A: nothing trained yet
             Status s = ModuleWeights::load(file, *module);
             if (!s)
                 return s;
@@ -261,13 +263,11 @@ Status EmbeddedTrainer::Impl::resume()
 
 void EmbeddedTrainer::Impl::appendLog(const std::string& stage, int step, double loss, double lr)
 {
-    for (const std::string& dir : {opt.stateDir, opt.exportDir}) {
-        if (dir.empty())
-            continue;
-        std::ofstream f(path(dir, "train-log.tsv"), std::ios::app);
-        f << stage << "\t" << step << "\t" << loss << "\t" << lr << "\t"
-          << fixed(trainSecondsAtStart + sessionSeconds(), 1) << "\n";
-    }
+    if (opt.stateDir.empty())
+        return;
+    std::ofstream f(path(opt.stateDir, "train-log.tsv"), std::ios::app);
+    f << stage << "\t" << step << "\t" << loss << "\t" << lr << "\t"
+      << fixed(trainSecondsAtStart + sessionSeconds(), 1) << "\n";
 }
 
 Status EmbeddedTrainer::Impl::maybeCheckpoint()

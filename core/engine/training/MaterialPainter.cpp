@@ -126,7 +126,8 @@ torch::Tensor MaterialPainter::forest(SceneRandom& rnd) const
             half[size_t(i)] = float(h * rnd.uniform(0.25, 0.4));
         }
         auto vec = [&](const std::vector<float>& v) {
-            return torch::tensor(v, opts).view({n, 1, 1});
+            auto t = torch::tensor(v).view({n, 1, 1});
+            return opts.device().is_cpu() ? t : t.to(opts.device(), /*non_blocking=*/true);
         };
         auto x = m_f.x().unsqueeze(0), y = m_f.y().unsqueeze(0);
         auto rel = ((y - vec(apex)) / (vec(base) - vec(apex))).clamp(0.0, 1.0);

@@ -11,9 +11,12 @@
 
 namespace md::paint {
 
+// A colour as a [3, 1, 1] tensor. The copy to a GPU is non-blocking: a blocking one would
+// wait for every queued kernel each time.
 inline torch::Tensor rgb(const Rgb& c, const torch::Device& device)
 {
-    return torch::tensor({c[0], c[1], c[2]}, torch::TensorOptions().device(device)).view({3, 1, 1});
+    auto t = torch::tensor({c[0], c[1], c[2]}).view({3, 1, 1});
+    return device.is_cpu() ? t : t.to(device, /*non_blocking=*/true);
 }
 
 inline Rgb scaled(const Rgb& c, float k)

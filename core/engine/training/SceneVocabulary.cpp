@@ -72,9 +72,10 @@ std::vector<Thing> SceneVocabulary::allThings()
 
 std::vector<std::string> SceneVocabulary::words()
 {
-    std::set<std::string> out = {
-        "a",  "an",    "the",        "on",    "in",    "under",  "over", "above",  "and",  "with",
-        "of", "front", "background", "color", "plain", "cloudy", "blue", "starry", "wall", "floor"};
+    std::set<std::string> out = {"a",          "an",    "the",   "on",     "in",   "under",
+                                 "over",       "above", "and",   "with",   "of",   "front",
+                                 "background", "color", "plain", "cloudy", "blue", "starry",
+                                 "wall",       "floor", ","};
     auto addWords = [&out](const std::string& phrase) {
         std::istringstream in(phrase);
         std::string word;

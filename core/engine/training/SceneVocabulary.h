@@ -47,7 +47,7 @@ public:
     static std::vector<Surface> allSurfaces();
     static std::vector<Thing> allThings();
 
-    // Every word a caption can contain (lower case, sorted, unique).
+    // Every word a caption can contain (lower case, sorted, unique), and ",".
     static std::vector<std::string> words();
 };
 
