@@ -29,7 +29,6 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
-#include <QWidgetAction>
 
 namespace md {
 
@@ -105,8 +104,8 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, resultsDock);
     connect(m_results, &ResultsStrip::exportRequested, m_files, &FileActions::exportResult);
 
-    QToolBar* toolBar = m_tools->createToolBar(this);
-    addToolBar(Qt::TopToolBarArea, toolBar);
+    m_toolBar = m_tools->createToolBar(this);
+    addToolBar(Qt::TopToolBarArea, m_toolBar);
 }
 
 void MainWindow::createMenus()
@@ -165,8 +164,14 @@ void MainWindow::createMenus()
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &CanvasView::zoomOut);
     view->addSeparator();
     auto* modes = new QActionGroup(this);
-    const auto addMode = [&](const QString& text, const QKeySequence& key, PreviewMode mode) {
+    m_toolBar->addSeparator();
+    m_toolBar->addWidget(new QLabel(tr(" Show "), m_toolBar));
+    const auto addMode = [&](const QString& text, const QString& shortText, const QKeySequence& key,
+                             PreviewMode mode) {
         QAction* a = view->addAction(text);
+        a->setIconText(shortText);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(shortText, key.toString()));
+        m_toolBar->addAction(a);
         a->setShortcut(key);
         a->setCheckable(true);
         a->setChecked(m_canvas->previewMode() == mode);
@@ -176,21 +181,22 @@ void MainWindow::createMenus()
             m_settings->setPreviewMode(mode);
         });
     };
-    addMode(tr("Result and &Masks"), QKeySequence(Qt::Key_1), PreviewMode::Both);
-    addMode(tr("Masks &Only"), QKeySequence(Qt::Key_2), PreviewMode::MasksOnly);
-    addMode(tr("&Result Only"), QKeySequence(Qt::Key_3), PreviewMode::ResultOnly);
-    auto* opacity = new QSlider(Qt::Horizontal);
+    addMode(tr("Result and &Masks"), tr("Both"), QKeySequence(Qt::Key_1), PreviewMode::Both);
+    addMode(tr("Masks &Only"), tr("Masks"), QKeySequence(Qt::Key_2), PreviewMode::MasksOnly);
+    addMode(tr("&Result Only"), tr("Result"), QKeySequence(Qt::Key_3), PreviewMode::ResultOnly);
+    // Mask opacity: a slider in the toolbar.
+    m_toolBar->addWidget(new QLabel(tr("  Opacity "), m_toolBar));
+    auto* opacity = new QSlider(Qt::Horizontal, m_toolBar);
+    opacity->setObjectName("overlayOpacity");
     opacity->setRange(0, 100);
-    opacity->setValue(int(m_canvas->overlayOpacity() * 100));
+    opacity->setFixedWidth(90);
+    opacity->setValue(int(m_canvas->overlayOpacity() * 100 + 0.5));
     opacity->setToolTip(tr("Mask overlay opacity"));
+    m_toolBar->addWidget(opacity);
     connect(opacity, &QSlider::valueChanged, this, [this](int v) {
         m_canvas->setOverlayOpacity(v / 100.0);
         m_settings->setOverlayOpacity(v / 100.0);
     });
-    auto* opacityAction = new QWidgetAction(this);
-    opacityAction->setDefaultWidget(opacity);
-    view->addSection(tr("Mask opacity"));
-    view->addAction(opacityAction);
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
@@ -281,7 +287,7 @@ void MainWindow::updateTitle()
 void MainWindow::startUp(const QStringList& files, bool loadModel)
 {
     if (!files.isEmpty())
-        m_files->openDropped(files);
+        m_files->openPath(files.first(), false);
     else
         offerRecovery();
     if (loadModel)

@@ -8,6 +8,7 @@
 class QAction;
 class QLabel;
 class QMenu;
+class QToolBar;
 
 namespace md {
 
@@ -67,6 +68,7 @@ private:
     GenerationSession* m_session;
     FileActions* m_files;
     Autosave* m_autosave;
+    QToolBar* m_toolBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_positionLabel = nullptr;

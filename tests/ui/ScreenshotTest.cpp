@@ -6,6 +6,7 @@
 #include "UiTestSupport.h"
 #include "ui/ImageConversion.h"
 #include "ui/Theme.h"
+#include "ui/canvas/BrushTool.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/ToolPalette.h"
 #include "ui/document/DocumentController.h"
@@ -19,6 +20,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QTest>
+#include <QToolButton>
 #include <cmath>
 
 using namespace md;
@@ -172,6 +174,56 @@ private Q_SLOTS:
         QTest::qWait(50);
         QVERIFY(window.grab().toImage().save(dir + "/mainwindow-masks.png"));
         window.canvas()->setPreviewMode(PreviewMode::Both);
+
+        // Painting, as an artist would: a new region, brush strokes with the mouse, the
+        // brush outline left hovering over the canvas.
+        const std::uint32_t lake = doc->addMaskRegion();
+        doc->setRegionName(lake, "Lake");
+        doc->setRegionPrompt(lake, "a still lake reflecting the sky");
+        window.tools()->setTool(ToolPalette::Tool::Brush);
+        window.tools()->brush()->setDiameter(46);
+        window.tools()->brush()->setHardness(0.6f);
+        CanvasView* canvas = window.canvas();
+        for (int row = 0; row < 4; ++row) {
+            const double y = 420 + row * 18;
+            QTest::mousePress(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 380, y));
+            for (int x = 380; x <= 700; x += 10)
+                QTest::mouseMove(canvas, test::widgetPoint(canvas, x, y + 8 * std::sin(x / 40.0)));
+            QTest::mouseRelease(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 700, y));
+        }
+        QTest::mouseMove(canvas, test::widgetPoint(canvas, 560, 360));
+        QTest::qWait(50);
+        QVERIFY(window.grab().toImage().save(dir + "/mainwindow-painting.png"));
+
+        // Compare: the older result on the left of the divider, the newest on the right.
+        if (doc->project().results.size() >= 2) {
+            window.resultsStrip()->selectResult(doc->project().results.front().id);
+            window.resultsStrip()->findChild<QToolButton*>("compare")->click();
+            QTest::qWait(50);
+            QVERIFY(window.grab().toImage().save(dir + "/mainwindow-compare.png"));
+        }
+        // Generating: the live preview on the canvas, progress with ETA, Restart and Cancel.
+        const QString testModel = test::testModelPath();
+        if (!testModel.isEmpty() && !generated) {
+            window.resultsStrip()->findChild<QToolButton*>("compare")->click();
+            window.session()->chooseModel(testModel);
+            QTRY_VERIFY_WITH_TIMEOUT(window.generation()->modelState() !=
+                                         GenerationController::ModelState::Loading,
+                                     300000);
+            if (window.generation()->modelState() == GenerationController::ModelState::Ready) {
+                int step = 0;
+                connect(window.generation(), &GenerationController::progressChanged, this,
+                        [&step](int s) { step = s; });
+                bool preview = false;
+                connect(window.generation(), &GenerationController::previewChanged, this,
+                        [&preview] { preview = true; });
+                window.session()->generate();
+                QTRY_VERIFY_WITH_TIMEOUT(step >= 1 && preview, 600000);
+                QTest::qWait(50);
+                QVERIFY(window.grab().toImage().save(dir + "/mainwindow-generating.png"));
+                window.session()->cancel();
+            }
+        }
         qInfo("screenshots in %s (%s result)", qPrintable(dir),
               generated ? "generated" : "stand-in");
     }

@@ -341,6 +341,7 @@ void CanvasView::paintOverlays(QPainter& painter)
     }
     // Outlines at (nearly) full strength, so regions stay readable at low fill opacity.
     painter.setOpacity(std::min(1.0, 0.35 + m_opacity));
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 4.0); // softer steps
     for (const ProjectRegion& region : project.regions) {
         if (!region.visible || region.kind != RegionKind::Mask)
             continue;

@@ -58,6 +58,7 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
                                "canvas, with the masks over both"),
                             this);
     m_compare->setCheckable(true);
+    m_compare->setObjectName("compare");
     m_delete = stripButton(tr("Delete"), tr("Remove this result from the history"), this);
 
     auto* buttons = new QVBoxLayout;
