@@ -1,19 +1,24 @@
 // Editing through the real widgets: strokes, boxes, prompts, undo and its memory limit.
 
 #include "UiTestSupport.h"
+#include "ui/ImageConversion.h"
 #include "ui/canvas/BoxTool.h"
 #include "ui/canvas/BrushTool.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/ToolPalette.h"
 #include "ui/document/DocumentController.h"
 #include "ui/document/UndoHistory.h"
+#include "ui/panels/GenerationPanel.h"
 #include "ui/panels/PromptEdit.h"
 #include "ui/panels/RegionEditor.h"
 #include "ui/panels/RegionsPanel.h"
+#include "ui/panels/ResultsStrip.h"
 
+#include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolButton>
 #include <numeric>
 
 using namespace md;
@@ -269,6 +274,31 @@ private Q_SLOTS:
         history->redo();
         QCOMPARE(maskAt(*doc()->model()->region(id), 10, 10), 12.f / 16.f);
         QVERIFY(doc()->isDirty()); // the saved state was trimmed away: never clean again
+    }
+
+    void historyShowsAResultAndRestoresItsSettings()
+    {
+        GenerationSettings s = doc()->project().settings;
+        s.steps = 33;
+        s.cfg = 4.5f;
+        doc()->setSettings(s);
+        QImage image(512, 512, QImage::Format_RGB888);
+        image.fill(QColor(10, 200, 30));
+        doc()->addResult(makeResult(doc()->project(), toRgbImage(image), 99));
+        s.steps = 20;
+        s.seedMode = SeedMode::Random;
+        doc()->setSettings(s);
+
+        ResultsStrip* strip = m_window->resultsStrip();
+        QCOMPARE(strip->list()->count(), 1);
+        strip->list()->setCurrentRow(0);
+        QCOMPARE(canvas()->baseImage().pixelColor(5, 5), QColor(10, 200, 30));
+        strip->findChild<QToolButton*>("useSettings")->click();
+        QCOMPARE(doc()->project().settings.steps, 33);
+        QCOMPARE(doc()->project().settings.cfg, 4.5f);
+        QCOMPARE(doc()->project().settings.seed, std::uint64_t(99));
+        QCOMPARE(doc()->project().settings.seedMode, SeedMode::Fixed);
+        QCOMPARE(m_window->generationPanel()->seedEdit()->text(), QString("99"));
     }
 
     void canvasSizeChangeScalesMasksAndUndoes()

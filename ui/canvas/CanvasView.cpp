@@ -1,6 +1,5 @@
 #include "ui/canvas/CanvasView.h"
 
-#include "ui/ImageConversion.h"
 #include "ui/canvas/CanvasTool.h"
 #include "ui/document/DocumentController.h"
 
@@ -26,7 +25,7 @@ QColor toQColor(const Colour& c)
 } // namespace
 
 CanvasView::CanvasView(DocumentController* document, QWidget* parent)
-    : QWidget(parent), m_document(document)
+    : QWidget(parent), m_document(document), m_overlays(document->model())
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -43,10 +42,7 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
         m_overlays.clear();
         update();
     });
-    connect(model, &ProjectModel::regionChanged, this, [this](std::uint32_t id) {
-        invalidateOverlay(id); // the colour may have changed
-        update();
-    });
+    connect(model, &ProjectModel::regionChanged, this, [this] { update(); });
     connect(model, &ProjectModel::maskChanged, this, &CanvasView::onMaskChanged);
     connect(model, &ProjectModel::boxChanged, this, [this] { update(); });
     connect(document, &DocumentController::currentRegionChanged, this, [this] { update(); });
@@ -186,41 +182,9 @@ void CanvasView::updateCursor()
         unsetCursor();
 }
 
-const CanvasView::Overlay& CanvasView::overlayFor(std::uint32_t regionId)
-{
-    auto it = m_overlays.find(regionId);
-    if (it != m_overlays.end())
-        return *it;
-    const ProjectRegion* region = m_document->model()->region(regionId);
-    Overlay overlay;
-    if (region && !region->mask.empty()) {
-        const QSize size(region->mask.width, region->mask.height);
-        overlay.fill = QImage(size, QImage::Format_ARGB32_Premultiplied);
-        overlay.edges = QImage(size, QImage::Format_ARGB32_Premultiplied);
-        const QColor colour = toQColor(region->colour);
-        paintMaskOverlay(region->mask, colour, overlay.fill.rect(), overlay.fill);
-        paintMaskEdges(region->mask, colour, overlay.edges.rect(), overlay.edges);
-    }
-    return *m_overlays.insert(regionId, overlay);
-}
-
-void CanvasView::invalidateOverlay(std::uint32_t regionId)
-{
-    m_overlays.remove(regionId);
-}
-
 void CanvasView::onMaskChanged(std::uint32_t regionId, const QRect& rect)
 {
-    auto it = m_overlays.find(regionId);
-    const ProjectRegion* region = m_document->model()->region(regionId);
-    if (it != m_overlays.end() && region &&
-        it->fill.size() == QSize(region->mask.width, region->mask.height)) {
-        paintMaskOverlay(region->mask, toQColor(region->colour), rect, it->fill);
-        paintMaskEdges(region->mask, toQColor(region->colour), rect.adjusted(-1, -1, 1, 1),
-                       it->edges);
-    } else {
-        invalidateOverlay(regionId);
-    }
+    m_overlays.update(regionId, rect);
     const QRectF r(canvasToWidget(rect.topLeft()),
                    canvasToWidget(rect.bottomRight() + QPoint(1, 1)));
     update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
@@ -328,7 +292,7 @@ void CanvasView::paintOverlays(QPainter& painter)
         if (!region.visible)
             continue;
         if (region.kind == RegionKind::Mask) {
-            const QImage& overlay = overlayFor(region.id).fill;
+            const QImage& overlay = m_overlays.get(region.id).fill;
             if (!overlay.isNull())
                 painter.drawImage(canvas, overlay, QRectF(overlay.rect()));
         } else {
@@ -345,7 +309,7 @@ void CanvasView::paintOverlays(QPainter& painter)
     for (const ProjectRegion& region : project.regions) {
         if (!region.visible || region.kind != RegionKind::Mask)
             continue;
-        const QImage& edges = overlayFor(region.id).edges;
+        const QImage& edges = m_overlays.get(region.id).edges;
         if (!edges.isNull())
             painter.drawImage(canvas, edges, QRectF(edges.rect()));
     }

@@ -6,8 +6,8 @@
 // Space-drag and middle-drag pan. Editing is left to the active CanvasTool.
 
 #include "ui/Settings.h"
+#include "ui/canvas/RegionOverlays.h"
 
-#include <QHash>
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
@@ -71,13 +71,6 @@ private:
     void paintOverlays(QPainter& painter);
     void paintDivider(QPainter& painter);
     double splitX() const;
-    struct Overlay
-    {
-        QImage fill;  // colour with alpha = mask
-        QImage edges; // the 50 % outline
-    };
-    const Overlay& overlayFor(std::uint32_t regionId);
-    void invalidateOverlay(std::uint32_t regionId);
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
     void onCanvasChanged();
     void updateCursor();
@@ -89,7 +82,7 @@ private:
     QImage m_compare;
     double m_split = 0.5; // divider position, fraction of the canvas width
     bool m_draggingSplit = false;
-    QHash<std::uint32_t, Overlay> m_overlays; // premultiplied, canvas size
+    RegionOverlays m_overlays;
     PreviewMode m_mode = PreviewMode::Both;
     double m_opacity = 0.3;
 

@@ -211,7 +211,10 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         GenerationSettings s = r.settings;
         s.seed = r.seed;
         s.seedMode = SeedMode::Fixed;
+        const int width = r.image.width, height = r.image.height;
         m_document->setSettings(s);
+        if (width != p.width || height != p.height)
+            m_document->setCanvasSize(width, height); // undoable, masks rescaled
         Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(r.seed), 4000);
         return;
     }
@@ -256,7 +259,13 @@ void GenerationSession::updateCanvasImage()
         return;
     }
     m_canvas->setCompareImage(QImage());
-    m_canvas->setBaseImage(imageOf(selected != 0 ? selected : newest));
+    const std::uint32_t shown = selected != 0 ? selected : newest;
+    const QImage image = imageOf(shown);
+    m_canvas->setBaseImage(image);
+    if (image.isNull() && shown != 0 && selected != 0)
+        Q_EMIT message(tr("This result has another size than the canvas: “Use settings” "
+                          "brings its size back."),
+                       6000);
 }
 
 } // namespace md

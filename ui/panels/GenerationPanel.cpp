@@ -114,6 +114,11 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     m_bootstrap->setToolTip(tr("MultiDiffusion bootstrapping: for the first steps each region "
                                "is denoised on its own over a plain background, which makes "
                                "regions keep to their shapes"));
+    m_feather = new QSpinBox(this);
+    m_feather->setRange(0, 128);
+    m_feather->setSuffix(tr(" px"));
+    m_feather->setToolTip(tr("Soft region edges: how far each region fades into its "
+                             "neighbours"));
     m_circular = new QCheckBox(tr("Wrap around (360° panorama)"), this);
 
     m_generate = new QPushButton(tr("Generate"), this);
@@ -152,6 +157,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     form->addRow(tr("CFG scale"), m_cfg);
     form->addRow(tr("Seed"), seedRow);
     form->addRow(tr("Bootstrap"), m_bootstrap);
+    form->addRow(tr("Soft edges"), m_feather);
     form->addRow(QString(), m_circular);
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
@@ -185,6 +191,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
         applySettings();
     });
     connect(m_bootstrap, &QSpinBox::valueChanged, this, &GenerationPanel::applySettings);
+    connect(m_feather, &QSpinBox::valueChanged, this, &GenerationPanel::applySettings);
     connect(m_circular, &QCheckBox::toggled, this, &GenerationPanel::applySettings);
     connect(m_reuseSeed, &QToolButton::clicked, this, &GenerationPanel::reuseSeedRequested);
     connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
@@ -218,6 +225,7 @@ void GenerationPanel::refresh()
     if (m_seed->text() != seed)
         m_seed->setText(seed);
     m_bootstrap->setValue(s.bootstrapSteps);
+    m_feather->setValue(int(std::lround(s.feather)));
     m_circular->setChecked(s.circular);
     m_reuseSeed->setEnabled(!p.results.empty());
     m_updating = false;
@@ -237,6 +245,7 @@ void GenerationPanel::applySettings()
     if (ok)
         s.seed = seed;
     s.bootstrapSteps = m_bootstrap->value();
+    s.feather = float(m_feather->value());
     s.circular = m_circular->isChecked();
     m_document->setSettings(s);
 }

@@ -68,6 +68,7 @@ private:
     QLineEdit* m_seed;
     QToolButton* m_reuseSeed;
     QSpinBox* m_bootstrap;
+    QSpinBox* m_feather;
     QCheckBox* m_circular;
     QPushButton* m_generate;
     QPushButton* m_cancel;

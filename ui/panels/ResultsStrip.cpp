@@ -59,6 +59,8 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
                             this);
     m_compare->setCheckable(true);
     m_compare->setObjectName("compare");
+    m_use->setObjectName("useSettings");
+    m_export->setObjectName("export");
     m_delete = stripButton(tr("Delete"), tr("Remove this result from the history"), this);
 
     auto* buttons = new QVBoxLayout;
