@@ -14,6 +14,7 @@
 #include "ui/panels/RegionsPanel.h"
 #include "ui/panels/ResultsStrip.h"
 
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -274,6 +275,36 @@ private Q_SLOTS:
         history->redo();
         QCOMPARE(maskAt(*doc()->model()->region(id), 10, 10), 12.f / 16.f);
         QVERIFY(doc()->isDirty()); // the saved state was trimmed away: never clean again
+    }
+
+    void strokeOnAWidePanoramaStaysInteractive()
+    {
+        doc()->setCanvasSize(4096, 1024);
+        for (int i = 0; i < 4; ++i)
+            doc()->fillRegion(doc()->addMaskRegion());
+        const std::uint32_t id = doc()->addMaskRegion();
+        canvas()->fitToWindow();
+        m_window->tools()->setTool(ToolPalette::Tool::Brush);
+        m_window->tools()->brush()->setDiameter(120);
+        canvas()->repaint(); // overlays built before timing
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mousePress(canvas(), Qt::LeftButton, {}, test::widgetPoint(canvas(), 200, 500));
+        qint64 worst = 0;
+        for (int i = 1; i <= 100; ++i) {
+            QElapsedTimer event;
+            event.start();
+            QTest::mouseMove(canvas(),
+                             test::widgetPoint(canvas(), 200 + i * 36, 500 + (i % 7) * 20));
+            QCoreApplication::processEvents(); // the repaint of the dirty rectangle
+            worst = std::max(worst, event.elapsed());
+        }
+        QTest::mouseRelease(canvas(), Qt::LeftButton, {}, test::widgetPoint(canvas(), 3800, 500));
+        const qint64 total = clock.elapsed();
+        qInfo("4096x1024 canvas, 5 regions: 100 stroke moves in %lld ms (worst %lld ms)", total,
+              worst);
+        QVERIFY(maskSum(*doc()->model()->region(id)) > 0);
+        QVERIFY2(worst < 250, "a mouse move took longer than a quarter second");
     }
 
     void historyShowsAResultAndRestoresItsSettings()
