@@ -11,8 +11,10 @@
 #include "ui/panels/RegionsPanel.h"
 #include "ui/panels/ResultsStrip.h"
 
+#include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTest>
 #include <cmath>
 
@@ -171,6 +173,7 @@ private Q_SLOTS:
         Autosave autosave(window.document(), 0);
         buildProject(window.document());
         QVERIFY(autosave.saveNow());
+        autosave.wait();
         QVERIFY(QFileInfo::exists(autosave.recoveryFile()));
         Result<Project> recovered = loadProject(autosave.recoveryFile().toStdString());
         QVERIFY2(recovered.isOk(), recovered.error().c_str());
@@ -180,6 +183,43 @@ private Q_SLOTS:
             QVERIFY(r.file != autosave.recoveryFile());
         QVERIFY(window.files()->saveTo(env.path("saved.mdsp")));
         QVERIFY(!QFileInfo::exists(autosave.recoveryFile()));
+    }
+
+    void aCrashedSessionIsOfferedForRecovery()
+    {
+        test::UiTestEnvironment env;
+        QString file;
+        {
+            MainWindow window(env.settings.get());
+            window.files()->setInteractive(false);
+            window.files()->saveTo(env.path("harbour.mdsp"));
+            Autosave autosave(window.document(), 0);
+            buildProject(window.document());
+            QVERIFY(autosave.saveNow());
+            autosave.wait();
+            file = autosave.recoveryFile();
+            // Simulate the crash: copy the files aside before the clean exit removes them,
+            // with a lock left by a process that no longer exists.
+            QVERIFY(QFile::copy(file, file + ".kept"));
+            QVERIFY(QFile::copy(file.chopped(5) + ".origin", file + ".origin.kept"));
+        }
+        QVERIFY(QFile::rename(file + ".kept", file));
+        QVERIFY(QFile::rename(file + ".origin.kept", file.chopped(5) + ".origin"));
+        QFile lock(file.chopped(5) + ".lock");
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        lock.write("999999\nmdstudio\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+        lock.close();
+
+        const auto found = Autosave::findRecoverable();
+        const auto it = std::find_if(found.begin(), found.end(),
+                                     [&](const Autosave::Recovery& r) { return r.file == file; });
+        QVERIFY(it != found.end());
+        QCOMPARE(it->originalPath, env.path("harbour.mdsp"));
+        Result<Project> project = loadProject(it->file.toStdString());
+        QVERIFY2(project.isOk(), project.error().c_str());
+        QCOMPARE(project->prompt, std::string("a quiet harbour at dawn"));
+        Autosave::discard(*it);
+        QVERIFY(!QFileInfo::exists(file));
     }
 };
 

@@ -56,6 +56,7 @@ Autosave::Autosave(DocumentController* document, int intervalSeconds, QObject* p
 
 Autosave::~Autosave()
 {
+    wait();
     removeFiles();
     if (m_lock)
         m_lock->unlock();
@@ -70,18 +71,29 @@ bool Autosave::saveNow()
 {
     if (!m_changed || !m_document->isDirty())
         return false;
-    const Status status = saveProject(m_document->project(), m_file.toStdString());
-    if (!status.isOk())
-        return false;
+    if (m_writing.valid() &&
+        m_writing.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        return false; // the previous write is still going; the next tick catches up
     QFile origin(originFile(m_file));
     if (origin.open(QIODevice::WriteOnly | QIODevice::Truncate))
         origin.write(m_document->filePath().toUtf8());
     m_changed = false;
+    m_writing = std::async(std::launch::async,
+                           [project = m_document->project(), file = m_file.toStdString()] {
+                               return saveProject(project, file).isOk();
+                           });
     return true;
+}
+
+void Autosave::wait()
+{
+    if (m_writing.valid())
+        m_writing.get();
 }
 
 void Autosave::removeFiles()
 {
+    wait(); // a write in flight would bring the file back
     QFile::remove(m_file);
     QFile::remove(originFile(m_file));
     m_changed = m_document->isDirty();

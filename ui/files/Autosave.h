@@ -4,11 +4,13 @@
 // seconds to <app data>/recovery/<session>.mdsp, next to a lock file held by this process
 // and a note of the project's own path. A clean exit (or a save) removes them. At start,
 // recovery files whose lock is free belong to a session that crashed: the app offers them.
+// The file is written on a background thread from a copy of the project.
 
 #include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -37,8 +39,11 @@ public:
     static std::vector<Recovery> findRecoverable();
     static void discard(const Recovery& recovery);
 
-    // Writes the recovery file now if there are unsaved changes. Returns true if written.
+    // Starts writing the recovery file if there are unsaved changes (on a background thread,
+    // from a copy of the project, so big histories never freeze the canvas). Returns true if
+    // a write started; wait() blocks until it is done.
     bool saveNow();
+    void wait();
     QString recoveryFile() const { return m_file; }
 
 private:
@@ -51,6 +56,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QTimer m_timer;
     bool m_changed = false;
+    std::future<bool> m_writing;
 };
 
 } // namespace md
