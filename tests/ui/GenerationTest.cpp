@@ -101,6 +101,7 @@ private Q_SLOTS:
     void generationDeliversPreviewsResultAndHistory()
     {
         loadModelOrSkip();
+        QVERIFY(!doc()->isDirty()); // loading a model by itself is not an edit to save
         setUpProject(128, 64, 4);
         QSignalSpy previews(gen(), &GenerationController::previewChanged);
         QSignalSpy progress(gen(), &GenerationController::progressChanged);

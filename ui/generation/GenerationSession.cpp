@@ -1,5 +1,6 @@
 #include "ui/generation/GenerationSession.h"
 
+#include "document/ModelHash.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasView.h"
@@ -20,7 +21,10 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     : QObject(parent), m_document(document), m_generation(generation), m_panel(panel),
       m_results(results), m_canvas(canvas), m_settings(settings)
 {
-    connect(panel, &GenerationPanel::modelChosen, this, &GenerationSession::chooseModel);
+    connect(panel, &GenerationPanel::modelChosen, this, [this](const QString& path) {
+        m_userChoseModel = true; // the project records this choice (an edit)
+        chooseModel(path);
+    });
     connect(panel, &GenerationPanel::generateRequested, this, &GenerationSession::generate);
     connect(panel, &GenerationPanel::cancelRequested, this, &GenerationSession::cancel);
     connect(panel, &GenerationPanel::reuseSeedRequested, this, &GenerationSession::reuseLastSeed);
@@ -67,6 +71,7 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     });
     connect(document->model(), &ProjectModel::projectReset, this, [this] {
         m_preview = QImage();
+        followProjectModel();
         refreshModels();
         updateCanvasImage();
     });
@@ -108,8 +113,15 @@ void GenerationSession::loadInitialModel()
 
 void GenerationSession::chooseModel(const QString& path)
 {
+    using State = GenerationController::ModelState;
     if (path.isEmpty())
         return;
+    const State state = m_generation->modelState();
+    if (path == m_generation->modelPath() && (state == State::Loading || state == State::Ready)) {
+        if (state == State::Ready)
+            recordModel(path);
+        return; // already there
+    }
     m_generation->loadModel(path);
     refreshModels();
 }
@@ -135,12 +147,7 @@ void GenerationSession::onModelState(int state, const QString& message)
                                 false);
         m_settings->setLastModel(path);
         refreshModels();
-        if (m_document->project().model.path != path.toStdString()) {
-            ModelReference ref;
-            ref.path = path.toStdString();
-            ref.displayName = ModelLocator::displayName(path).toStdString();
-            m_document->setModelReference(ref);
-        }
+        recordModel(path);
         break;
     }
     case State::Failed:
@@ -149,6 +156,52 @@ void GenerationSession::onModelState(int state, const QString& message)
         Q_EMIT this->message(tr("Could not load the model: %1").arg(message), 0);
         break;
     }
+}
+
+ModelReference GenerationSession::referenceFor(const QString& path)
+{
+    // The embedded default is stored as an empty path, so projects move between machines.
+    const bool embedded = path == ModelLocator::defaultModel();
+    Result<ModelReference> ref = describeModel(embedded ? std::string() : path.toStdString());
+    if (ref.isOk())
+        return ref.value();
+    ModelReference fallback;
+    fallback.path = path.toStdString();
+    fallback.displayName = ModelLocator::displayName(path).toStdString();
+    return fallback;
+}
+
+void GenerationSession::recordModel(const QString& path)
+{
+    const ModelReference ref = referenceFor(path);
+    const ModelReference& current = m_document->project().model;
+    const bool same = current.path == ref.path && current.contentHash == ref.contentHash;
+    if (m_userChoseModel && !same)
+        m_document->setModelReference(ref); // an edit: the document becomes dirty
+    else if (!same)
+        m_document->model()->setModel(ref); // loaded on its own: not a change to save
+    m_userChoseModel = false;
+}
+
+void GenerationSession::followProjectModel()
+{
+    const ModelReference& ref = m_document->project().model;
+    if (ref.path.empty())
+        return; // the embedded default, or no choice: keep the model that is loaded
+    const QString path = QString::fromStdString(ref.path);
+    if (!QFileInfo::exists(path)) {
+        Q_EMIT message(tr("This project was made with %1, which is not at %2 any more; "
+                          "choose a model in the Model list.")
+                           .arg(QString::fromStdString(ref.displayName), path),
+                       0);
+        return;
+    }
+    if (checkModel(ref) == ModelCheck::Changed)
+        Q_EMIT message(tr("%1 changed on disk since this project used it: results may differ.")
+                           .arg(QString::fromStdString(ref.displayName)),
+                       8000);
+    if (path != m_generation->modelPath())
+        chooseModel(path);
 }
 
 void GenerationSession::generate()

@@ -49,6 +49,9 @@ private:
     void onResult(const QImage& image, double seconds);
     void updateCanvasImage();
     QString modelForProject() const;
+    static ModelReference referenceFor(const QString& path);
+    void recordModel(const QString& path);
+    void followProjectModel();
 
     DocumentController* m_document;
     GenerationController* m_generation;
@@ -60,6 +63,7 @@ private:
     std::uint64_t m_seed = 0;
     QImage m_preview;
     bool m_compare = false;
+    bool m_userChoseModel = false;
 };
 
 } // namespace md
