@@ -116,6 +116,11 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
+        // First start: an empty project, no model yet.
+        window.canvas()->fitToWindow();
+        QTest::qWait(50);
+        QVERIFY(window.grab().toImage().save(screenshotDir() + "/mainwindow-empty.png"));
+
         DocumentController* doc = window.document();
         const int w = 768, h = 512;
         doc->setCanvasSize(w, h);

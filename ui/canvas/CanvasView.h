@@ -70,6 +70,7 @@ private:
     void paintCanvas(QPainter& painter);
     void paintOverlays(QPainter& painter);
     void paintDivider(QPainter& painter);
+    void paintEmptyHint(QPainter& painter);
     double splitX() const;
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
     void onCanvasChanged();

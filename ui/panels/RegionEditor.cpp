@@ -98,6 +98,8 @@ void RegionEditor::refresh()
         m_negative->setText(QString());
         m_kind->setText(QString());
         m_colour->setColour(palette().color(QPalette::Mid));
+        m_strengthSlider->setValue(100);
+        m_strength->setValue(1.0);
         m_updating = false;
         return;
     }

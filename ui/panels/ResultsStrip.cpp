@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenu>
 #include <QToolButton>
@@ -44,6 +45,13 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
     m_list->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setFixedHeight(kThumbHeight + 34);
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    m_emptyHint = new QLabel(tr("Results appear here, newest first. Click one to see it on the "
+                                "canvas; hover for the settings that made it."),
+                             m_list->viewport());
+    m_emptyHint->setObjectName("hint");
+    m_emptyHint->move(12, 12);
+    m_emptyHint->adjustSize();
 
     m_use = stripButton(tr("Use settings"),
                         tr("Put this result's seed and settings back in "
@@ -176,6 +184,7 @@ void ResultsStrip::rebuild()
 
 void ResultsStrip::updateButtons()
 {
+    m_emptyHint->setVisible(m_list->count() == 0);
     const bool any = selectedResult() != 0;
     m_use->setEnabled(any);
     m_export->setEnabled(any);

@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <cstdint>
 
+class QLabel;
 class QListWidget;
 class QListWidgetItem;
 class QToolButton;
@@ -47,6 +48,7 @@ private:
     QToolButton* m_export;
     QToolButton* m_compare;
     QToolButton* m_delete;
+    QLabel* m_emptyHint;
     QHash<std::uint32_t, QIcon> m_thumbnails;
     bool m_updating = false;
 };
