@@ -343,6 +343,20 @@ private Q_SLOTS:
         doc()->undoStack()->undo();
         QCOMPARE(doc()->project().width, 512);
         QCOMPARE(doc()->model()->region(id)->mask.width, 512);
+
+        // Stepping through sizes is one undo step, scaled from the original masks.
+        MaskImage soft = blankMask(512, 512);
+        for (size_t i = 0; i < soft.values.size(); ++i)
+            soft.values[i] = float(i % 512) / 511.f;
+        doc()->replaceMask(id, soft, "soft");
+        const int steps = doc()->undoStack()->count();
+        for (int w : {520, 528, 536, 512})
+            doc()->setCanvasSize(w, 512);
+        QCOMPARE(doc()->undoStack()->count(), steps + 1);
+        QCOMPARE(doc()->model()->region(id)->mask.values, soft.values);
+        doc()->undoStack()->undo();
+        QCOMPARE(doc()->project().width, 512);
+        QCOMPARE(doc()->model()->region(id)->mask.values, soft.values);
     }
 };
 

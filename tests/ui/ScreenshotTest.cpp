@@ -140,7 +140,7 @@ private Q_SLOTS:
         doc->setRegionPrompt(house, "a small red cottage with a lit window");
         doc->setRegionNegative(house, "people");
         GenerationSettings s = doc->project().settings;
-        s.steps = 25;
+        s.steps = 20;
         s.seed = 1234;
         s.seedMode = SeedMode::Fixed;
         doc->setSettings(s);

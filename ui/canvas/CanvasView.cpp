@@ -3,10 +3,14 @@
 #include "ui/canvas/CanvasTool.h"
 #include "ui/document/DocumentController.h"
 
+#include <QAbstractSpinBox>
+#include <QApplication>
 #include <QFocusEvent>
 #include <QKeyEvent>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -495,6 +499,17 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event)
         return;
     }
     QWidget::keyReleaseEvent(event);
+}
+
+void CanvasView::enterEvent(QEnterEvent*)
+{
+    // Take the keyboard when the pointer arrives, so Space pans at once, unless the artist
+    // is typing somewhere (a prompt, a name, a number).
+    QWidget* focus = QApplication::focusWidget();
+    const bool typing = qobject_cast<QLineEdit*>(focus) || qobject_cast<QPlainTextEdit*>(focus) ||
+                        qobject_cast<QAbstractSpinBox*>(focus);
+    if (!typing && window()->isActiveWindow())
+        setFocus(Qt::MouseFocusReason);
 }
 
 void CanvasView::leaveEvent(QEvent*)

@@ -23,7 +23,7 @@ CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, int width, int height)
     m_afterWidth = width;
     m_afterHeight = height;
     m_before = geometry(p);
-    m_after = scaledGeometry(p, width, height);
+    m_after = scaledGeometry(m_before, p.width, p.height, width, height);
 }
 
 std::vector<RegionGeometry> CanvasSizeCommand::geometry(const Project& project)
@@ -34,12 +34,14 @@ std::vector<RegionGeometry> CanvasSizeCommand::geometry(const Project& project)
     return out;
 }
 
-std::vector<RegionGeometry> CanvasSizeCommand::scaledGeometry(const Project& project, int width,
-                                                              int height)
+std::vector<RegionGeometry> CanvasSizeCommand::scaledGeometry(std::vector<RegionGeometry> out,
+                                                              int fromWidth, int fromHeight,
+                                                              int width, int height)
 {
-    std::vector<RegionGeometry> out = geometry(project);
-    const double sx = double(width) / std::max(1, project.width);
-    const double sy = double(height) / std::max(1, project.height);
+    if (width == fromWidth && height == fromHeight)
+        return out;
+    const double sx = double(width) / std::max(1, fromWidth);
+    const double sy = double(height) / std::max(1, fromHeight);
     for (RegionGeometry& g : out) {
         if (!g.mask.empty()) {
             const QImage scaled = maskToGray(g.mask).scaled(width, height, Qt::IgnoreAspectRatio,
@@ -74,6 +76,20 @@ DocumentCommand* CanvasSizeCommand::clone() const
     copy->m_before = m_before;
     copy->m_after = m_after;
     return copy;
+}
+
+bool CanvasSizeCommand::merge(const DocumentCommand* other)
+{
+    const auto* next = dynamic_cast<const CanvasSizeCommand*>(other);
+    if (!next)
+        return false;
+    // `next` was applied from our result; redo it from the originals instead.
+    m_afterWidth = next->m_afterWidth;
+    m_afterHeight = next->m_afterHeight;
+    m_after = scaledGeometry(m_before, m_beforeWidth, m_beforeHeight, m_afterWidth, m_afterHeight);
+    setText(QObject::tr("Canvas size %1×%2").arg(m_afterWidth).arg(m_afterHeight));
+    apply();
+    return true;
 }
 
 void CanvasSizeCommand::apply()

@@ -53,6 +53,6 @@ private:
 };
 
 // Merge ids of the commands that merge.
-enum CommandMergeId { MergeBox = 1, MergeProperty = 2, MergeBackground = 3 };
+enum CommandMergeId { MergeBox = 1, MergeProperty = 2, MergeBackground = 3, MergeCanvasSize = 4 };
 
 } // namespace md
