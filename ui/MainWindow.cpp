@@ -141,6 +141,11 @@ void MainWindow::createMenus()
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
     edit->addAction(undo);
     edit->addAction(redo);
+    // No undo in the middle of a stroke or a drag: it would pull the pixels from under it.
+    connect(m_canvas, &CanvasView::interactionChanged, this, [this, undo, redo](bool active) {
+        undo->setEnabled(!active && m_document->undoStack()->canUndo());
+        redo->setEnabled(!active && m_document->undoStack()->canRedo());
+    });
     edit->addSeparator();
     edit->addAction(tr("&Fill Region"), QKeySequence(Qt::SHIFT | Qt::Key_Backspace), this,
                     [this] { m_document->fillRegion(m_document->currentRegionId()); });

@@ -112,7 +112,12 @@ void BrushTool::paintOverlay(QPainter& painter)
     painter.setBrush(Qt::NoBrush);
     painter.setPen(QPen(QColor(0, 0, 0, 160), 3));
     painter.drawEllipse(centre, radius, radius);
-    painter.setPen(QPen(QColor(255, 255, 255, 220), 1.2));
+    // The ring takes the colour of the region being painted (white for the eraser).
+    QColor ring(255, 255, 255, 220);
+    const ProjectRegion* region = document()->currentRegion();
+    if (region && region->kind == RegionKind::Mask && !m_settings.erase)
+        ring = QColor(region->colour.r, region->colour.g, region->colour.b).lighter(125);
+    painter.setPen(QPen(ring, 1.6));
     painter.drawEllipse(centre, radius, radius);
     // The hard core, so hardness is visible before painting.
     const double core = radius * std::max(0.f, m_settings.hardness);

@@ -164,7 +164,10 @@ void CanvasView::setTool(CanvasTool* tool)
         disconnect(m_tool, nullptr, this, nullptr);
     }
     m_tool = tool;
-    m_toolActive = false;
+    if (m_toolActive) {
+        m_toolActive = false;
+        Q_EMIT interactionChanged(false);
+    }
     if (m_tool) {
         m_tool->setView(this);
         connect(m_tool, &CanvasTool::overlayChanged, this, [this] { update(); });
@@ -408,6 +411,7 @@ void CanvasView::mousePressEvent(QMouseEvent* event)
     }
     if (m_tool && event->button() == Qt::LeftButton) {
         m_toolActive = true;
+        Q_EMIT interactionChanged(true);
         m_tool->press(toCanvasMouse(*this, event));
     }
 }
@@ -456,6 +460,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event)
     if (m_tool && m_toolActive && event->button() == Qt::LeftButton) {
         m_toolActive = false;
         m_tool->release(toCanvasMouse(*this, event));
+        Q_EMIT interactionChanged(false);
     }
 }
 

@@ -53,6 +53,8 @@ public:
 Q_SIGNALS:
     void zoomChanged(double zoom);
     void cursorMoved(QPoint canvasPos, bool insideCanvas);
+    // A tool drag began or ended (undo is held off meanwhile).
+    void interactionChanged(bool active);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
