@@ -70,6 +70,8 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
         m_panel->setProgressText(tr("Cancelled"));
     });
     connect(document->model(), &ProjectModel::projectReset, this, [this] {
+        if (m_generation->isBusy())
+            cancel(); // its result belongs to the project that was closed
         m_preview = QImage();
         followProjectModel();
         refreshModels();
