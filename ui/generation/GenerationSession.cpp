@@ -234,7 +234,21 @@ void GenerationSession::generate()
     m_snapshot = std::move(snapshot);
     m_preview = QImage();
     m_generation->generate(toGenerateRequest(*m_snapshot, m_seed));
-    Q_EMIT message(tr("Generating with seed %1…").arg(m_seed), 3000);
+    // Gentle warnings: an empty prompt is allowed, but rarely meant.
+    QStringList unprompted;
+    for (const ProjectRegion& r : m_snapshot->regions)
+        if (r.visible && QString::fromStdString(r.prompt).trimmed().isEmpty())
+            unprompted << QString::fromStdString(r.name);
+    if (!unprompted.isEmpty())
+        Q_EMIT message(tr("Generating with seed %1. No prompt yet for: %2.")
+                           .arg(m_seed)
+                           .arg(unprompted.join(", ")),
+                       8000);
+    else if (QString::fromStdString(m_snapshot->prompt).trimmed().isEmpty())
+        Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(m_seed),
+                       8000);
+    else
+        Q_EMIT message(tr("Generating with seed %1…").arg(m_seed), 3000);
 }
 
 void GenerationSession::cancel()
