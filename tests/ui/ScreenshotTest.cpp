@@ -124,21 +124,21 @@ private Q_SLOTS:
         DocumentController* doc = window.document();
         const int w = 768, h = 512;
         doc->setCanvasSize(w, h);
-        doc->setBackgroundPrompt("a quiet valley at dusk, soft light, oil painting");
-        doc->setBackgroundNegative("text, watermark, blurry");
+        doc->setBackgroundPrompt("a blue sky with white clouds at sunset");
+        doc->setBackgroundNegative("night sky");
         const std::uint32_t hills = doc->addMaskRegion();
         doc->setRegionName(hills, "Hills");
-        doc->setRegionPrompt(hills, "rolling green hills, meadow flowers");
+        doc->setRegionPrompt(hills, "green grass on the mountains");
         doc->replaceMask(hills, hillsMask(w, h), "paint");
         const std::uint32_t sun = doc->addMaskRegion();
         doc->setRegionName(sun, "Sun");
-        doc->setRegionPrompt(sun, "a large low sun, warm glow");
+        doc->setRegionPrompt(sun, "a yellow sun");
         doc->replaceMask(sun, ellipseMask(w, h, QRectF(w * 0.72 - 70, h * 0.34 - 70, 140, 140), 14),
                          "paint");
         const std::uint32_t house = doc->addBoxRegion(Box{120, 240, 160, 136});
         doc->setRegionName(house, "Cottage");
-        doc->setRegionPrompt(house, "a small red cottage with a lit window");
-        doc->setRegionNegative(house, "people");
+        doc->setRegionPrompt(house, "a red house");
+        doc->setRegionNegative(house, "tree");
         GenerationSettings s = doc->project().settings;
         s.steps = 20;
         s.seed = 1234;
@@ -184,7 +184,7 @@ private Q_SLOTS:
         // brush outline left hovering over the canvas.
         const std::uint32_t lake = doc->addMaskRegion();
         doc->setRegionName(lake, "Lake");
-        doc->setRegionPrompt(lake, "a still lake reflecting the sky");
+        doc->setRegionPrompt(lake, "blue water");
         window.tools()->setTool(ToolPalette::Tool::Brush);
         window.tools()->brush()->setDiameter(46);
         window.tools()->brush()->setHardness(0.6f);
