@@ -173,9 +173,10 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     layout->addSpacing(6);
     layout->addWidget(sectionLabel(tr("Settings"), this));
     layout->addLayout(form);
-    layout->addStretch(1);
+    layout->addSpacing(10);
     layout->addLayout(buttons);
     layout->addWidget(m_progress);
+    layout->addStretch(1);
 
     connect(m_model, &QComboBox::activated, this, &GenerationPanel::onModelActivated);
     connect(m_sizePreset, &QComboBox::activated, this, &GenerationPanel::onPresetChosen);
