@@ -320,7 +320,10 @@ void CanvasView::paintOverlays(QPainter& painter)
     painter.save();
     painter.setClipRect(canvas);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
-    painter.setOpacity(m_opacity);
+    // Over a result the fills are lighter, so its colours can still be judged; the outlines
+    // below keep the regions readable.
+    const bool overImage = m_mode == PreviewMode::Both && !m_base.isNull();
+    painter.setOpacity(overImage ? m_opacity * 0.5 : m_opacity);
     for (const ProjectRegion& region : project.regions) {
         if (!region.visible)
             continue;
