@@ -185,6 +185,8 @@ void MainWindow::createMenus()
             m_canvas->setPreviewMode(mode);
             m_settings->setPreviewMode(mode);
         });
+        connect(m_canvas, &CanvasView::previewModeChanged, a,
+                [a, mode](PreviewMode now) { a->setChecked(now == mode); });
     };
     addMode(tr("Result and &Masks"), tr("Both"), QKeySequence(Qt::Key_1), PreviewMode::Both);
     addMode(tr("Masks &Only"), tr("Masks"), QKeySequence(Qt::Key_2), PreviewMode::MasksOnly);

@@ -145,8 +145,11 @@ double CanvasView::splitX() const
 
 void CanvasView::setPreviewMode(PreviewMode mode)
 {
+    if (m_mode == mode)
+        return;
     m_mode = mode;
     update();
+    Q_EMIT previewModeChanged(mode);
 }
 
 void CanvasView::setOverlayOpacity(double opacity)

@@ -52,6 +52,7 @@ public:
 
 Q_SIGNALS:
     void zoomChanged(double zoom);
+    void previewModeChanged(md::PreviewMode mode);
     void cursorMoved(QPoint canvasPos, bool insideCanvas);
     // A tool drag began or ended (undo is held off meanwhile).
     void interactionChanged(bool active);
