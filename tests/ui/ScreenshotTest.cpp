@@ -232,6 +232,71 @@ private Q_SLOTS:
         qInfo("screenshots in %s (%s result)", qPrintable(dir),
               generated ? "generated" : "stand-in");
     }
+
+    void panorama()
+    {
+        applyTheme(*qApp);
+        test::UiTestEnvironment env;
+        MainWindow window(env.settings.get());
+        window.resize(1600, 940);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        DocumentController* doc = window.document();
+        const int w = 2048, h = 512;
+        doc->setCanvasSize(w, h);
+        doc->setBackgroundPrompt("blue sky with white clouds");
+        const std::uint32_t sea = doc->addMaskRegion();
+        doc->setRegionName(sea, "Sea");
+        doc->setRegionPrompt(sea, "blue sea");
+        MaskImage seaMask = blankMask(w, h);
+        for (int y = 340; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                seaMask.values[size_t(y) * w + x] = 1.f;
+        doc->replaceMask(sea, seaMask, "paint");
+        const std::uint32_t sun = doc->addBoxRegion(Box{1400, 64, 192, 192});
+        doc->setRegionName(sun, "Sun");
+        doc->setRegionPrompt(sun, "a yellow sun");
+        const std::uint32_t island = doc->addBoxRegion(Box{320, 232, 448, 144});
+        doc->setRegionName(island, "Island");
+        doc->setRegionPrompt(island, "green forest");
+        GenerationSettings s = doc->project().settings;
+        s.steps = 12; // 32 windows per step with wrap-around: keep CI time down
+        s.seed = 7;
+        s.seedMode = SeedMode::Fixed;
+        s.circular = true;
+        doc->setSettings(s);
+
+        bool generated = false;
+        const QString model = ModelLocator::defaultModel();
+        if (!model.isEmpty() && qEnvironmentVariable("MD_SCREENSHOT_GENERATE") != "0") {
+            window.session()->chooseModel(model);
+            QTRY_VERIFY_WITH_TIMEOUT(window.generation()->modelState() !=
+                                         GenerationController::ModelState::Loading,
+                                     300000);
+            if (window.generation()->modelState() == GenerationController::ModelState::Ready) {
+                window.session()->generate();
+                QTRY_VERIFY_WITH_TIMEOUT(!window.generation()->isBusy(), 600000);
+                generated = !doc->project().results.empty();
+            }
+        }
+        if (!generated) {
+            QImage image(w, h, QImage::Format_RGB888);
+            QPainter p(&image);
+            QLinearGradient sky(0, 0, 0, h);
+            sky.setColorAt(0, QColor(60, 110, 190));
+            sky.setColorAt(0.66, QColor(170, 200, 230));
+            sky.setColorAt(0.67, QColor(40, 90, 150));
+            sky.setColorAt(1, QColor(20, 50, 100));
+            p.fillRect(image.rect(), sky);
+            p.end();
+            doc->addResult(makeResult(doc->project(), toRgbImage(image), 7));
+        }
+        window.tools()->setTool(ToolPalette::Tool::Box);
+        doc->setCurrentRegion(island);
+        window.canvas()->fitToWindow();
+        QTest::qWait(100);
+        QVERIFY(window.grab().toImage().save(screenshotDir() + "/mainwindow-panorama.png"));
+    }
 };
 
 QTEST_MAIN(ScreenshotTest)
