@@ -26,8 +26,8 @@ TOKENIZER="$MODEL_DIR/tokenizer/spiece.model"
 TRAIN_ARGS=(
     --model mds-tiny --seed 1 --image-size 512
     --vae-steps 3000 --vae-batch 16 --vae-crop 256 --vae-lr 4e-4
-    --diffusion-steps 8000 --diffusion-batch 128 --diffusion-lr 4e-4 --warmup 200
-    --pool 8192 --pool-refresh 8 --ema 0.999
+    --diffusion-steps 3600 --diffusion-batch 128 --diffusion-lr 4e-4 --warmup 200
+    --pool 8192 --pool-refresh 4 --ema 0.999
     --checkpoint-seconds 120 --log-every 100
 )
 

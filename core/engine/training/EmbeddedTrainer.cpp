@@ -204,6 +204,8 @@ Status EmbeddedTrainer::Impl::resume()
                                  "), not of these options: start a new state folder");
         state = *st;
         state.command = opt.command;
+        if (state.stage == "done" && opt.diffusionSteps > state.diffusionStep)
+            state.stage = "diffusion"; // more steps asked for: continue stage B
         trainSecondsAtStart = state.trainSeconds;
         log("resuming from " + from + (isFull ? " (full state)" : " (compact export)") +
             ": stage " + state.stage + ", vae step " + std::to_string(state.vaeStep) +

@@ -40,8 +40,9 @@ Status ModelAssembler::assemble(const std::string& exportDir, const std::string&
             fs::copy_file(source, target, fs::copy_options::overwrite_existing);
         }
         fs::create_directories(out / "tokenizer");
-        fs::copy_file(tokenizerModel, out / "tokenizer" / "spiece.model",
-                      fs::copy_options::overwrite_existing);
+        const fs::path spiece = out / "tokenizer" / "spiece.model";
+        if (!fs::exists(spiece) || !fs::equivalent(tokenizerModel, spiece))
+            fs::copy_file(tokenizerModel, spiece, fs::copy_options::overwrite_existing);
         std::ofstream f(out / "tokenizer" / "tokenizer_config.json");
         f << EmbeddedModelSpec::tokenizerConfigJson(spec->config.textEncoder.maxPositionEmbeddings)
                  .dump(2)
