@@ -4,6 +4,7 @@
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StepPreviews.h"
 #include "engine/pipeline/Txt2ImgPipeline.h"
 #include "engine/preview/TiledVaeDecoder.h"
 #include "engine/sampling/Rng.h"
@@ -177,27 +178,18 @@ Result<MultiDiffusionResult> MultiDiffusionPipeline::run(const GenerateRequest& 
         result.views = grid.size();
         result.unetBatchesPerStep = denoiser.batchesPerStep();
 
+        const StepPreviews previews(
+            request, callbacks, steps,
+            [this](const torch::Tensor& x0) { return m_plain.previewer().preview(x0); },
+            [&](const torch::Tensor& x0) { return tensorToRgb(decode(x0, request.circular)); });
         LoopCallbacks loop;
         loop.cancel = callbacks.cancel;
-        const bool cheap = callbacks.onPreview && request.cheapPreview;
-        const int every = request.fullDecodeEvery;
         loop.onStep = [&](int i, const torch::Tensor&, const torch::Tensor& x0) {
             currentStep = i + 1;
             if (callbacks.onProgress)
                 callbacks.onProgress(
                     Progress{i + 1, steps, result.unetBatchesPerStep, result.unetBatchesPerStep});
-            if (!callbacks.onPreview || i + 1 == steps)
-                return;
-            const bool full = every > 0 && (i + 1) % every == 0;
-            if (!full && !cheap)
-                return;
-            PreviewFrame frame;
-            frame.step = i + 1;
-            frame.totalSteps = steps;
-            frame.fullDecode = full;
-            frame.image =
-                full ? tensorToRgb(decode(x0, request.circular)) : m_plain.previewer().preview(x0);
-            callbacks.onPreview(frame);
+            previews.afterStep(i, x0);
         };
         auto latents = runSampling(*sampler, denoiser, x, rng, loop);
         if (!latents)
@@ -206,14 +198,7 @@ Result<MultiDiffusionResult> MultiDiffusionPipeline::run(const GenerateRequest& 
             return Status::cancelled();
         result.latents = latents.value().to(torch::kCPU, torch::kFloat32);
         result.image = tensorToRgb(decode(latents.value(), request.circular));
-        if (callbacks.onPreview) {
-            PreviewFrame frame;
-            frame.step = steps;
-            frame.totalSteps = steps;
-            frame.fullDecode = true;
-            frame.image = result.image;
-            callbacks.onPreview(frame);
-        }
+        previews.finished(result.image);
         return result;
     } catch (const c10::Error& e) {
         return Status::error(std::string("generation failed: ") + e.what_without_backtrace());

@@ -2,6 +2,7 @@
 
 #include "engine/pipeline/GuidedDenoiser.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StepPreviews.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 #include "engine/sampling/SamplingLoop.h"
@@ -83,25 +84,17 @@ Result<Txt2ImgResult> Txt2ImgPipeline::run(const GenerateRequest& request,
         GuidedDenoiser denoiser(*sampler, unet, cond, uncond, request.cfg, callbacks.cancel);
 
         const int steps = sampler->numSteps();
+        const StepPreviews previews(
+            request, callbacks, steps,
+            [this](const torch::Tensor& x0) { return previewer().preview(x0); },
+            [this](const torch::Tensor& x0) { return decodeToRgb(x0); });
         LoopCallbacks loop;
         loop.cancel = callbacks.cancel;
-        const bool cheap = callbacks.onPreview && request.cheapPreview;
-        const int every = request.fullDecodeEvery;
         if (callbacks.onProgress || callbacks.onPreview) {
             loop.onStep = [&](int i, const torch::Tensor&, const torch::Tensor& x0) {
                 if (callbacks.onProgress)
                     callbacks.onProgress(Progress{i + 1, steps, 1, 1});
-                if (!callbacks.onPreview || i + 1 == steps)
-                    return;
-                const bool full = every > 0 && (i + 1) % every == 0;
-                if (!full && !cheap)
-                    return;
-                PreviewFrame frame;
-                frame.step = i + 1;
-                frame.totalSteps = steps;
-                frame.fullDecode = full;
-                frame.image = full ? decodeToRgb(x0) : previewer().preview(x0);
-                callbacks.onPreview(frame);
+                previews.afterStep(i, x0);
             };
         }
         auto latents = runSampling(*sampler, denoiser, x, rng, loop);
@@ -111,14 +104,7 @@ Result<Txt2ImgResult> Txt2ImgPipeline::run(const GenerateRequest& request,
             return Status::cancelled();
         result.latents = latents.value().to(torch::kCPU, torch::kFloat32);
         result.image = decodeToRgb(latents.value());
-        if (callbacks.onPreview) {
-            PreviewFrame frame;
-            frame.step = steps;
-            frame.totalSteps = steps;
-            frame.fullDecode = true;
-            frame.image = result.image;
-            callbacks.onPreview(frame);
-        }
+        previews.finished(result.image);
         return result;
     } catch (const c10::Error& e) {
         return Status::error(std::string("generation failed: ") + e.what_without_backtrace());
