@@ -39,7 +39,8 @@ int usage()
                  "           [--diffusion-steps N] [--diffusion-batch N] [--diffusion-lr X]\n"
                  "           [--pool N] [--pool-refresh N] [--ema X] [--max-seconds S]\n"
                  "           [--checkpoint-seconds S] [--log-every N] [--sample-every N]\n"
-                 "           [--image-size N]\n"
+                 "           [--image-size N] [--noise-offset X] [--min-snr G]\n"
+                 "           [--caption-dropout P]\n"
                  "  assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR\n";
     return 2;
 }
@@ -165,6 +166,9 @@ int train(const Args& a, const std::string& command)
     o.poolSize = int(getInt(a, "pool", o.poolSize));
     o.poolRefresh = int(getInt(a, "pool-refresh", o.poolRefresh));
     o.emaDecay = getDouble(a, "ema", o.emaDecay);
+    o.noiseOffset = getDouble(a, "noise-offset", o.noiseOffset);
+    o.minSnrGamma = getDouble(a, "min-snr", o.minSnrGamma);
+    o.captionDropout = getDouble(a, "caption-dropout", o.captionDropout);
     o.maxSeconds = getDouble(a, "max-seconds", o.maxSeconds);
     o.checkpointSeconds = getDouble(a, "checkpoint-seconds", o.checkpointSeconds);
     o.logEvery = int(getInt(a, "log-every", o.logEvery));
