@@ -41,9 +41,11 @@ void BackgroundCommand::revert()
 bool BackgroundCommand::merge(const DocumentCommand* other)
 {
     const auto* edit = dynamic_cast<const BackgroundCommand*>(other);
-    if (!edit || m_mergeKey == 0 || edit->m_mergeKey != m_mergeKey)
+    if (!edit || m_mergeKey == 0 || edit->m_mergeKey != m_mergeKey || !continuesBurst(edit))
         return false;
     m_after = edit->m_after;
+    // Typed and then undone in the field: the burst leaves no step behind.
+    setObsolete(m_after.prompt == m_before.prompt && m_after.negative == m_before.negative);
     return true;
 }
 

@@ -3,6 +3,7 @@
 namespace md {
 
 int DocumentCommand::s_replaying = 0;
+int DocumentCommand::s_burstGapMs = 2000;
 
 DocumentCommand::DocumentCommand(ProjectModel* model, const QString& text, bool alreadyApplied)
     : m_model(model), m_skipRedo(alreadyApplied)
@@ -23,8 +24,10 @@ void DocumentCommand::redo()
 
 void DocumentCommand::undo()
 {
-    if (!isReplaying())
-        revert();
+    if (isReplaying())
+        return;
+    revert();
+    m_sealed = true; // redone or replaced later, it never merges again
 }
 
 int DocumentCommand::id() const
@@ -35,7 +38,17 @@ int DocumentCommand::id() const
 bool DocumentCommand::mergeWith(const QUndoCommand* other)
 {
     const auto* command = dynamic_cast<const DocumentCommand*>(other);
-    return command && !isReplaying() && merge(command);
+    return command && !isReplaying() && !m_sealed && merge(command);
+}
+
+bool DocumentCommand::continuesBurst(const DocumentCommand* other)
+{
+    const auto gap =
+        std::chrono::duration_cast<std::chrono::milliseconds>(other->m_lastEdit - m_lastEdit);
+    if (gap.count() > s_burstGapMs)
+        return false;
+    m_lastEdit = other->m_lastEdit;
+    return true;
 }
 
 } // namespace md

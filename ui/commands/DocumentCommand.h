@@ -6,8 +6,12 @@
 // - byteSize(), so the history can be limited by memory rather than by count;
 // - clone(), so UndoHistory can rebuild the stack without its oldest commands. While it
 //   rebuilds (ReplayGuard), redo()/undo() do nothing and commands do not merge.
+// And it bounds merging: a command that was undone, or sealed (the user left the field,
+// or the document was saved), takes no more merges; typing commands also stop merging
+// after a pause (burstGapMs), so a prompt gets one undo step per burst of typing.
 
 #include <QUndoCommand>
+#include <chrono>
 #include <cstddef>
 
 namespace md {
@@ -27,6 +31,13 @@ public:
     virtual std::size_t byteSize() const { return sizeof(*this); }
     virtual DocumentCommand* clone() const = 0;
 
+    // No later edit merges into this one.
+    void seal() { m_sealed = true; }
+    bool isSealed() const { return m_sealed; }
+    // Typing pauses longer than this end a burst (one undo step per burst).
+    static int burstGapMs() { return s_burstGapMs; }
+    static void setBurstGapMs(int ms) { s_burstGapMs = ms; }
+
     class ReplayGuard
     {
     public:
@@ -44,12 +55,19 @@ protected:
     virtual bool merge(const DocumentCommand* other) { return false; }
 
     ProjectModel* model() const { return m_model; }
+    // For typing merges: true when `other` came within burstGapMs of this burst's last edit
+    // (and then extends the burst to it).
+    bool continuesBurst(const DocumentCommand* other);
 
 private:
+    using Clock = std::chrono::steady_clock;
     static int s_replaying; // GUI thread only
+    static int s_burstGapMs;
 
     ProjectModel* m_model;
     bool m_skipRedo;
+    bool m_sealed = false;
+    Clock::time_point m_lastEdit = Clock::now();
 };
 
 // Merge ids of the commands that merge.

@@ -38,9 +38,14 @@ bool RegionPropertyCommand::merge(const DocumentCommand* other)
 {
     const auto* edit = dynamic_cast<const RegionPropertyCommand*>(other);
     if (!edit || m_mergeKey == 0 || edit->m_mergeKey != m_mergeKey ||
-        edit->m_regionId != m_regionId)
+        edit->m_regionId != m_regionId || !continuesBurst(edit))
         return false;
     m_after = edit->m_after;
+    // Typed and then undone in the field: the burst leaves no step behind.
+    const RegionProperties& a = m_after;
+    const RegionProperties& b = m_before;
+    setObsolete(a.name == b.name && a.colour == b.colour && a.prompt == b.prompt &&
+                a.negative == b.negative && a.strength == b.strength && a.visible == b.visible);
     return true;
 }
 

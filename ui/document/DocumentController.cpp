@@ -297,6 +297,11 @@ void DocumentController::setBackgroundNegative(const QString& negative)
         m_undo->pushCommand(new BackgroundCommand(m_model, before, after, MergeBackgroundNegative));
 }
 
+void DocumentController::endEditBurst()
+{
+    m_undo->sealTop();
+}
+
 // ---- Masks and boxes ------------------------------------------------------------------------
 
 void DocumentController::commitMaskEdit(std::uint32_t regionId, const QRect& rect,

@@ -59,6 +59,8 @@ public:
     void setRegionVisible(std::uint32_t regionId, bool visible);
     void setBackgroundPrompt(const QString& prompt);
     void setBackgroundNegative(const QString& negative);
+    // The user left a text field: the next typing starts a new undo step.
+    void endEditBurst();
 
     // ---- Mask and box edits
     // After painting straight into model()->mutableMask(): records the change of `rect`

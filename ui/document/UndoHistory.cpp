@@ -28,6 +28,13 @@ void UndoHistory::pushCommand(DocumentCommand* command)
     trim();
 }
 
+void UndoHistory::sealTop()
+{
+    if (index() > 0)
+        if (auto* top = dynamic_cast<const DocumentCommand*>(command(index() - 1)))
+            const_cast<DocumentCommand*>(top)->seal();
+}
+
 void UndoHistory::trim()
 {
     if (m_trimming || count() <= 1 || totalBytes() <= m_budget)

@@ -25,6 +25,8 @@ public:
 
     // Pushes a command (taking ownership) and trims the history to the budget.
     void pushCommand(DocumentCommand* command);
+    // Ends the current burst of typing: nothing merges into the newest command any more.
+    void sealTop();
     // Drops the oldest commands until the rest fit the budget (keeps at least the newest).
     void trim();
 

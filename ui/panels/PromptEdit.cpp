@@ -1,5 +1,7 @@
 #include "ui/panels/PromptEdit.h"
 
+#include "ui/panels/FieldUndoKeys.h"
+
 #include <QFontMetrics>
 
 namespace md {
@@ -12,6 +14,7 @@ PromptEdit::PromptEdit(const QString& placeholder, int lines, QWidget* parent)
     setLineWrapMode(QPlainTextEdit::WidgetWidth);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     setFixedHeight(sizeHint().height());
+    new FieldUndoKeys(this);
     connect(this, &QPlainTextEdit::textChanged, this, [this] {
         if (!m_setting)
             Q_EMIT edited(toPlainText());
@@ -25,6 +28,12 @@ void PromptEdit::setText(const QString& text)
     m_setting = true;
     setPlainText(text);
     m_setting = false;
+}
+
+void PromptEdit::focusOutEvent(QFocusEvent* event)
+{
+    QPlainTextEdit::focusOutEvent(event);
+    Q_EMIT editingFinished();
 }
 
 QSize PromptEdit::sizeHint() const

@@ -2,6 +2,8 @@
 
 // A compact multi-line prompt field. Emits edited() only for the user's own typing, never
 // for setText(), so a view can follow the model without echoing edits back as commands.
+// While it has focus, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y undo and redo its own typing
+// (FieldUndoKeys); editingFinished() on losing focus ends the burst of typing.
 
 #include <QPlainTextEdit>
 
@@ -21,6 +23,10 @@ public:
 
 Q_SIGNALS:
     void edited(const QString& text);
+    void editingFinished();
+
+protected:
+    void focusOutEvent(QFocusEvent* event) override;
 
 private:
     int m_lines;

@@ -2,6 +2,7 @@
 
 #include "ui/document/DocumentController.h"
 #include "ui/panels/ColourButton.h"
+#include "ui/panels/FieldUndoKeys.h"
 #include "ui/panels/PromptEdit.h"
 
 #include <QDoubleSpinBox>
@@ -21,6 +22,7 @@ RegionEditor::RegionEditor(DocumentController* document, QWidget* parent)
     m_colour = new ColourButton(this);
     m_name = new QLineEdit(this);
     m_name->setPlaceholderText(tr("Region name"));
+    new FieldUndoKeys(m_name);
     m_kind = new QLabel(this);
     m_kind->setObjectName("hint");
     m_prompt = new PromptEdit(tr("What goes in this region…"), 3, this);
@@ -64,6 +66,11 @@ RegionEditor::RegionEditor(DocumentController* document, QWidget* parent)
             [this](const QString& t) { m_document->setRegionPrompt(m_regionId, t); });
     connect(m_negative, &PromptEdit::edited, this,
             [this](const QString& t) { m_document->setRegionNegative(m_regionId, t); });
+    connect(m_name, &QLineEdit::editingFinished, document, &DocumentController::endEditBurst);
+    connect(m_prompt, &PromptEdit::editingFinished, document, &DocumentController::endEditBurst);
+    connect(m_negative, &PromptEdit::editingFinished, document, &DocumentController::endEditBurst);
+    connect(m_strengthSlider, &QSlider::sliderReleased, document,
+            &DocumentController::endEditBurst);
     connect(m_strengthSlider, &QSlider::valueChanged, this, &RegionEditor::setStrengthFromSlider);
     connect(m_strength, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         if (!m_updating)

@@ -85,6 +85,8 @@ RegionsPanel::RegionsPanel(DocumentController* document, QWidget* parent)
 
     connect(m_prompt, &PromptEdit::edited, document, &DocumentController::setBackgroundPrompt);
     connect(m_negative, &PromptEdit::edited, document, &DocumentController::setBackgroundNegative);
+    connect(m_prompt, &PromptEdit::editingFinished, document, &DocumentController::endEditBurst);
+    connect(m_negative, &PromptEdit::editingFinished, document, &DocumentController::endEditBurst);
     connect(m_duplicate, &QToolButton::clicked, this,
             [this] { m_document->duplicateRegion(m_document->currentRegionId()); });
     connect(m_remove, &QToolButton::clicked, this,

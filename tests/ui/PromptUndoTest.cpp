@@ -1,0 +1,190 @@
+// Prompt fields and undo: while a prompt field has focus, Ctrl+Z / Ctrl+Shift+Z act on
+// the field's own typing; the edits still reach the document as undoable commands, one
+// per burst of typing, which the global undo (menu, Ctrl+Z on the canvas) undoes too.
+
+#include "UiTestSupport.h"
+#include "ui/canvas/CanvasView.h"
+#include "ui/canvas/ToolPalette.h"
+#include "ui/commands/DocumentCommand.h"
+#include "ui/document/DocumentController.h"
+#include "ui/document/UndoHistory.h"
+#include "ui/panels/PromptEdit.h"
+#include "ui/panels/RegionEditor.h"
+#include "ui/panels/RegionsPanel.h"
+
+#include <QAction>
+#include <QTest>
+#include <numeric>
+
+using namespace md;
+
+namespace {
+double maskSum(const ProjectRegion& r)
+{
+    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
+}
+} // namespace
+
+class PromptUndoTest : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<test::UiTestEnvironment> m_env;
+    std::unique_ptr<MainWindow> m_window;
+
+    DocumentController* doc() const { return m_window->document(); }
+    RegionsPanel* panel() const { return m_window->regionsPanel(); }
+    QString regionPrompt(std::uint32_t id) const
+    {
+        return QString::fromStdString(doc()->model()->region(id)->prompt);
+    }
+    bool painted(std::uint32_t id) const { return maskSum(*doc()->model()->region(id)) > 0.0; }
+    QAction* undoAction() const
+    {
+        for (QAction* a : m_window->findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QKeySequence::Undo))
+                return a;
+        return nullptr;
+    }
+    void paintStroke()
+    {
+        CanvasView* canvas = m_window->canvas();
+        m_window->tools()->setTool(ToolPalette::Tool::Brush);
+        QTest::mousePress(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 100, 100));
+        QTest::mouseMove(canvas, test::widgetPoint(canvas, 300, 200));
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 300, 200));
+    }
+    void focus(QWidget* w)
+    {
+        w->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(w->hasFocus());
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_env = std::make_unique<test::UiTestEnvironment>();
+        m_window = std::make_unique<MainWindow>(m_env->settings.get());
+        m_window->resize(1200, 800);
+        m_window->show();
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        m_window->canvas()->fitToWindow();
+    }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_env.reset();
+    }
+
+    void ctrlZInAPromptFieldUndoesTheTypingNotTheStroke()
+    {
+        const std::uint32_t id = doc()->addMaskRegion();
+        paintStroke();
+        QVERIFY(painted(id));
+        const int steps = doc()->undoStack()->count();
+
+        // An empty field with focus: Ctrl+Z does not reach the stroke.
+        PromptEdit* negative = panel()->editor()->negativeEdit();
+        focus(negative);
+        QTest::keyClick(negative, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(painted(id));
+        QCOMPARE(doc()->undoStack()->index(), steps);
+
+        PromptEdit* prompt = panel()->editor()->promptEdit();
+        focus(prompt);
+        QTest::keyClicks(prompt, "a red fox");
+        QCOMPARE(regionPrompt(id), QString("a red fox"));
+        QCOMPARE(doc()->undoStack()->count(), steps + 1); // one step for the burst
+
+        QTest::keyClick(prompt, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(prompt->text(), QString());
+        QCOMPARE(regionPrompt(id), QString());
+        QVERIFY(painted(id));
+        QCOMPARE(doc()->undoStack()->count(), steps); // typed and undone: no step left
+
+        QTest::keyClick(prompt, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(prompt->text(), QString("a red fox"));
+        QCOMPARE(regionPrompt(id), QString("a red fox"));
+        QTest::keyClick(prompt, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(regionPrompt(id), QString());
+        QTest::keyClick(prompt, Qt::Key_Y, Qt::ControlModifier);
+        QCOMPARE(regionPrompt(id), QString("a red fox"));
+        QVERIFY(painted(id));
+        QCOMPARE(doc()->undoStack()->count(), steps + 1);
+
+        // On the canvas, Ctrl+Z is the document's: first the prompt, then the stroke.
+        focus(m_window->canvas());
+        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(regionPrompt(id), QString());
+        QCOMPARE(prompt->text(), QString());
+        QVERIFY(painted(id));
+        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!painted(id));
+        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::keyClick(m_window->canvas(), Qt::Key_Y, Qt::ControlModifier);
+        QVERIFY(painted(id));
+        QCOMPARE(prompt->text(), QString("a red fox"));
+    }
+
+    void eachBurstOfTypingIsOneUndoStep()
+    {
+        const std::uint32_t id = doc()->addMaskRegion();
+        const int steps = doc()->undoStack()->count();
+        PromptEdit* prompt = panel()->editor()->promptEdit();
+        PromptEdit* background = panel()->backgroundPrompt();
+
+        // Leaving the field ends a burst.
+        focus(prompt);
+        QTest::keyClicks(prompt, "a red");
+        focus(background);
+        QTest::keyClicks(background, "a blue sky");
+        focus(prompt);
+        prompt->moveCursor(QTextCursor::End);
+        QTest::keyClicks(prompt, " fox");
+        QCOMPARE(regionPrompt(id), QString("a red fox"));
+        QCOMPARE(doc()->undoStack()->count(), steps + 3);
+
+        // So does a pause.
+        DocumentCommand::setBurstGapMs(150);
+        QTest::qWait(400);
+        QTest::keyClicks(prompt, " runs");
+        QTest::qWait(400);
+        QTest::keyClicks(prompt, " fast");
+        DocumentCommand::setBurstGapMs(2000);
+        QCOMPARE(regionPrompt(id), QString("a red fox runs fast"));
+        QCOMPARE(doc()->undoStack()->count(), steps + 5);
+
+        // The menu's Undo walks back burst by burst, the fields follow.
+        QAction* undo = undoAction();
+        QVERIFY(undo);
+        const QStringList expected = {"a red fox runs", "a red fox", "a red", "a red", ""};
+        for (const QString& text : expected) {
+            undo->trigger();
+            QCOMPARE(regionPrompt(id), text);
+            QCOMPARE(prompt->text(), text);
+        }
+        QCOMPARE(background->text(), QString());
+        QCOMPARE(doc()->undoStack()->index(), steps);
+    }
+
+    void undoneTypingDoesNotMergeWithNewTyping()
+    {
+        const std::uint32_t id = doc()->addMaskRegion();
+        PromptEdit* prompt = panel()->editor()->promptEdit();
+        focus(prompt);
+        QTest::keyClicks(prompt, "grass");
+        undoAction()->trigger(); // from the menu, the field keeps focus
+        QCOMPARE(regionPrompt(id), QString());
+        const int steps = doc()->undoStack()->index();
+        QTest::keyClicks(prompt, "sand");
+        QCOMPARE(doc()->undoStack()->index(), steps + 1);
+        undoAction()->trigger();
+        QCOMPARE(regionPrompt(id), QString());
+        QVERIFY(doc()->undoStack()->canUndo()); // the region's creation is still there
+    }
+};
+
+QTEST_MAIN(PromptUndoTest)
+#include "PromptUndoTest.moc"
