@@ -25,8 +25,11 @@ using test::SceneClassifier;
 // Measured with the shipped weights: 14 of 25 words (colours 6/11, scenes 8/14).
 constexpr double kPlainPromptFloor = 0.44;
 
+// MD_EMBEDDED_MODEL=/path/to/folder measures a candidate before it replaces the shipped one.
 std::string modelDir()
 {
+    if (const char* candidate = std::getenv("MD_EMBEDDED_MODEL"))
+        return candidate;
     return test::sourcePath("resources/models/mds-tiny");
 }
 
