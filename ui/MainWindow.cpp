@@ -9,6 +9,7 @@
 #include "ui/document/UndoHistory.h"
 #include "ui/files/Autosave.h"
 #include "ui/files/FileActions.h"
+#include "ui/files/ProjectWriter.h"
 #include "ui/generation/GenerationController.h"
 #include "ui/generation/GenerationSession.h"
 #include "ui/panels/GenerationPanel.h"
@@ -24,6 +25,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QScrollArea>
 #include <QSlider>
 #include <QStatusBar>
@@ -263,6 +265,15 @@ void MainWindow::createStatusBar()
     m_zoomLabel = new QLabel(this);
     m_zoomLabel->setMinimumWidth(60);
     statusBar()->addWidget(m_messageLabel, 1);
+    // A busy bar while a save or an export is written in the background.
+    auto* writing = new QProgressBar(this);
+    writing->setObjectName("writingProgress");
+    writing->setRange(0, 0);
+    writing->setFixedSize(100, 12);
+    writing->setTextVisible(false);
+    writing->hide();
+    statusBar()->addWidget(writing);
+    connect(m_files->writer(), &ProjectWriter::busyChanged, writing, &QWidget::setVisible);
     statusBar()->addPermanentWidget(m_positionLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
     connect(m_canvas, &CanvasView::zoomChanged, this, [this](double z) {

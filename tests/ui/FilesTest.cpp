@@ -71,7 +71,8 @@ private Q_SLOTS:
             window.files()->setInteractive(false);
             buildProject(window.document());
             QVERIFY(window.document()->isDirty());
-            QVERIFY2(window.files()->saveTo(path), qPrintable(window.files()->lastError()));
+            QVERIFY(window.files()->saveTo(path));
+            QVERIFY2(window.files()->waitForWrites(), qPrintable(window.files()->lastError()));
             QVERIFY(!window.document()->isDirty());
             QCOMPARE(window.document()->filePath(), path);
             QVERIFY(window.windowTitle().startsWith("harbour.mdsp"));
@@ -128,8 +129,8 @@ private Q_SLOTS:
         buildProject(window.document());
         const std::uint32_t result = window.document()->project().results.front().id;
         const QString png = env.path("harbour-4242.png");
-        QVERIFY2(window.files()->exportResultTo(result, png),
-                 qPrintable(window.files()->lastError()));
+        QVERIFY(window.files()->exportResultTo(result, png));
+        QVERIFY2(window.files()->waitForWrites(), qPrintable(window.files()->lastError()));
         QVERIFY(FileActions::isProjectFile(png));
         QVERIFY(QImage(png).size() == QSize(512, 512));
 
@@ -182,6 +183,7 @@ private Q_SLOTS:
         for (const Autosave::Recovery& r : Autosave::findRecoverable())
             QVERIFY(r.file != autosave.recoveryFile());
         QVERIFY(window.files()->saveTo(env.path("saved.mdsp")));
+        QVERIFY(window.files()->waitForWrites());
         QVERIFY(!QFileInfo::exists(autosave.recoveryFile()));
     }
 
@@ -193,6 +195,7 @@ private Q_SLOTS:
             MainWindow window(env.settings.get());
             window.files()->setInteractive(false);
             window.files()->saveTo(env.path("harbour.mdsp"));
+            QVERIFY(window.files()->waitForWrites());
             Autosave autosave(window.document(), 0);
             buildProject(window.document());
             QVERIFY(autosave.saveNow());

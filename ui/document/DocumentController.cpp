@@ -24,6 +24,8 @@ DocumentController::DocumentController(QObject* parent)
     : QObject(parent), m_model(new ProjectModel(this)), m_undo(new UndoHistory(this))
 {
     connect(m_undo, &QUndoStack::cleanChanged, this, &DocumentController::updateDirty);
+    // indexChanged also comes when an edit merges into the newest command (typing).
+    connect(m_undo, &QUndoStack::indexChanged, this, [this] { ++m_revision; });
     connect(m_model, &ProjectModel::regionsChanged, this, &DocumentController::ensureCurrentExists);
     connect(m_model, &ProjectModel::projectReset, this, &DocumentController::ensureCurrentExists);
     m_model->reset(newProject());
@@ -65,10 +67,8 @@ void DocumentController::resetDocument(Project project, const QString& filePath,
     m_current = 0;
     m_model->reset(std::move(project));
     m_extraDirty = dirty;
-    if (m_filePath != filePath) {
-        m_filePath = filePath;
-        Q_EMIT filePathChanged(filePath);
-    }
+    m_resetRevision = ++m_revision;
+    setFilePath(filePath);
     const auto& regions = this->project().regions;
     setCurrentRegion(regions.empty() ? 0 : regions.back().id);
     updateDirty();
@@ -78,11 +78,28 @@ void DocumentController::markSaved(const QString& filePath)
 {
     m_undo->setClean();
     m_extraDirty = false;
+    setFilePath(filePath);
+    updateDirty();
+}
+
+bool DocumentController::markSavedIfUnchanged(const QString& filePath, std::uint64_t revision)
+{
+    if (revision < m_resetRevision)
+        return false; // another document by now
+    if (revision != m_revision) {
+        setFilePath(filePath);
+        return false;
+    }
+    markSaved(filePath);
+    return true;
+}
+
+void DocumentController::setFilePath(const QString& filePath)
+{
     if (m_filePath != filePath) {
         m_filePath = filePath;
         Q_EMIT filePathChanged(filePath);
     }
-    updateDirty();
 }
 
 // ---- Selection ------------------------------------------------------------------------
@@ -371,6 +388,7 @@ void DocumentController::setSettings(const GenerationSettings& settings)
 {
     m_model->setSettings(settings);
     m_extraDirty = true;
+    ++m_revision;
     updateDirty();
 }
 
@@ -378,6 +396,7 @@ void DocumentController::setModelReference(const ModelReference& model)
 {
     m_model->setModel(model);
     m_extraDirty = true;
+    ++m_revision;
     updateDirty();
 }
 
@@ -385,6 +404,7 @@ void DocumentController::addResult(ProjectResult result)
 {
     m_model->addResult(std::move(result));
     m_extraDirty = true;
+    ++m_revision;
     updateDirty();
 }
 
@@ -392,6 +412,7 @@ void DocumentController::removeResult(std::uint32_t resultId)
 {
     m_model->removeResult(resultId);
     m_extraDirty = true;
+    ++m_revision;
     updateDirty();
 }
 

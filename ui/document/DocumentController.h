@@ -36,6 +36,12 @@ public:
     // Replaces the document (New, Open, recovery); clears the history.
     void resetDocument(Project project, const QString& filePath, bool dirty = false);
     void markSaved(const QString& filePath);
+    // After a background save of the snapshot taken at `revision`: marks the document saved
+    // if it has not changed since (returns true), else only takes the new path (nothing at
+    // all if the document was replaced since).
+    bool markSavedIfUnchanged(const QString& filePath, std::uint64_t revision);
+    // Grows with every change (edits, undo, redo, results, settings): a snapshot's identity.
+    std::uint64_t revision() const { return m_revision; }
     // A default project: 512x512, no regions.
     static Project newProject();
 
@@ -94,6 +100,7 @@ private:
     Colour unusedColour() const;
     QString uniqueName(const QString& base) const;
     void updateDirty();
+    void setFilePath(const QString& filePath);
     void ensureCurrentExists();
 
     ProjectModel* m_model;
@@ -101,6 +108,8 @@ private:
     QString m_filePath;
     bool m_extraDirty = false; // changes outside the undo history
     bool m_lastDirty = false;
+    std::uint64_t m_revision = 0;
+    std::uint64_t m_resetRevision = 0; // the revision resetDocument() started from
     std::uint32_t m_current = 0;
 };
 

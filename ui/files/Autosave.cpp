@@ -3,6 +3,7 @@
 #include "document/ProjectFile.h"
 #include "ui/document/DocumentController.h"
 #include "ui/document/UndoHistory.h"
+#include "ui/files/ProjectWriter.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,8 +31,12 @@ QString Autosave::recoveryDir()
 }
 
 Autosave::Autosave(DocumentController* document, int intervalSeconds, QObject* parent)
-    : QObject(parent), m_document(document)
+    : QObject(parent), m_document(document), m_writer(new ProjectWriter(this))
 {
+    connect(m_writer, &ProjectWriter::finished, this, [this] {
+        if (m_removeAfterWrite && !m_writer->isBusy())
+            removeFiles();
+    });
     QDir().mkpath(recoveryDir());
     m_id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_file = recoveryDir() + "/" + m_id + ".mdsp";
@@ -56,7 +61,7 @@ Autosave::Autosave(DocumentController* document, int intervalSeconds, QObject* p
 
 Autosave::~Autosave()
 {
-    wait();
+    m_writer->waitForDone();
     removeFiles();
     if (m_lock)
         m_lock->unlock();
@@ -71,29 +76,29 @@ bool Autosave::saveNow()
 {
     if (!m_changed || !m_document->isDirty())
         return false;
-    if (m_writing.valid() &&
-        m_writing.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    if (m_writer->isBusy())
         return false; // the previous write is still going; the next tick catches up
     QFile origin(originFile(m_file));
     if (origin.open(QIODevice::WriteOnly | QIODevice::Truncate))
         origin.write(m_document->filePath().toUtf8());
     m_changed = false;
-    m_writing = std::async(std::launch::async,
-                           [project = m_document->project(), file = m_file.toStdString()] {
-                               return saveProject(project, file).isOk();
-                           });
+    m_removeAfterWrite = false;
+    m_writer->writeProject(m_document->project(), m_file, m_document->revision());
     return true;
 }
 
 void Autosave::wait()
 {
-    if (m_writing.valid())
-        m_writing.get();
+    m_writer->waitForDone();
 }
 
 void Autosave::removeFiles()
 {
-    wait(); // a write in flight would bring the file back
+    if (m_writer->isBusy()) {
+        m_removeAfterWrite = true; // a write in flight would bring the file back
+        return;
+    }
+    m_removeAfterWrite = false;
     QFile::remove(m_file);
     QFile::remove(originFile(m_file));
     m_changed = m_document->isDirty();

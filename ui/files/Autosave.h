@@ -4,13 +4,13 @@
 // seconds to <app data>/recovery/<session>.mdsp, next to a lock file held by this process
 // and a note of the project's own path. A clean exit (or a save) removes them. At start,
 // recovery files whose lock is free belong to a session that crashed: the app offers them.
-// The file is written on a background thread from a copy of the project.
+// The file is written on a background thread from a copy of the project (ProjectWriter);
+// nothing here waits for it on the GUI thread, except the clean exit.
 
 #include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QTimer>
-#include <future>
 #include <memory>
 #include <vector>
 
@@ -19,6 +19,7 @@ class QLockFile;
 namespace md {
 
 class DocumentController;
+class ProjectWriter;
 
 class Autosave : public QObject
 {
@@ -41,7 +42,7 @@ public:
 
     // Starts writing the recovery file if there are unsaved changes (on a background thread,
     // from a copy of the project, so big histories never freeze the canvas). Returns true if
-    // a write started; wait() blocks until it is done.
+    // a write started; wait() blocks until it is done (tests).
     bool saveNow();
     void wait();
     QString recoveryFile() const { return m_file; }
@@ -56,7 +57,8 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QTimer m_timer;
     bool m_changed = false;
-    std::future<bool> m_writing;
+    bool m_removeAfterWrite = false; // saved while a write was in flight
+    ProjectWriter* m_writer;
 };
 
 } // namespace md

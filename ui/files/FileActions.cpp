@@ -5,18 +5,22 @@
 #include "ui/Settings.h"
 #include "ui/document/DocumentController.h"
 
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QMenu>
 #include <QMessageBox>
+#include <QProgressDialog>
 
 namespace md {
 
 FileActions::FileActions(DocumentController* document, Settings* settings, QWidget* dialogParent,
                          QObject* parent)
-    : QObject(parent), m_document(document), m_settings(settings), m_parent(dialogParent)
+    : QObject(parent), m_document(document), m_settings(settings), m_parent(dialogParent),
+      m_writer(new ProjectWriter(this))
 {
+    connect(m_writer, &ProjectWriter::finished, this, &FileActions::onWritten);
 }
 
 void FileActions::fail(const QString& title, const QString& text)
@@ -105,31 +109,85 @@ bool FileActions::saveAs()
 
 bool FileActions::saveTo(const QString& path)
 {
-    const Status status = saveProject(m_document->project(), path.toStdString());
-    if (!status.isOk()) {
-        fail(tr("Cannot save"),
-             tr("Cannot save %1:\n%2")
-                 .arg(QFileInfo(path).fileName(), QString::fromStdString(status.message())));
-        return false;
-    }
-    m_document->markSaved(path);
-    m_settings->setLastProjectFolder(QFileInfo(path).absolutePath());
-    m_settings->addRecentFile(QFileInfo(path).absoluteFilePath());
-    Q_EMIT recentFilesChanged();
-    Q_EMIT message(tr("Saved %1").arg(QFileInfo(path).fileName()), 3000);
+    m_lastError.clear();
+    m_document->endEditBurst(); // typing from now on is a change the snapshot lacks
+    m_writer->writeProject(m_document->project(), path, m_document->revision());
+    Q_EMIT message(tr("Saving %1…").arg(QFileInfo(path).fileName()), 0);
     return true;
+}
+
+void FileActions::onWritten(const ProjectWriter::Job& job, const QString& error)
+{
+    const QString name = QFileInfo(job.path).fileName();
+    if (job.kind == ProjectWriter::Job::Kind::Png) {
+        if (!error.isEmpty()) {
+            Q_EMIT message(QString(), 0);
+            fail(tr("Cannot export"), tr("Cannot export %1:\n%2").arg(name, error));
+            return;
+        }
+        m_settings->setLastExportFolder(QFileInfo(job.path).absolutePath());
+        Q_EMIT message(tr("Exported %1").arg(name), 3000);
+        return;
+    }
+    if (!error.isEmpty()) {
+        Q_EMIT message(QString(), 0);
+        fail(tr("Cannot save"), tr("Cannot save %1:\n%2\n\nYour work is still open; try "
+                                   "another folder or free some disk space.")
+                                    .arg(name, error));
+        return;
+    }
+    const bool clean = m_document->markSavedIfUnchanged(job.path, job.revision);
+    m_settings->setLastProjectFolder(QFileInfo(job.path).absolutePath());
+    m_settings->addRecentFile(QFileInfo(job.path).absoluteFilePath());
+    Q_EMIT recentFilesChanged();
+    Q_EMIT message(clean
+                       ? tr("Saved %1").arg(name)
+                       : tr("Saved %1; the changes made while saving are not saved yet").arg(name),
+                   clean ? 3000 : 6000);
+}
+
+bool FileActions::waitForWrites()
+{
+    m_writer->waitForDone();
+    return m_lastError.isEmpty();
+}
+
+void FileActions::finishWrites()
+{
+    if (!m_writer->isBusy())
+        return;
+    if (!m_interactive) {
+        m_writer->waitForDone();
+        return;
+    }
+    QProgressDialog progress(tr("Saving…"), QString(), 0, 0, m_parent);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(400);
+    progress.setCancelButton(nullptr);
+    QEventLoop loop;
+    connect(m_writer, &ProjectWriter::busyChanged, &loop, [&loop](bool busy) {
+        if (!busy)
+            loop.quit();
+    });
+    if (m_writer->isBusy())
+        loop.exec();
 }
 
 bool FileActions::maybeSave()
 {
+    finishWrites();
     if (!m_document->isDirty() || !m_interactive)
         return true;
     const auto answer = QMessageBox::warning(
         m_parent, tr("Unsaved changes"),
         tr("“%1” has changes that are not saved.\nSave them first?").arg(m_document->displayName()),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
+    if (answer == QMessageBox::Save) {
+        if (!save())
+            return false;
+        finishWrites();
+        return !m_document->isDirty();
+    }
     return answer == QMessageBox::Discard;
 }
 
@@ -182,19 +240,13 @@ void FileActions::exportResult(std::uint32_t resultId)
 
 bool FileActions::exportResultTo(std::uint32_t resultId, const QString& path)
 {
+    m_lastError.clear();
     const Project& p = m_document->project();
     for (const ProjectResult& r : p.results) {
         if (r.id != resultId)
             continue;
-        const Status status = exportPng(p, r, path.toStdString());
-        if (!status.isOk()) {
-            fail(tr("Cannot export"),
-                 tr("Cannot export %1:\n%2")
-                     .arg(QFileInfo(path).fileName(), QString::fromStdString(status.message())));
-            return false;
-        }
-        m_settings->setLastExportFolder(QFileInfo(path).absolutePath());
-        Q_EMIT message(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
+        m_writer->writePng(p, r, path);
+        Q_EMIT message(tr("Exporting %1…").arg(QFileInfo(path).fileName()), 0);
         return true;
     }
     fail(tr("Cannot export"), tr("Select a result in the history first."));
