@@ -1,6 +1,7 @@
 // Generation through the worker thread with a real model (the embedded default, the tiny
 // fixture model, or $MDSTUDIO_TEST_MODEL): previews, a result and a history entry arrive;
-// Cancel stops the engine within a second; the GUI thread stays responsive meanwhile.
+// Cancel (512x512, three regions) stops the engine within a second and the next run works; the GUI
+// thread stays responsive meanwhile.
 
 #include "UiTestSupport.h"
 #include "ui/document/DocumentController.h"
@@ -133,20 +134,32 @@ private Q_SLOTS:
         QVERIFY2(probe.worstMs() < 250, "the GUI thread was blocked during generation");
     }
 
-    void cancelStopsTheEngineWithinASecond()
+    // 512x512, three regions (a painted one and two boxes), through the real worker: cancel
+    // after the first preview; the worker confirms within a second; the next run works.
+    void cancelAfterTheFirstPreviewThenGenerateAgain()
     {
         loadModelOrSkip();
-        setUpProject(512, 256, 200);
+        setUpProject(512, 512, 200);
+        const std::uint32_t grass = doc()->addMaskRegion();
+        MaskImage bottom = blankMask(512, 512);
+        std::fill(bottom.values.begin() + 512 * 341, bottom.values.end(), 1.f);
+        doc()->replaceMask(grass, bottom, "paint");
+        doc()->setRegionPrompt(grass, "green grass");
+        doc()->setRegionPrompt(doc()->addBoxRegion(Box{352, 32, 128, 128}), "a yellow sun");
+        QCOMPARE(toGenerateRequest(doc()->project()).regions.size(), size_t(3));
+
         QSignalSpy ended(gen(), &GenerationController::requestEnded);
-        // Progress arrives after every UNet batch: the gaps between reports are how often
-        // the engine can look at the cancel flag.
+        QSignalSpy cancelled(gen(), &GenerationController::engineCancelled);
         QElapsedTimer clock;
         clock.start();
-        QList<qint64> reports;
+        QList<qint64> reports; // the gaps between reports: how often the flag is looked at
         connect(gen(), &GenerationController::progressChanged, this,
                 [&] { reports << clock.elapsed(); });
+        QSignalSpy previews(gen(), &GenerationController::previewChanged);
         m_window->session()->generate();
-        QTRY_VERIFY_WITH_TIMEOUT(reports.size() >= 6, 300000);
+        const quint64 first = gen()->runningRequest();
+        QVERIFY(first != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(previews.count() >= 1, 300000);
         qint64 longestBatch = 0;
         for (int i = 2; i < reports.size(); ++i)
             longestBatch = std::max(longestBatch, reports[i] - reports[i - 1]);
@@ -156,17 +169,38 @@ private Q_SLOTS:
         const qint64 uiMs = clock.elapsed();
         QVERIFY(!gen()->isBusy()); // the UI is free at once
         QVERIFY(m_window->generationPanel()->generateButton()->isEnabled());
-        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 60000);
         const qint64 engineMs = clock.elapsed();
-        qInfo("cancel: UI free after %lld ms, engine stopped after %lld ms (longest UNet batch "
-              "seen: %lld ms)",
-              uiMs, engineMs, longestBatch);
+        QCOMPARE(cancelled.first().first().toULongLong(), first);
+        QCOMPARE(ended.count(), 1); // cancelled, not finished or failed
+        qInfo("cancel at step %d/%d: UI free after %lld ms, worker confirmed after %lld ms "
+              "(longest UNet batch seen: %lld ms)",
+              previews.last().at(1).toInt(), previews.last().at(2).toInt(), uiMs, engineMs,
+              longestBatch);
         QVERIFY2(uiMs < 100, qPrintable(QString("the UI took %1 ms").arg(uiMs)));
-        // The engine looks at the flag between UNet batches: it stops within a second, or
-        // (on a machine too loaded for that) within about one batch.
+        // The engine looks at the flag between UNet batches: within a second, or (on a
+        // machine too loaded for that) within about one batch.
         QVERIFY2(engineMs < std::max<qint64>(1000, 2 * longestBatch),
-                 qPrintable(QString("the engine took %1 ms").arg(engineMs)));
+                 qPrintable(QString("the worker took %1 ms").arg(engineMs)));
         QVERIFY(doc()->project().results.empty());
+
+        // The worker is ready for the next run.
+        GenerationSettings s = doc()->project().settings;
+        s.steps = 3;
+        doc()->setSettings(s);
+        previews.clear();
+        m_window->session()->generate();
+        QVERIFY(gen()->isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(doc()->project().results.size(), size_t(1), 600000);
+        const ProjectResult& r = doc()->project().results.front();
+        QCOMPARE(r.settings.steps, 3);
+        QCOMPARE(r.image.width, 512);
+        QCOMPARE(r.image.height, 512);
+        QCOMPARE(r.regions.size(), size_t(3));
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(ended.count(), 2);
+        for (const QList<QVariant>& p : previews) // none left over from the cancelled run
+            QCOMPARE(p.at(2).toInt(), 3);
     }
 
     void newGenerateWhileRunningRestarts()

@@ -137,6 +137,7 @@ void GenerationController::onFailed(quint64 id, const QString& message)
 
 void GenerationController::onCancelled(quint64 id)
 {
+    Q_EMIT engineCancelled(id);
     Q_EMIT requestEnded(id);
     if (id != m_running)
         return; // already reported by cancel(), or replaced by a newer request

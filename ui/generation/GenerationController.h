@@ -52,6 +52,8 @@ Q_SIGNALS:
     // The worker finished with a request (any outcome, stale ones included): the engine is
     // idle again unless a newer request is queued. Tests time cancellation with it.
     void requestEnded(quint64 requestId);
+    // The worker confirmed that this request was cancelled: the engine stopped it.
+    void engineCancelled(quint64 requestId);
 
 private:
     void connectWorker();
