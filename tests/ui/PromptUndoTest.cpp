@@ -169,6 +169,43 @@ private Q_SLOTS:
         QCOMPARE(doc()->undoStack()->index(), steps);
     }
 
+    void aColourWordInThePromptColoursTheRegion()
+    {
+        const std::uint32_t grass = doc()->addMaskRegion();
+        const std::uint32_t sun = doc()->addMaskRegion();
+        const Colour start = doc()->model()->region(sun)->colour;
+        const int steps = doc()->undoStack()->count();
+        PromptEdit* prompt = panel()->editor()->promptEdit();
+        focus(prompt);
+        QTest::keyClicks(prompt, "a yellow sun");
+        const Colour yellow = DocumentController::paletteColour(3);
+        QVERIFY(doc()->model()->region(sun)->colour == yellow);
+        QCOMPARE(doc()->undoStack()->count(), steps + 1); // prompt and colour: one step
+        QTest::keyClick(prompt, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(doc()->model()->region(sun)->colour == start);
+        QCOMPARE(doc()->undoStack()->count(), steps);
+        QTest::keyClick(prompt, Qt::Key_Y, Qt::ControlModifier);
+        QVERIFY(doc()->model()->region(sun)->colour == yellow);
+        undoAction()->trigger();
+        QVERIFY(doc()->model()->region(sun)->colour == start);
+        QTest::keyClicks(prompt, "a yellow sun");
+
+        // A colour another region has is left alone, so are colours the user picked.
+        doc()->setCurrentRegion(grass);
+        focus(prompt);
+        QTest::keyClicks(prompt, "yellow flowers");
+        QVERIFY(!(doc()->model()->region(grass)->colour == yellow));
+        const Colour picked{10, 20, 30};
+        doc()->setRegionColour(grass, picked);
+        focus(prompt);
+        QTest::keyClick(prompt, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(prompt, "green grass");
+        QVERIFY(doc()->model()->region(grass)->colour == picked);
+        doc()->setRegionColour(grass, DocumentController::paletteColour(6));
+        doc()->setRegionPrompt(grass, "lush green grass");
+        QVERIFY(doc()->model()->region(grass)->colour == DocumentController::paletteColour(2));
+    }
+
     void undoneTypingDoesNotMergeWithNewTyping()
     {
         const std::uint32_t id = doc()->addMaskRegion();

@@ -173,8 +173,12 @@ void BoxTool::paintOverlay(QPainter& painter)
         painter.drawText(r.bottomRight() + QPointF(6, 14),
                          QStringLiteral("%1 × %2").arg(m_creating.width).arg(m_creating.height));
     }
+    // "Result only" hides the regions: no handles floating over the picture, except while
+    // a box is being dragged.
+    const bool regionsShown =
+        !view() || view()->previewMode() != PreviewMode::ResultOnly || m_mode != Mode::Idle;
     const ProjectRegion* current = document()->currentRegion();
-    if (current && current->kind == RegionKind::Box && current->visible) {
+    if (regionsShown && current && current->kind == RegionKind::Box && current->visible) {
         const QRectF r = boxInWidget(current->box);
         painter.setPen(QPen(QColor(20, 20, 20), 1));
         painter.setBrush(Qt::white);

@@ -21,6 +21,10 @@ public:
     std::size_t byteSize() const override;
     DocumentCommand* clone() const override;
 
+    std::uint32_t regionId() const { return m_regionId; }
+    int mergeKey() const { return m_mergeKey; }
+    const RegionProperties& before() const { return m_before; }
+
 protected:
     void apply() override;
     void revert() override;

@@ -8,6 +8,7 @@
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
 #include "ui/commands/RemoveRegionCommand.h"
+#include "ui/document/PromptColour.h"
 #include "ui/document/UndoHistory.h"
 
 #include <QFileInfo>
@@ -266,7 +267,29 @@ void DocumentController::setRegionPrompt(std::uint32_t regionId, const QString& 
     if (p.prompt == prompt.toStdString())
         return;
     p.prompt = prompt.toStdString();
+    p.colour = promptColour(regionId, p.prompt);
     editProperties(regionId, p, tr("Edit prompt"), MergePrompt);
+}
+
+Colour DocumentController::promptColour(std::uint32_t regionId, const std::string& prompt) const
+{
+    // The colour before this burst of typing (typing "red" then deleting it goes back).
+    Colour start = m_model->properties(regionId).colour;
+    const auto* typing = dynamic_cast<const RegionPropertyCommand*>(m_undo->top());
+    if (typing && !typing->isSealed() && typing->regionId() == regionId &&
+        typing->mergeKey() == MergePrompt)
+        start = typing->before().colour;
+    // Only a colour the app chose follows the prompt, never one the user picked.
+    bool automatic = false;
+    for (int i = 0; i < 12; ++i)
+        automatic = automatic || paletteColour(i) == start;
+    const std::optional<Colour> named = PromptColour::suggest(prompt);
+    if (!automatic || !named)
+        return start;
+    for (const ProjectRegion& r : project().regions)
+        if (r.id != regionId && r.colour == *named)
+            return start; // keep the regions apart
+    return *named;
 }
 
 void DocumentController::setRegionNegative(std::uint32_t regionId, const QString& negative)

@@ -59,6 +59,7 @@ public:
     void moveRegion(std::uint32_t regionId, int delta); // +1: up (drawn later)
     void setRegionName(std::uint32_t regionId, const QString& name);
     void setRegionColour(std::uint32_t regionId, const Colour& colour);
+    // The colour follows a colour word in the prompt while it is one the app chose.
     void setRegionPrompt(std::uint32_t regionId, const QString& prompt);
     void setRegionNegative(std::uint32_t regionId, const QString& negative);
     void setRegionStrength(std::uint32_t regionId, float strength);
@@ -98,6 +99,8 @@ private:
     void editProperties(std::uint32_t regionId, const RegionProperties& after, const QString& text,
                         int mergeKey);
     Colour unusedColour() const;
+    // The region's colour for `prompt`: the colour it names while the region's is automatic.
+    Colour promptColour(std::uint32_t regionId, const std::string& prompt) const;
     QString uniqueName(const QString& base) const;
     void updateDirty();
     void setFilePath(const QString& filePath);

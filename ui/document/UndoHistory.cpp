@@ -28,6 +28,11 @@ void UndoHistory::pushCommand(DocumentCommand* command)
     trim();
 }
 
+const DocumentCommand* UndoHistory::top() const
+{
+    return index() > 0 ? dynamic_cast<const DocumentCommand*>(command(index() - 1)) : nullptr;
+}
+
 void UndoHistory::sealTop()
 {
     if (index() > 0)

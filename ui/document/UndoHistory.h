@@ -25,6 +25,8 @@ public:
 
     // Pushes a command (taking ownership) and trims the history to the budget.
     void pushCommand(DocumentCommand* command);
+    // The newest command still done (below the redo part), or null.
+    const DocumentCommand* top() const;
     // Ends the current burst of typing: nothing merges into the newest command any more.
     void sealTop();
     // Drops the oldest commands until the rest fit the budget (keeps at least the newest).
