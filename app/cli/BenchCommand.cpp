@@ -1,12 +1,52 @@
-// mdstudio-cli bench: seconds per UNet call and per image (a benchmark, not a test).
+// mdstudio-cli bench: seconds per UNet call and per image (a benchmark, not a test);
+// with --multidiffusion, seconds per fused step batched vs one path at a time.
 
 #include "ArgParser.h"
 #include "Command.h"
 #include "ModelArgs.h"
+#include "MultiDiffusionBench.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace md::cli {
+
+namespace {
+
+int runMultiDiffusion(const ArgParser& p, const ModelOptions& options)
+{
+    const std::string cmd = "bench";
+    MultiDiffusionBenchSettings settings;
+    auto timed = p.getInt("--timed-steps", 2, 1, 100);
+    auto batch = p.getInt("--max-batch", 0, 2, 1024);
+    if (!timed)
+        return fail(cmd, timed.error(), kExitUsage);
+    if (!batch)
+        return fail(cmd, batch.error(), kExitUsage);
+    settings.timedSteps = timed.value();
+    settings.maxBatch = batch.value();
+    if (p.has("--cases")) {
+        settings.cases.clear();
+        std::stringstream list(p.get("--cases"));
+        for (std::string item; std::getline(list, item, ',');)
+            if (!item.empty())
+                settings.cases.push_back(item);
+        if (settings.cases.empty())
+            return fail(cmd, "--cases expects a list such as 1,3,6,pano", kExitUsage);
+    }
+    if (p.has("--sampler")) {
+        const auto kind = samplerFromName(p.get("--sampler"));
+        if (!kind)
+            return fail(cmd, "unknown sampler '" + p.get("--sampler") + "'", kExitUsage);
+        settings.sampler = *kind;
+    }
+    Engine engine;
+    if (auto s = loadEngine(engine, options); !s)
+        return fail(cmd, s.message());
+    return runMultiDiffusionBench(engine, settings);
+}
+
+} // namespace
 
 int runBench(const std::vector<std::string>& args)
 {
@@ -18,7 +58,15 @@ int runBench(const std::vector<std::string>& args)
         .option("--steps", "N", "steps of the timed image (default 20)")
         .option("--sampler", "NAME", "sampler of the timed image (default dpmpp_2m_karras)")
         .option("--calls", "N", "timed UNet calls (default 5)")
-        .option("--prompt", "TEXT", "prompt of the timed image");
+        .option("--prompt", "TEXT", "prompt of the timed image")
+        .flag("--multidiffusion",
+              "instead: seconds per MultiDiffusion step (1, 3, 6 regions at 512x512, a "
+              "512x2048 panorama), default batch budget vs one path per UNet call")
+        .option("--cases", "LIST", "with --multidiffusion: e.g. 1,3,6,pano (the default)")
+        .option("--timed-steps", "N", "with --multidiffusion: timed steps per case (default 2)")
+        .option("--max-batch", "N",
+                "with --multidiffusion: the batched budget (default: the "
+                "engine's)");
     if (auto s = p.parse(args); !s)
         return fail(cmd, s.message(), kExitUsage);
     if (p.helpRequested()) {
@@ -37,6 +85,8 @@ int runBench(const std::vector<std::string>& args)
             if (!*r)
                 return fail(cmd, r->error(), kExitUsage);
     }
+    if (p.has("--multidiffusion"))
+        return runMultiDiffusion(p, options.value());
     GenerateRequest r;
     r.prompt = p.get("--prompt", "a photo of a red cat sitting on a wooden table");
     r.steps = steps.value();

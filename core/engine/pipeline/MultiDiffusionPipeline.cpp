@@ -1,5 +1,6 @@
 #include "engine/pipeline/MultiDiffusionPipeline.h"
 
+#include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
@@ -75,9 +76,11 @@ int MultiDiffusionPipeline::batchLimit(const GenerateRequest& r) const
 {
     if (r.maxBatch > 0)
         return std::max(2, r.maxBatch);
-    // See docs/multidiffusion.md: on CPU, batches beyond ~8 samples gain nothing and cost
-    // memory; on a GPU larger batches keep the device busy.
-    return m_model.device().is_cuda() ? 16 : 8;
+    const int f = m_model.vaeScaleFactor();
+    const int w = window(r);
+    return defaultBatchBudget(m_model.device().is_cuda(), std::min(w, r.height / f),
+                              std::min(w, r.width / f))
+        .maxSamples;
 }
 
 torch::Tensor MultiDiffusionPipeline::decode(const torch::Tensor& latents, bool circular)
