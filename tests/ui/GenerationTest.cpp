@@ -131,6 +131,7 @@ private Q_SLOTS:
         QCOMPARE(m_window->resultsStrip()->list()->count(), 1);
         QCOMPARE(m_window->resultsStrip()->selectedResult(), r.id);
         QCOMPARE(m_window->canvas()->baseImage().size(), QSize(128, 64));
+        QVERIFY(m_window->canvas()->badge().isEmpty()); // the result, not a preview
         QVERIFY2(probe.worstMs() < 250, "the GUI thread was blocked during generation");
     }
 
@@ -160,6 +161,8 @@ private Q_SLOTS:
         const quint64 first = gen()->runningRequest();
         QVERIFY(first != 0);
         QTRY_VERIFY_WITH_TIMEOUT(previews.count() >= 1, 300000);
+        // The canvas says that what it shows is a preview.
+        QTRY_VERIFY(m_window->canvas()->badge().startsWith("Live preview · step"));
         qint64 longestBatch = 0;
         for (int i = 2; i < reports.size(); ++i)
             longestBatch = std::max(longestBatch, reports[i] - reports[i - 1]);
@@ -183,6 +186,7 @@ private Q_SLOTS:
         QVERIFY2(engineMs < std::max<qint64>(1000, 2 * longestBatch),
                  qPrintable(QString("the worker took %1 ms").arg(engineMs)));
         QVERIFY(doc()->project().results.empty());
+        QVERIFY(m_window->canvas()->badge().isEmpty());
 
         // The worker is ready for the next run.
         GenerationSettings s = doc()->project().settings;

@@ -1,5 +1,6 @@
 #include "ui/canvas/CanvasView.h"
 
+#include "ui/canvas/CanvasNotes.h"
 #include "ui/canvas/CanvasTool.h"
 #include "ui/document/DocumentController.h"
 
@@ -137,6 +138,14 @@ void CanvasView::setCompareImage(const QImage& image)
     update();
 }
 
+void CanvasView::setBadge(const QString& text)
+{
+    if (m_badge == text)
+        return;
+    m_badge = text;
+    update();
+}
+
 double CanvasView::splitX() const
 {
     const QRectF canvas = canvasRectInWidget();
@@ -222,33 +231,15 @@ void CanvasView::paintEvent(QPaintEvent*)
     if (isComparing())
         paintDivider(painter);
     if (m_document->project().regions.empty() && m_base.isNull())
-        paintEmptyHint(painter);
+        CanvasNotes::paintHint(
+            painter, canvasRectInWidget(),
+            tr("Paint a region with the brush (B) or drag a box (U),\n"
+               "then give it a prompt on the right and press Generate (Ctrl+Return).\n"
+               "Drop a mask image or a project here to open it."));
+    if (!m_base.isNull() && m_mode != PreviewMode::MasksOnly)
+        CanvasNotes::paintBadge(painter, canvasRectInWidget(), m_badge);
     if (m_tool && !m_spaceDown && !m_panning && !m_draggingSplit)
         m_tool->paintOverlay(painter);
-}
-
-void CanvasView::paintEmptyHint(QPainter& painter)
-{
-    // First steps, on an empty canvas: where to start.
-    const QRectF canvas = canvasRectInWidget();
-    const QString text = tr("Paint a region with the brush (B) or drag a box (U),\n"
-                            "then give it a prompt on the right and press Generate (Ctrl+Return).\n"
-                            "Drop a mask image or a project here to open it.");
-    QFont font = painter.font();
-    font.setPointSizeF(font.pointSizeF() * 1.05);
-    painter.save();
-    painter.setFont(font);
-    const QRectF bounds = painter.fontMetrics().boundingRect(
-        canvas.toRect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, text);
-    if (bounds.width() + 40 < canvas.width() && bounds.height() + 30 < canvas.height()) {
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(20, 21, 24, 200));
-        painter.drawRoundedRect(bounds.adjusted(-18, -12, 18, 12), 8, 8);
-        painter.setPen(QColor(200, 204, 210));
-        painter.drawText(bounds, Qt::AlignCenter | Qt::TextWordWrap, text);
-    }
-    painter.restore();
 }
 
 void CanvasView::paintCanvas(QPainter& painter)

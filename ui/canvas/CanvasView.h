@@ -40,6 +40,10 @@ public:
     QImage baseImage() const { return m_base; }
     // Compare: this image on the left of a draggable divider, the base image on the right.
     void setCompareImage(const QImage& image);
+    // A note in the canvas's top-left corner while the picture is shown ("Live preview · step
+    // 7 / 20"); empty: none.
+    void setBadge(const QString& text);
+    QString badge() const { return m_badge; }
     bool isComparing() const { return !m_compare.isNull(); }
     void setPreviewMode(PreviewMode mode);
     PreviewMode previewMode() const { return m_mode; }
@@ -74,7 +78,6 @@ private:
     void paintCanvas(QPainter& painter);
     void paintOverlays(QPainter& painter);
     void paintDivider(QPainter& painter);
-    void paintEmptyHint(QPainter& painter);
     double splitX() const;
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
     void onCanvasChanged();
@@ -85,6 +88,7 @@ private:
     CanvasTool* m_tool = nullptr;
     QImage m_base;
     QImage m_compare;
+    QString m_badge;
     double m_split = 0.5; // divider position, fraction of the canvas width
     bool m_draggingSplit = false;
     RegionOverlays m_overlays;

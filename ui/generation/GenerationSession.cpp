@@ -47,10 +47,12 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     connect(generation, &GenerationController::busyChanged, panel, &GenerationPanel::setBusy);
     connect(generation, &GenerationController::progressChanged, panel,
             &GenerationPanel::setProgress);
-    connect(generation, &GenerationController::previewChanged, this, [this](const QImage& image) {
-        m_preview = image;
-        updateCanvasImage();
-    });
+    connect(generation, &GenerationController::previewChanged, this,
+            [this](const QImage& image, int step, int totalSteps) {
+                m_preview = image;
+                m_previewBadge = tr("Live preview · step %1 / %2").arg(step).arg(totalSteps);
+                updateCanvasImage();
+            });
     connect(generation, &GenerationController::resultReady, this,
             [this](const QImage& image, const GenerateRequest&, double seconds) {
                 onResult(image, seconds);
@@ -316,6 +318,7 @@ void GenerationSession::updateCanvasImage()
     };
     const std::uint32_t selected = m_results->selectedResult();
     const std::uint32_t newest = p.results.empty() ? 0 : p.results.back().id;
+    m_canvas->setBadge(m_preview.isNull() ? QString() : m_previewBadge);
     if (!m_preview.isNull()) {
         m_canvas->setBaseImage(m_preview);
         m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());

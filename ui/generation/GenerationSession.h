@@ -62,6 +62,7 @@ private:
     std::optional<Project> m_snapshot; // the project as it was sent to the engine
     std::uint64_t m_seed = 0;
     QImage m_preview;
+    QString m_previewBadge;
     bool m_compare = false;
     bool m_userChoseModel = false;
 };

@@ -77,11 +77,14 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     m_modelStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_sizePreset = new QComboBox(this);
+    m_sizePreset->setObjectName("sizePreset");
     for (const SizePreset& p : kPresets)
         m_sizePreset->addItem(tr(p.label));
     m_sizePreset->addItem(tr("Custom"));
     m_width = new QSpinBox(this);
+    m_width->setObjectName("canvasWidth");
     m_height = new QSpinBox(this);
+    m_height->setObjectName("canvasHeight");
     for (QSpinBox* s : {m_width, m_height}) {
         s->setRange(kMinCanvasSize, kMaxCanvasSize);
         s->setSingleStep(kCanvasMultiple);
@@ -104,6 +107,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     m_seedMode->addItem(tr("Fixed"), int(SeedMode::Fixed));
     m_seed = new QLineEdit(this);
     m_seed->setObjectName("seed");
+    m_seed->setPlaceholderText(tr("new each run"));
     m_seed->setValidator(
         new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), m_seed));
     m_reuseSeed = new QToolButton(this);
@@ -222,7 +226,9 @@ void GenerationPanel::refresh()
     m_cfg->setValue(s.cfg);
     m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(int(s.sampler))));
     m_seedMode->setCurrentIndex(std::max(0, m_seedMode->findData(int(s.seedMode))));
-    const QString seed = QString::number(s.seed);
+    // A random seed not drawn yet: no number that looks like the seed to be used.
+    const bool undrawn = s.seedMode == SeedMode::Random && s.seed == 0 && p.results.empty();
+    const QString seed = undrawn ? QString() : QString::number(s.seed);
     if (m_seed->text() != seed)
         m_seed->setText(seed);
     m_bootstrap->setValue(s.bootstrapSteps);
