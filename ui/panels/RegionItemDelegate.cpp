@@ -58,6 +58,13 @@ void RegionItemDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     if (!visible)
         colour.setAlpha(90);
     const QRectF swatch(row.left() + kPad + kCheck + kPad, row.top() + kPad + 2, kSwatch, kSwatch);
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected) {
+        // A dark plate, so a blue region still shows on the blue selection.
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(20, 21, 24, 170));
+        painter->drawRoundedRect(swatch.adjusted(-2, -2, 2, 2), 4, 4);
+    }
     if (index.data(IsBoxRole).toBool()) {
         painter->setPen(QPen(colour, 2.5));
         painter->setBrush(Qt::NoBrush);
@@ -68,7 +75,6 @@ void RegionItemDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         painter->drawEllipse(swatch);
     }
 
-    const bool selected = option.state & QStyle::State_Selected;
     const QColor text = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
     QColor dim = text;
     dim.setAlphaF(selected ? 0.8 : 0.55);
