@@ -13,6 +13,7 @@
 #include "ui/panels/RegionsPanel.h"
 
 #include <QAction>
+#include <QLineEdit>
 #include <QTest>
 #include <numeric>
 
@@ -204,6 +205,24 @@ private Q_SLOTS:
         doc()->setRegionColour(grass, DocumentController::paletteColour(6));
         doc()->setRegionPrompt(grass, "lush green grass");
         QVERIFY(doc()->model()->region(grass)->colour == DocumentController::paletteColour(2));
+    }
+
+    void theNameFieldHasItsOwnUndoToo()
+    {
+        const std::uint32_t id = doc()->addMaskRegion();
+        doc()->fillRegion(id);
+        const std::string before = doc()->model()->region(id)->name;
+        QLineEdit* name = panel()->editor()->nameEdit();
+        focus(name);
+        name->selectAll();
+        QTest::keyClicks(name, "Meadow");
+        QCOMPARE(doc()->model()->region(id)->name, std::string("Meadow"));
+        QTest::keyClick(name, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(doc()->model()->region(id)->name, before);
+        QVERIFY(painted(id));
+        QTest::keyClick(name, Qt::Key_Y, Qt::ControlModifier);
+        QCOMPARE(doc()->model()->region(id)->name, std::string("Meadow"));
+        QVERIFY(painted(id));
     }
 
     void undoneTypingDoesNotMergeWithNewTyping()
