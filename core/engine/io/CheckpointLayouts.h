@@ -16,6 +16,13 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
 // Shared steps: the family from the text encoder and context width, head-count overrides,
 // the stored dtype summary ("F16", or "F16+F32" when mixed).
 ModelFamily familyOf(const ModelConfig& config);
+// The family to report once the tokenizer and the file's own marker are known: a model that
+// names itself as one of ours (`_md_model` in a folder's configs, `md_model` in a single
+// file's metadata) is Embedded; any other model with a sentencepiece tokenizer is a custom
+// SD-shaped model (no released SD 1.x / 2.x model has one), whatever its layers look like.
+// The architectural family (familyOf) still decides the prediction-type rules.
+ModelFamily reportedFamily(ModelFamily architecture, TokenizerFiles::Kind tokenizer,
+                           bool embeddedMarker);
 Status applyHeadOverrides(ModelConfig& config, const CheckpointOptions& options);
 std::string storedDtypeSummary(const Checkpoint& checkpoint);
 

@@ -193,6 +193,16 @@ ModelFamily familyOf(const ModelConfig& config)
     return ModelFamily::SD1;
 }
 
+ModelFamily reportedFamily(ModelFamily architecture, TokenizerFiles::Kind tokenizer,
+                           bool embeddedMarker)
+{
+    if (embeddedMarker)
+        return ModelFamily::Embedded;
+    if (tokenizer == TokenizerFiles::Kind::SentencePiece)
+        return ModelFamily::Unknown;
+    return architecture;
+}
+
 Status applyHeadOverrides(ModelConfig& config, const CheckpointOptions& options)
 {
     if (options.textEncoderHeads) {

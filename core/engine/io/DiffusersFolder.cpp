@@ -126,6 +126,21 @@ Status loadComponent(const std::string& dir, const std::string& component, Weigh
     return Status::ok();
 }
 
+// Whether the folder names itself as one of this project's models ("_md_model", written by
+// the trainer of the embedded model into model_index.json and every component config).
+bool hasEmbeddedMarker(const std::string& dir)
+{
+    for (const char* relative : {"model_index.json", "unet/config.json"}) {
+        const std::string path = joinPath(dir, relative);
+        if (!isRegularFile(path))
+            continue;
+        auto json = readJsonFile(path);
+        if (json && json->is_object() && json->contains("_md_model"))
+            return true;
+    }
+    return false;
+}
+
 template <typename T, typename Parse>
 Result<T> readConfig(const std::string& dir, const std::string& relative, Parse parse)
 {
@@ -225,6 +240,8 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
                                       "model's tokenizer files: vocab.json + merges.txt (CLIP "
                                       "BPE) or a sentencepiece .model file.";
     }
+    ckpt.config.family =
+        reportedFamily(ckpt.config.family, ckpt.tokenizer.kind, hasEmbeddedMarker(dir));
     ckpt.storedDtype = storedDtypeSummary(ckpt);
     return ckpt;
 }

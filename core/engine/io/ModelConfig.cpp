@@ -10,11 +10,11 @@ std::string familyName(ModelFamily family)
     case ModelFamily::SD2:
         return "SD 2.x";
     case ModelFamily::Embedded:
-        return "embedded";
+        return "embedded (SD-shaped, sentencepiece tokenizer)";
     case ModelFamily::Unknown:
         break;
     }
-    return "unknown";
+    return "custom SD-shaped";
 }
 
 } // namespace md

@@ -75,6 +75,8 @@ struct SchedulerConfig
     bool setAlphaToOne = false;
 };
 
+// SD1 / SD2: the released families' shapes. Embedded: a model made by this project (it says
+// so in its configs). Unknown: any other SD-shaped model (e.g. a sentencepiece tokenizer).
 enum class ModelFamily { SD1, SD2, Embedded, Unknown };
 
 struct ModelConfig
@@ -89,6 +91,7 @@ struct ModelConfig
     int defaultClipSkip = 1;
 };
 
+// "SD 1.x", "SD 2.x", "embedded (SD-shaped, sentencepiece tokenizer)", "custom SD-shaped".
 std::string familyName(ModelFamily family);
 
 } // namespace md

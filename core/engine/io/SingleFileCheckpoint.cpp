@@ -217,6 +217,8 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
                 "merges.txt (CLIP BPE, as in a diffusers folder's tokenizer/; SD 1.x and 2.x "
                 "both use the CLIP tokenizer) or a sentencepiece .model file.";
     }
+    ckpt.config.family = reportedFamily(ckpt.config.family, ckpt.tokenizer.kind,
+                                        file.value()->metadata().count("md_model") > 0);
     ckpt.storedDtype = storedDtypeSummary(ckpt);
     return ckpt;
 }
