@@ -58,7 +58,7 @@ void addRegionOptions(ArgParser& p)
         .option("--stride", "N", "view stride in latent pixels (default 8)")
         .flag("--circular", "wrap horizontally (360-degree panoramas)")
         .option("--feather", "PX", "soft region edges, in canvas pixels (default 0)")
-        .option("--max-batch", "N", "UNet samples per call (default: 8 on CPU, 16 on GPU)")
+        .option("--max-batch", "N", "UNet samples per call (default: 4 on CPU for 64x64 views, 16 on GPU)")
         .option("--preview-dir", "DIR", "write the per-step previews there as PNGs");
 }
 
