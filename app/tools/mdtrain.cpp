@@ -40,7 +40,7 @@ int usage()
                  "           [--pool N] [--pool-refresh N] [--ema X] [--max-seconds S]\n"
                  "           [--checkpoint-seconds S] [--log-every N] [--sample-every N]\n"
                  "           [--image-size N] [--noise-offset X] [--min-snr G]\n"
-                 "           [--caption-dropout P]\n"
+                 "           [--caption-dropout P] [--partial-captions P]\n"
                  "  assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR\n";
     return 2;
 }
@@ -169,6 +169,7 @@ int train(const Args& a, const std::string& command)
     o.noiseOffset = getDouble(a, "noise-offset", o.noiseOffset);
     o.minSnrGamma = getDouble(a, "min-snr", o.minSnrGamma);
     o.captionDropout = getDouble(a, "caption-dropout", o.captionDropout);
+    o.partialCaptions = getDouble(a, "partial-captions", o.partialCaptions);
     o.maxSeconds = getDouble(a, "max-seconds", o.maxSeconds);
     o.checkpointSeconds = getDouble(a, "checkpoint-seconds", o.checkpointSeconds);
     o.logEvery = int(getInt(a, "log-every", o.logEvery));

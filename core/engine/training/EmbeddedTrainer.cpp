@@ -460,6 +460,13 @@ Status EmbeddedTrainer::Impl::runDiffusion()
         seedStep(2, step);
         auto slots = torch::randint(0, opt.poolSize, {opt.diffusionBatch}, torch::kLong);
         auto captions = pool.captions(slots);
+        if (opt.partialCaptions > 0) {
+            const auto parts = pool.parts(slots);
+            SceneRandom partial(opt.seed + 13, uint64_t(step));
+            for (size_t i = 0; i < captions.size(); ++i)
+                if (!parts[i].empty() && partial.chance(opt.partialCaptions))
+                    captions[i] = partial.pick(parts[i]);
+        }
         SceneRandom drop(opt.seed + 7, uint64_t(step));
         for (auto& c : captions)
             if (drop.chance(opt.captionDropout))

@@ -30,6 +30,8 @@ public:
     // Latents [B, C, h, w] and captions of the given slots (int64 tensor on any device).
     torch::Tensor latents(const torch::Tensor& slots) const;
     std::vector<std::string> captions(const torch::Tensor& slots) const;
+    // The partial captions of the given slots (ScenePlan::parts; empty for full-frame kinds).
+    std::vector<std::vector<std::string>> parts(const torch::Tensor& slots) const;
 
 private:
     const SceneGenerator& m_generator;
@@ -39,6 +41,7 @@ private:
     int m_chunk;
     torch::Tensor m_latents;
     std::vector<std::string> m_captions;
+    std::vector<std::vector<std::string>> m_parts;
 };
 
 } // namespace md

@@ -330,6 +330,7 @@ ScenePlan SceneComposer::landscape(SceneRandom& rnd) const
                 : u < 0.68 ? sky + " over " + ground
                 : u < 0.9  ? sky + " above " + ground
                            : sky + ", " + ground; // prompt-style tag lists
+    p.parts = {ground, sky};
     return p;
 }
 
@@ -386,10 +387,15 @@ ScenePlan SceneComposer::composition(SceneRandom& rnd) const
 
     const std::string sky = surfacePhrase(p.back, rnd, true),
                       ground = surfacePhrase(*p.ground, rnd, true);
+    p.parts = {ground, sky};
     std::string gs;
-    for (size_t i = 0; i < groundObjects.size(); ++i)
-        gs += (i ? " and " : "") + objectPhrase(groundObjects[i], rnd);
+    for (size_t i = 0; i < groundObjects.size(); ++i) {
+        p.parts.push_back(objectPhrase(groundObjects[i], rnd));
+        gs += (i ? " and " : "") + p.parts.back();
+    }
     const std::string ss = skyObjects.empty() ? "" : objectPhrase(skyObjects[0], rnd);
+    if (!ss.empty())
+        p.parts.push_back(ss);
     const double u = rnd.uniform();
     if (!gs.empty() && ss.empty())
         p.caption = u < 0.7 ? gs + " on " + ground + " under " + sky : gs + " on " + ground;

@@ -45,6 +45,11 @@ struct ScenePlan
     std::optional<Backdrop> ground; // below `horizon` when set
     double horizon = 1.0;
     std::vector<PlannedObject> objects; // painted in order
+    // Phrases that each name one visible part of a landscape or composition ("green grass",
+    // "a blue sky", "a red ball"): partial captions, like a region prompt that describes
+    // only its part of the window. Chosen without drawing random numbers, so the rest of the
+    // plan is the same with or without them.
+    std::vector<std::string> parts;
 };
 
 } // namespace md

@@ -34,6 +34,10 @@ struct TrainOptions
     double diffusionLr = 4e-4;
     int warmupSteps = 200;
     double captionDropout = 0.1; // empty caption: the unconditional branch of CFG
+    // Share of landscapes and compositions captioned with one of their parts only ("green
+    // grass" for grass under a sky): teaches that a prompt may describe part of the frame,
+    // which is what a MultiDiffusion region's path sees. 0: the full captions (phase B1, B2).
+    double partialCaptions = 0;
     double noiseOffset = 0.05;   // lets the model make flat dark / bright colours
     double minSnrGamma = 5.0;    // min-SNR loss weighting; 0: plain MSE
     double emaDecay = 0.999;     // 0: no EMA

@@ -196,5 +196,30 @@ TEST(SceneGenerator, KindMix)
     EXPECT_GT(count[SceneKind::Composition], n / 8);
 }
 
+// Partial captions (phase B3): landscapes and compositions name their ground and sky (and
+// objects) as separate phrases; frame-filling kinds have none.
+TEST(SceneGenerator, PartsNameTheGroundAndTheSky)
+{
+    SceneGenerator gen(8, 2);
+    int scenes = 0;
+    for (int i = 0; i < 1500; ++i) {
+        const ScenePlan p = gen.plan(uint64_t(i));
+        if (p.kind != SceneKind::Landscape && p.kind != SceneKind::Composition) {
+            EXPECT_TRUE(p.parts.empty()) << i;
+            continue;
+        }
+        ++scenes;
+        ASSERT_GE(p.parts.size(), 2u) << i;
+        EXPECT_LE(p.parts.size(), 2u + p.objects.size()) << i;
+        for (const std::string& part : p.parts)
+            EXPECT_FALSE(part.empty()) << i;
+        if (p.kind == SceneKind::Landscape) {
+            EXPECT_NE(p.caption.find(p.parts[0]), std::string::npos) << p.caption;
+            EXPECT_NE(p.caption.find(p.parts[1]), std::string::npos) << p.caption;
+        }
+    }
+    EXPECT_GT(scenes, 300);
+}
+
 } // namespace
 } // namespace md
