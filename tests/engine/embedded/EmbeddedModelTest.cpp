@@ -23,8 +23,8 @@ namespace {
 using test::SceneClassifier;
 
 // The target: at least 90 % of the vocabulary's colour and scene words recognised.
-// Measured with the shipped weights (10000 stage-B steps): 24 of 25 (colours 11/11, scenes
-// 13/14; "night sky" is taken for a dark forest).
+// Measured with the shipped weights (phase B3, 13000 stage-B steps): 24 of 25 (colours 11/11,
+// scenes 13/14; "night sky" is taken for a dark forest).
 constexpr double kPlainPromptFloor = 0.90;
 
 // MD_EMBEDDED_MODEL=/path/to/folder measures a candidate before it replaces the shipped one.
