@@ -101,6 +101,24 @@ QImage standInResult(int w, int h)
     return img;
 }
 
+// Generates with the embedded default model (unless MD_SCREENSHOT_GENERATE=0 or no model is
+// found); `generated` tells whether a result arrived. QTRY_* failures return early.
+void generateWithDefaultModel(MainWindow& window, bool& generated)
+{
+    generated = false;
+    const QString model = ModelLocator::defaultModel();
+    if (model.isEmpty() || qEnvironmentVariable("MD_SCREENSHOT_GENERATE") == "0")
+        return;
+    window.session()->chooseModel(model);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.generation()->modelState() != GenerationController::ModelState::Loading, 300000);
+    if (window.generation()->modelState() != GenerationController::ModelState::Ready)
+        return;
+    window.session()->generate();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.generation()->isBusy(), 600000);
+    generated = !window.document()->project().results.empty();
+}
+
 } // namespace
 
 class ScreenshotTest : public QObject
@@ -146,18 +164,9 @@ private Q_SLOTS:
         doc->setSettings(s);
 
         bool generated = false;
-        const QString model = ModelLocator::defaultModel();
-        if (!model.isEmpty() && qEnvironmentVariable("MD_SCREENSHOT_GENERATE") != "0") {
-            window.session()->chooseModel(model);
-            QTRY_VERIFY_WITH_TIMEOUT(window.generation()->modelState() !=
-                                         GenerationController::ModelState::Loading,
-                                     300000);
-            if (window.generation()->modelState() == GenerationController::ModelState::Ready) {
-                window.session()->generate();
-                QTRY_VERIFY_WITH_TIMEOUT(!window.generation()->isBusy(), 600000);
-                generated = !doc->project().results.empty();
-            }
-        }
+        generateWithDefaultModel(window, generated);
+        if (QTest::currentTestFailed())
+            return;
         if (!generated) {
             // Two stand-in results so the history strip shows a history.
             QImage earlier = standInResult(w, h).mirrored(true, false);
@@ -267,18 +276,9 @@ private Q_SLOTS:
         doc->setSettings(s);
 
         bool generated = false;
-        const QString model = ModelLocator::defaultModel();
-        if (!model.isEmpty() && qEnvironmentVariable("MD_SCREENSHOT_GENERATE") != "0") {
-            window.session()->chooseModel(model);
-            QTRY_VERIFY_WITH_TIMEOUT(window.generation()->modelState() !=
-                                         GenerationController::ModelState::Loading,
-                                     300000);
-            if (window.generation()->modelState() == GenerationController::ModelState::Ready) {
-                window.session()->generate();
-                QTRY_VERIFY_WITH_TIMEOUT(!window.generation()->isBusy(), 600000);
-                generated = !doc->project().results.empty();
-            }
-        }
+        generateWithDefaultModel(window, generated);
+        if (QTest::currentTestFailed())
+            return;
         if (!generated) {
             QImage image(w, h, QImage::Format_RGB888);
             QPainter p(&image);
