@@ -7,6 +7,7 @@ MD_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     libtorch-dev libsentencepiece-dev sentencepiece nlohmann-json3-dev
     libopencv-dev zlib1g-dev qt6-base-dev libgtest-dev
+    libzip-dev libssl-dev libpng-dev libstb-dev libcli11-dev
     xvfb xauth fonts-dejavu-core
     # libtorch-dev links the generic libblas.so.3: without an optimised BLAS it gets the
     # reference one, ~25x slower for every Linear/bmm/1x1 conv on the CPU.
