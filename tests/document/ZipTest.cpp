@@ -185,6 +185,52 @@ TEST(Zip, Zip64AndEncryptionAreRefused)
     expectRejected(enc, "encrypted");
 }
 
+// The archive with a ZIP64 end record and its locator before the end record, all three
+// agreeing (what a writer that always emits ZIP64 records produces).
+std::vector<std::uint8_t> withZip64EndRecord(std::vector<std::uint8_t> archive)
+{
+    const std::size_t end = archive.size() - 22;
+    std::vector<std::uint8_t> end32(archive.begin() + std::ptrdiff_t(end), archive.end());
+    archive.resize(end);
+    auto put = [&](std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            archive.push_back(std::uint8_t(v >> (8 * i)));
+    };
+    auto field = [&](std::size_t at, int bytes) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < bytes; ++i)
+            v |= std::uint64_t(end32[at + std::size_t(i)]) << (8 * i);
+        return v;
+    };
+    const std::size_t record = archive.size();
+    put(0x06064b50, 4); // ZIP64 end of central directory record
+    put(44, 8);         // its size after this field
+    put(45, 2);         // version made by
+    put(45, 2);         // version needed
+    put(0, 4);          // this disk
+    put(0, 4);          // disk with the central directory
+    put(field(8, 2), 8);
+    put(field(10, 2), 8);
+    put(field(12, 4), 8);
+    put(field(16, 4), 8);
+    put(0x07064b50, 4); // locator
+    put(0, 4);
+    put(record, 8);
+    put(1, 4);
+    archive.insert(archive.end(), end32.begin(), end32.end());
+    return archive;
+}
+
+TEST(Zip, Zip64RecordsAndTrailingBytesAreRefused)
+{
+    auto plain = test::rawZip({{"a", bytesOf("x")}});
+    ASSERT_TRUE(ZipReader::open(plain, "plain").isOk());
+    expectRejected(withZip64EndRecord(plain), "ZIP64");
+    auto trailing = plain;
+    trailing.push_back(0);
+    expectRejected(trailing, "trail");
+}
+
 TEST(Zip, OverlappingEntriesAreRejected)
 {
     auto archive = test::rawZip({{"a", bytesOf("xxxx")}, {"b", bytesOf("yyyy")}});
