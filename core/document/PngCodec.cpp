@@ -140,7 +140,7 @@ bool readWholeGuarded(png_structp png, png_infop info)
 class PngReader
 {
 public:
-    PngReader(const std::vector<std::uint8_t>& png)
+    explicit PngReader(const std::vector<std::uint8_t>& png)
     {
         m_ctx.data = png.data();
         m_ctx.size = png.size();
@@ -162,6 +162,25 @@ public:
     png_structp png() const { return m_png; }
     png_infop info() const { return m_info; }
 
+    // The signature, IHDR and the chunks before the image data; with `whole`, the rest too.
+    Status read(bool whole, const std::string& what)
+    {
+        if (m_ctx.size < 8 || png_sig_cmp(m_ctx.data, 0, 8) != 0)
+            return Status::error(what + ": not a PNG file (bad signature)");
+        const bool ok =
+            m_info && (whole ? readWholeGuarded(m_png, m_info) : readHeaderGuarded(m_png, m_info));
+        return check(ok, what);
+    }
+
+    PngHeader header() const
+    {
+        PngHeader h;
+        h.width = int(png_get_image_width(m_png, m_info));
+        h.height = int(png_get_image_height(m_png, m_info));
+        return h;
+    }
+
+private:
     Status check(bool ok, const std::string& what) const
     {
         if (!m_info)
@@ -187,18 +206,10 @@ public:
         return Status::ok();
     }
 
-private:
     ReadContext m_ctx;
     png_structp m_png = nullptr;
     png_infop m_info = nullptr;
 };
-
-Status checkSignature(const std::vector<std::uint8_t>& png, const std::string& what)
-{
-    if (png.size() < 8 || png_sig_cmp(png.data(), 0, 8) != 0)
-        return Status::error(what + ": not a PNG file (bad signature)");
-    return Status::ok();
-}
 
 std::string latin1ToUtf8(const char* s, std::size_t size)
 {
@@ -292,29 +303,19 @@ bool writeGuarded(png_structp png, png_infop info, WriteContext* ctx, const Writ
 
 Result<PngHeader> readPngHeader(const std::vector<std::uint8_t>& png, const std::string& what)
 {
-    if (auto s = checkSignature(png, what); !s)
-        return s;
     PngReader reader(png);
-    const bool ok = reader.info() && readHeaderGuarded(reader.png(), reader.info());
-    if (auto s = reader.check(ok, what); !s)
+    if (auto s = reader.read(false, what); !s)
         return s;
-    PngHeader h;
-    h.width = int(png_get_image_width(reader.png(), reader.info()));
-    h.height = int(png_get_image_height(reader.png(), reader.info()));
-    return h;
+    return reader.header();
 }
 
 Result<PngContents> readPngContents(const std::vector<std::uint8_t>& png, const std::string& what)
 {
-    if (auto s = checkSignature(png, what); !s)
-        return s;
     PngReader reader(png);
-    const bool ok = reader.info() && readWholeGuarded(reader.png(), reader.info());
-    if (auto s = reader.check(ok, what); !s)
+    if (auto s = reader.read(true, what); !s)
         return s;
     PngContents out;
-    out.header.width = int(png_get_image_width(reader.png(), reader.info()));
-    out.header.height = int(png_get_image_height(reader.png(), reader.info()));
+    out.header = reader.header();
     png_textp text = nullptr;
     const int count = png_get_text(reader.png(), reader.info(), &text, nullptr);
     for (int i = 0; i < count; ++i) {
