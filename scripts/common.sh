@@ -7,7 +7,7 @@ MD_BUILD_DIR="${MD_BUILD_DIR:-$MD_ROOT/build}"
 MD_MAIN_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     libtorch-dev libsentencepiece-dev nlohmann-json3-dev
-    libopencv-dev zlib1g-dev libzip-dev libssl-dev libpng-dev libcli11-dev
+    libopencv-dev zlib1g-dev libzip-dev libssl-dev libpng-dev libcli11-dev libstb-dev
     # libtorch-dev links the generic libblas.so.3: without an optimised BLAS it gets the
     # reference one, ~25x slower for every Linear/bmm/1x1 conv on the CPU.
     libopenblas0-openmp
@@ -15,7 +15,7 @@ MD_MAIN_PACKAGES=(
 # What the GUI, the trainer and the tests need on top.
 MD_TEST_PACKAGES=(
     "${MD_MAIN_PACKAGES[@]}"
-    qt6-base-dev libgtest-dev sentencepiece libstb-dev
+    qt6-base-dev libgtest-dev sentencepiece
     xvfb xauth fonts-dejavu-core
 )
 
