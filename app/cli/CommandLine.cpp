@@ -53,6 +53,13 @@ CLI::Option* CommandLine::checked(CLI::Option* option,
         ""));
 }
 
+CLI::Option* CommandLine::checked(CLI::Option* option,
+                                  std::string (*check)(const std::string&, const std::string&))
+{
+    const std::string name = option->get_name();
+    return checked(option, [name, check](const std::string& v) { return check(name, v); });
+}
+
 CLI::Option* CommandLine::integer(const std::string& name, int& target, long long min,
                                   long long max, const std::string& valueName,
                                   const std::string& help)
@@ -73,8 +80,7 @@ CLI::Option* CommandLine::number(const std::string& name, double& target, double
 CLI::Option* CommandLine::sampler(const std::string& name, std::string& target,
                                   const std::string& help)
 {
-    return checked(text(name, target, "NAME", help),
-                   [name](const std::string& v) { return checkSampler(name, v); });
+    return checked(text(name, target, "NAME", help), checkSampler);
 }
 
 CLI::Option* CommandLine::flag(const std::string& name, bool& target, const std::string& help)

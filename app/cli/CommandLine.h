@@ -55,6 +55,9 @@ public:
                              const std::string& help);
     // `check` returns "" or the whole message for a value it refuses.
     CLI::Option* checked(CLI::Option* option, std::function<std::string(const std::string&)> check);
+    // The same with a check from OptionChecks.h, given the option's name.
+    CLI::Option* checked(CLI::Option* option,
+                         std::string (*check)(const std::string& option, const std::string& text));
 
     // --model, --tokenizer, --prediction, --clip-skip, --device, --dtype.
     void addModelOptions();

@@ -1,6 +1,7 @@
 #include "ModelArgs.h"
 
 #include "CommandLine.h"
+#include "OptionChecks.h"
 #include "engine/pipeline/ModelLocator.h"
 
 #ifndef MD_SOURCE_MODELS_DIR
@@ -17,11 +18,7 @@ void ModelArgs::addTo(CommandLine& cl)
             "tokenizer files (vocab.json + merges.txt, or a .model)");
     cl.checked(cl.text("--prediction", m_prediction, "TYPE",
                        "epsilon or v_prediction (default: from the model)"),
-               [](const std::string& v) {
-                   return predictionFromName(v)
-                              ? std::string()
-                              : "--prediction must be epsilon or v_prediction, got '" + v + "'";
-               });
+               checkPrediction);
     cl.integer("--clip-skip", m_clipSkip, 0, 64, "N",
                "1 = last text-encoder layer, 2 = penultimate (default: model's)");
     cl.text("--device", m_device, "DEV", "auto, cpu, cuda or cuda:N (default auto)");

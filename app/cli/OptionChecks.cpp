@@ -55,6 +55,20 @@ std::string checkSampler(const std::string&, const std::string& text)
     return "unknown sampler '" + text + "' (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras)";
 }
 
+std::string checkPrediction(const std::string& option, const std::string& text)
+{
+    if (predictionFromName(text))
+        return {};
+    return option + " must be epsilon or v_prediction, got '" + text + "'";
+}
+
+std::string checkStrength(const std::string& option, const std::string& text)
+{
+    if (checkNumber(option, text, 0.0, 10.0).empty())
+        return {};
+    return option + " expects a number from 0 to 10, got '" + text + "'";
+}
+
 std::uint64_t toUInt64(const std::string& text)
 {
     return std::strtoull(text.c_str(), nullptr, 10);

@@ -16,6 +16,11 @@ std::string checkUInt64(const std::string& option, const std::string& text);
 // A sampler's command-line name (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras).
 std::string checkSampler(const std::string& option, const std::string& text);
 
+// epsilon or v_prediction.
+std::string checkPrediction(const std::string& option, const std::string& text);
+// A region's strength, from 0 to 10.
+std::string checkStrength(const std::string& option, const std::string& text);
+
 // The value `text` holds once its check passed.
 std::uint64_t toUInt64(const std::string& text);
 

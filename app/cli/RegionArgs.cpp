@@ -64,11 +64,7 @@ void RegionArgs::addTo(CommandLine& cl)
                   "negative prompt of the region given just before");
     cl.checked(cl.repeatable("--region-strength", m_strengths, "F",
                              "strength of the region given just before (default 1)"),
-               [](const std::string& v) {
-                   return checkNumber("--region-strength", v, 0.0, 10.0).empty()
-                              ? std::string()
-                              : "--region-strength expects a number from 0 to 10, got '" + v + "'";
-               });
+               checkStrength);
     cl.integer("--bootstrap-steps", m_bootstrapSteps, 0, 1000, "N",
                "MultiDiffusion bootstrapping steps (default 0)");
     cl.integer("--window", m_window, 8, 4096, "N",
