@@ -1,9 +1,7 @@
 // mdstudio-cli bench: seconds per UNet call and per image (a benchmark, not a test);
 // with --multidiffusion, seconds per fused step batched vs one path at a time.
 
-#include "ArgParser.h"
-#include "Command.h"
-#include "ModelArgs.h"
+#include "CommandLine.h"
 #include "MultiDiffusionBench.h"
 
 #include <cstdio>
@@ -13,36 +11,60 @@ namespace md::cli {
 
 namespace {
 
-int runMultiDiffusion(const ArgParser& p, const ModelOptions& options)
+// TODO(limits): the engine's largest canvas side (EngineTypes.h) once it has a constant.
+constexpr int kMaxSide = 16384;
+
+struct BenchArgs
 {
-    const std::string cmd = "bench";
+    int width = 0;
+    int height = 0;
+    int steps = 20;
+    std::string sampler;
+    int calls = 5;
+    std::string prompt = "a photo of a red cat sitting on a wooden table";
+    bool multiDiffusion = false;
+    std::string cases;
+    int timedSteps = 2;
+    int maxBatch = 0;
+
+    void addTo(CommandLine& cl)
+    {
+        cl.integer("--width", width, 8, kMaxSide, "W", "image width (default: native)");
+        cl.integer("--height", height, 8, kMaxSide, "H", "image height (default: native)");
+        cl.integer("--steps", steps, 1, 1000, "N", "steps of the timed image (default 20)");
+        cl.sampler("--sampler", sampler, "sampler of the timed image (default dpmpp_2m_karras)");
+        cl.integer("--calls", calls, 1, 10000, "N", "timed UNet calls (default 5)");
+        cl.text("--prompt", prompt, "TEXT", "prompt of the timed image");
+        cl.flag("--multidiffusion", multiDiffusion,
+                "instead: seconds per MultiDiffusion step (1, 3, 6 regions at 512x512, a "
+                "512x2048 panorama), default batch budget vs one path per UNet call");
+        cl.text("--cases", cases, "LIST", "with --multidiffusion: e.g. 1,3,6,pano (the default)");
+        cl.integer("--timed-steps", timedSteps, 1, 100, "N",
+                   "with --multidiffusion: timed steps per case (default 2)");
+        cl.integer("--max-batch", maxBatch, 2, 1024, "N",
+                   "with --multidiffusion: the batched budget (default: the engine's)");
+    }
+};
+
+int runMultiDiffusion(CommandLine& cl, const BenchArgs& a)
+{
     MultiDiffusionBenchSettings settings;
-    auto timed = p.getInt("--timed-steps", 2, 1, 100);
-    auto batch = p.getInt("--max-batch", 0, 2, 1024);
-    if (!timed)
-        return fail(cmd, timed.error(), kExitUsage);
-    if (!batch)
-        return fail(cmd, batch.error(), kExitUsage);
-    settings.timedSteps = timed.value();
-    settings.maxBatch = batch.value();
-    if (p.has("--cases")) {
+    settings.timedSteps = a.timedSteps;
+    settings.maxBatch = a.maxBatch;
+    if (cl.given("--cases")) {
         settings.cases.clear();
-        std::stringstream list(p.get("--cases"));
+        std::stringstream list(a.cases);
         for (std::string item; std::getline(list, item, ',');)
             if (!item.empty())
                 settings.cases.push_back(item);
         if (settings.cases.empty())
-            return fail(cmd, "--cases expects a list such as 1,3,6,pano", kExitUsage);
+            return cl.usageError("--cases expects a list such as 1,3,6,pano");
     }
-    if (p.has("--sampler")) {
-        const auto kind = samplerFromName(p.get("--sampler"));
-        if (!kind)
-            return fail(cmd, "unknown sampler '" + p.get("--sampler") + "'", kExitUsage);
-        settings.sampler = *kind;
-    }
+    if (!a.sampler.empty())
+        settings.sampler = *samplerFromName(a.sampler);
     Engine engine;
-    if (auto s = loadEngine(engine, options); !s)
-        return fail(cmd, s.message());
+    if (auto exit = cl.loadModel(engine))
+        return *exit;
     return runMultiDiffusionBench(engine, settings);
 }
 
@@ -50,63 +72,30 @@ int runMultiDiffusion(const ArgParser& p, const ModelOptions& options)
 
 int runBench(const std::vector<std::string>& args)
 {
-    const std::string cmd = "bench";
-    ArgParser p(cmd, "Times UNet calls (batch 2: CFG's uncond + cond) and whole images.");
-    addModelOptions(p);
-    p.option("--width", "W", "image width (default: native)")
-        .option("--height", "H", "image height (default: native)")
-        .option("--steps", "N", "steps of the timed image (default 20)")
-        .option("--sampler", "NAME", "sampler of the timed image (default dpmpp_2m_karras)")
-        .option("--calls", "N", "timed UNet calls (default 5)")
-        .option("--prompt", "TEXT", "prompt of the timed image")
-        .flag("--multidiffusion",
-              "instead: seconds per MultiDiffusion step (1, 3, 6 regions at 512x512, a "
-              "512x2048 panorama), default batch budget vs one path per UNet call")
-        .option("--cases", "LIST", "with --multidiffusion: e.g. 1,3,6,pano (the default)")
-        .option("--timed-steps", "N", "with --multidiffusion: timed steps per case (default 2)")
-        .option("--max-batch", "N",
-                "with --multidiffusion: the batched budget (default: the "
-                "engine's)");
-    if (auto s = p.parse(args); !s)
-        return fail(cmd, s.message(), kExitUsage);
-    if (p.helpRequested()) {
-        std::printf("%s", p.usage().c_str());
-        return kExitOk;
-    }
-    auto options = modelOptionsFrom(p);
-    if (!options)
-        return fail(cmd, options.error(), kExitUsage);
-    auto width = p.getInt("--width", 0, 8, 16384);
-    auto height = p.getInt("--height", 0, 8, 16384);
-    auto steps = p.getInt("--steps", 20, 1, 1000);
-    auto calls = p.getInt("--calls", 5, 1, 10000);
-    if (!width || !height || !steps || !calls) {
-        for (const auto* r : {&width, &height, &steps, &calls})
-            if (!*r)
-                return fail(cmd, r->error(), kExitUsage);
-    }
-    if (p.has("--multidiffusion"))
-        return runMultiDiffusion(p, options.value());
+    CommandLine cl("bench", "Times UNet calls (batch 2: CFG's uncond + cond) and whole images.");
+    cl.addModelOptions();
+    BenchArgs a;
+    a.addTo(cl);
+    if (auto exit = cl.parse(args))
+        return *exit;
+    if (a.multiDiffusion)
+        return runMultiDiffusion(cl, a);
     GenerateRequest r;
-    r.prompt = p.get("--prompt", "a photo of a red cat sitting on a wooden table");
-    r.steps = steps.value();
+    r.prompt = a.prompt;
+    r.steps = a.steps;
     r.cfg = 7.5f;
     r.seed = 42;
-    if (p.has("--sampler")) {
-        const auto kind = samplerFromName(p.get("--sampler"));
-        if (!kind)
-            return fail(cmd, "unknown sampler '" + p.get("--sampler") + "'", kExitUsage);
-        r.sampler = *kind;
-    }
+    if (!a.sampler.empty())
+        r.sampler = *samplerFromName(a.sampler);
     Engine engine;
-    if (auto s = loadEngine(engine, options.value()); !s)
-        return fail(cmd, s.message());
+    if (auto exit = cl.loadModel(engine))
+        return *exit;
     const auto info = engine.info();
-    r.width = width.value() > 0 ? width.value() : info.nativeWidth;
-    r.height = height.value() > 0 ? height.value() : info.nativeHeight;
-    auto report = engine.benchmark(r, calls.value());
+    r.width = a.width > 0 ? a.width : info.nativeWidth;
+    r.height = a.height > 0 ? a.height : info.nativeHeight;
+    auto report = engine.benchmark(r, a.calls);
     if (!report)
-        return fail(cmd, report.error());
+        return cl.fail(report.error());
     const auto& b = report.value();
     std::printf("model:            %s (%s)\n", info.path.c_str(), info.family.c_str());
     std::printf("device, dtype:    %s, %s, %d threads\n", b.device.c_str(), b.dtype.c_str(),

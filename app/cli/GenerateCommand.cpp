@@ -1,13 +1,15 @@
-// mdstudio-cli generate: text-to-image into a PNG (with A1111 "parameters" metadata).
+// mdstudio-cli generate: text-to-image into a PNG that carries the whole project (A1111
+// "parameters" and the "mdstudio-project" chunk), so `mdstudio-cli batch` can render it again.
 
-#include "ArgParser.h"
-#include "BatchCommand.h"
-#include "Command.h"
-#include "ModelArgs.h"
+#include "CommandLine.h"
+#include "OptionChecks.h"
 #include "RegionArgs.h"
 #include "Signals.h"
 #include "document/A1111Parameters.h"
+#include "document/AtomicFile.h"
 #include "document/ImageIo.h"
+#include "document/OutputPng.h"
+#include "document/ProjectFile.h"
 #include "engine/Engine.h"
 
 #include <chrono>
@@ -20,129 +22,109 @@ namespace md::cli {
 
 namespace {
 
-std::string parametersText(const GenerateRequest& r, const ModelInfo& info)
+// TODO(limits): the engine's largest canvas side (EngineTypes.h) once it has a constant.
+constexpr int kMaxSide = 16384;
+
+struct GenerateArgs
 {
-    std::string text = r.prompt;
-    if (!r.negative.empty())
-        text += "\nNegative prompt: " + r.negative;
-    char cfg[32];
-    std::snprintf(cfg, sizeof cfg, "%g", r.cfg);
-    text += "\nSteps: " + std::to_string(r.steps) + ", Sampler: " + samplerDisplayName(r.sampler) +
-            ", CFG scale: " + cfg + ", Seed: " + std::to_string(r.seed) +
-            ", Size: " + std::to_string(r.width) + "x" + std::to_string(r.height) +
-            ", Model: " + a1111Quote(std::filesystem::path(info.path).filename().string());
-    if (info.clipSkip > 1)
-        text += ", Clip skip: " + std::to_string(info.clipSkip);
-    if (!r.regions.empty()) {
-        text += ", MultiDiffusion regions: " + std::to_string(r.regions.size());
-        for (size_t i = 0; i < r.regions.size(); ++i)
-            text += ", Region " + std::to_string(i + 1) + ": " + a1111Quote(r.regions[i].prompt);
-        if (r.bootstrapSteps > 0)
-            text += ", Bootstrap steps: " + std::to_string(r.bootstrapSteps);
+    std::string prompt;
+    std::string negative;
+    int width = 0;
+    int height = 0;
+    int steps = 20;
+    double cfg = 7.5;
+    std::string seed;
+    std::string sampler;
+    std::string out = "output.png";
+    std::string saveProject;
+
+    void addTo(CommandLine& cl)
+    {
+        cl.text("--prompt", prompt, "TEXT",
+                "what to draw ((word:1.2) weights, long prompts in chunks)");
+        cl.text("--negative", negative, "TEXT", "what to avoid");
+        cl.integer("--width", width, 8, kMaxSide, "W",
+                   "image width, a multiple of 8 (default: the model's native size)");
+        cl.integer("--height", height, 8, kMaxSide, "H",
+                   "image height, a multiple of 8 (default: native)");
+        cl.integer("--steps", steps, 1, 1000, "N", "sampling steps (default 20)");
+        cl.number("--cfg", cfg, 0.0, 100.0, "S", "classifier-free guidance scale (default 7.5)");
+        cl.checked(cl.text("--seed", seed, "N", "random seed (default: a random one, printed)"),
+                   [](const std::string& v) {
+                       return v == "-1" ? std::string() : checkUInt64("--seed", v);
+                   });
+        cl.sampler("--sampler", sampler,
+                   "ddim, euler, euler_a, dpmpp_2m or dpmpp_2m_karras (default dpmpp_2m_karras)");
+        cl.text("--out", out, "FILE",
+                "the PNG to write, with the project inside (default output.png)");
+        cl.text("--save-project", saveProject, "FILE",
+                "also save these settings as a project (.mdsp)");
     }
-    return text;
+};
+
+// The PNG with the whole project inside; a request the project format cannot hold (a canvas
+// side under 64 or over 8192) gets the "parameters" chunk alone, with a warning.
+Status writeOutputs(const GenerateArgs& a, const GenerateRequest& r, const std::string& modelPath,
+                    const RgbImage& image, bool quiet)
+{
+    auto project = projectFromGenerated(r, modelPath, image);
+    if (!project)
+        return project.status();
+    auto png = encodeExportPng(project.value(), project->results.front());
+    if (png) {
+        if (auto s = writeFileAtomic(a.out, png.value()); !s)
+            return s;
+    } else {
+        if (!quiet)
+            std::fprintf(stderr, "warning: %s holds no project (%s)\n", a.out.c_str(),
+                         png.error().c_str());
+        const PngTextChunks text{{kParametersKeyword, a1111Parameters(r, project->model), false}};
+        if (auto s = writePng(a.out, image, text); !s)
+            return s;
+    }
+    if (!a.saveProject.empty())
+        return saveProject(project.value(), a.saveProject);
+    return Status::ok();
 }
 
 } // namespace
 
 int runGenerate(const std::vector<std::string>& args)
 {
-    const std::string cmd = "generate";
-    ArgParser p(cmd, "Generates an image from a prompt and writes it as PNG.");
-    addModelOptions(p);
-    p.option("--prompt", "TEXT", "what to draw ((word:1.2) weights, long prompts in chunks)")
-        .option("--negative", "TEXT", "what to avoid")
-        .option("--width", "W", "image width, a multiple of 8 (default: the model's native size)")
-        .option("--height", "H", "image height, a multiple of 8 (default: native)")
-        .option("--steps", "N", "sampling steps (default 20)")
-        .option("--cfg", "S", "classifier-free guidance scale (default 7.5)")
-        .option("--seed", "N", "random seed (default: a random one, printed)")
-        .option("--sampler", "NAME",
-                "ddim, euler, euler_a, dpmpp_2m or dpmpp_2m_karras "
-                "(default dpmpp_2m_karras)")
-        .option("--out", "FILE", "the PNG to write (default output.png)")
-        .option("--save-project", "FILE", "also save these settings as a project (.mdsp)")
-        .flag("--quiet", "no progress on stderr")
-        .flag("--verbose", "also report the loading stages");
-    addRegionOptions(p);
-    if (auto s = p.parse(args); !s)
-        return fail(cmd, s.message(), kExitUsage);
-    if (p.helpRequested()) {
-        std::printf("%s", p.usage().c_str());
-        return kExitOk;
-    }
-    if (!p.positionals().empty())
-        return fail(cmd,
-                    "unexpected argument '" + p.positionals()[0] +
-                        "' (the prompt goes after --prompt)",
-                    kExitUsage);
-    const bool quiet = p.has("--quiet");
+    CommandLine cl("generate", "Generates an image from a prompt and writes it as PNG.");
+    cl.addModelOptions();
+    GenerateArgs a;
+    a.addTo(cl);
+    cl.addOutputOptions();
+    RegionArgs regions;
+    regions.addTo(cl);
+    if (auto exit = cl.parse(args, " (the prompt goes after --prompt)"))
+        return *exit;
+    const bool quiet = cl.quiet();
 
     GenerateRequest r;
-    r.prompt = p.get("--prompt");
-    r.negative = p.get("--negative");
-    auto steps = p.getInt("--steps", 20, 1, 1000);
-    auto cfg = p.getDouble("--cfg", 7.5, 0.0, 100.0);
-    auto width = p.getInt("--width", 0, 8, 16384);
-    auto height = p.getInt("--height", 0, 8, 16384);
-    if (!steps)
-        return fail(cmd, steps.error(), kExitUsage);
-    if (!cfg)
-        return fail(cmd, cfg.error(), kExitUsage);
-    if (!width)
-        return fail(cmd, width.error(), kExitUsage);
-    if (!height)
-        return fail(cmd, height.error(), kExitUsage);
-    r.steps = steps.value();
-    r.cfg = static_cast<float>(cfg.value());
-    auto regions = parseRegions(args);
-    if (!regions)
-        return fail(cmd, regions.error(), kExitUsage);
-    r.regions = std::move(regions.value());
-    if (auto s = applyFusionOptions(p, r); !s)
-        return fail(cmd, s.message(), kExitUsage);
-    if (p.has("--sampler")) {
-        const auto kind = samplerFromName(p.get("--sampler"));
-        if (!kind)
-            return fail(cmd,
-                        "unknown sampler '" + p.get("--sampler") +
-                            "' (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras)",
-                        kExitUsage);
-        r.sampler = *kind;
-    }
-    if (p.has("--seed") && p.get("--seed") != "-1") {
-        auto seed = p.getUInt64("--seed", 0);
-        if (!seed)
-            return fail(cmd, seed.error(), kExitUsage);
-        r.seed = seed.value();
-    } else {
-        r.seed = std::random_device{}() & 0xffffffffu;
-    }
-    const std::string out = p.get("--out", "output.png");
-    auto options = modelOptionsFrom(p);
-    if (!options)
-        return fail(cmd, options.error(), kExitUsage);
-
-    if ((width.value() % 8) != 0 || (height.value() % 8) != 0)
-        return fail(cmd,
-                    "--width and --height must be multiples of 8, got " +
-                        std::to_string(width.value()) + "x" + std::to_string(height.value()),
-                    kExitUsage);
+    r.prompt = a.prompt;
+    r.negative = a.negative;
+    r.steps = a.steps;
+    r.cfg = static_cast<float>(a.cfg);
+    if (auto s = regions.apply(cl, r); !s)
+        return cl.usageError(s.message());
+    if (!a.sampler.empty())
+        r.sampler = *samplerFromName(a.sampler);
+    r.seed =
+        !a.seed.empty() && a.seed != "-1" ? toUInt64(a.seed) : std::random_device{}() & 0xffffffffu;
+    if ((a.width % 8) != 0 || (a.height % 8) != 0)
+        return cl.usageError("--width and --height must be multiples of 8, got " +
+                             std::to_string(a.width) + "x" + std::to_string(a.height));
 
     Engine engine;
-    const auto loadStart = std::chrono::steady_clock::now();
-    if (auto s = loadEngine(engine, options.value(), p.has("--verbose")); !s)
-        return fail(cmd, s.message());
+    if (auto exit = cl.loadModel(engine))
+        return *exit;
     const auto info = engine.info();
-    r.width = width.value() > 0 ? width.value() : info.nativeWidth;
-    r.height = height.value() > 0 ? height.value() : info.nativeHeight;
+    r.width = a.width > 0 ? a.width : info.nativeWidth;
+    r.height = a.height > 0 ? a.height : info.nativeHeight;
     if (auto s = engine.validate(r); !s)
-        return fail(cmd, s.message(), kExitUsage);
-    if (!quiet)
-        std::fprintf(
-            stderr, "loaded %s (%s, %s on %s, %.2f s)\n", info.path.c_str(), info.family.c_str(),
-            info.dtype.c_str(), info.device.c_str(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count());
+        return cl.usageError(s.message());
 
     CancelOnInterrupt interrupt;
     GenerateCallbacks callbacks;
@@ -158,12 +140,12 @@ int runGenerate(const std::vector<std::string>& args)
                 std::fprintf(stderr, "\n");
         };
     }
-    const std::string previewDir = p.get("--preview-dir");
+    const std::string& previewDir = regions.previewDir();
     if (!previewDir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(previewDir, ec);
         if (ec)
-            return fail(cmd, "cannot create " + previewDir + ": " + ec.message());
+            return cl.fail("cannot create " + previewDir + ": " + ec.message());
         r.fullDecodeEvery = 0;
         callbacks.onPreview = [previewDir](const PreviewFrame& frame) {
             char name[64];
@@ -176,19 +158,15 @@ int runGenerate(const std::vector<std::string>& args)
     auto image = engine.generate(r, callbacks);
     if (!image) {
         if (image.status().isCancelled())
-            return fail(cmd, "cancelled", kExitCancelled);
-        return fail(cmd, image.error());
+            return cl.fail("cancelled", kExitCancelled);
+        return cl.fail(image.error());
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (auto s = writePng(out, image.value(), {{"parameters", parametersText(r, info), false}}); !s)
-        return fail(cmd, s.message());
-    if (p.has("--save-project")) {
-        if (auto s = saveGeneratedProject(p.get("--save-project"), r, options->path, *image); !s)
-            return fail(cmd, s.message());
-    }
+    if (auto s = writeOutputs(a, r, info.path, image.value(), quiet); !s)
+        return cl.fail(s.message());
     if (!quiet)
-        std::fprintf(stderr, "wrote %s (%dx%d, seed %llu, %.2f s)\n", out.c_str(), r.width,
+        std::fprintf(stderr, "wrote %s (%dx%d, seed %llu, %.2f s)\n", a.out.c_str(), r.width,
                      r.height, static_cast<unsigned long long>(r.seed), seconds);
     return kExitOk;
 }

@@ -1,8 +1,6 @@
 // mdstudio-cli info: what a checkpoint is (architecture, prediction, dtypes, parameters).
 
-#include "ArgParser.h"
-#include "Command.h"
-#include "ModelArgs.h"
+#include "CommandLine.h"
 
 #include <cstdio>
 
@@ -10,22 +8,14 @@ namespace md::cli {
 
 int runInfo(const std::vector<std::string>& args)
 {
-    const std::string cmd = "info";
-    ArgParser p(cmd, "Loads a model and prints its detected architecture, prediction type, "
-                     "dtypes and parameter counts.");
-    addModelOptions(p);
-    if (auto s = p.parse(args); !s)
-        return fail(cmd, s.message(), kExitUsage);
-    if (p.helpRequested()) {
-        std::printf("%s", p.usage().c_str());
-        return kExitOk;
-    }
-    auto options = modelOptionsFrom(p);
-    if (!options)
-        return fail(cmd, options.error(), kExitUsage);
+    CommandLine cl("info", "Loads a model and prints its detected architecture, prediction "
+                           "type, dtypes and parameter counts.");
+    cl.addModelOptions();
+    if (auto exit = cl.parse(args))
+        return *exit;
     Engine engine;
-    if (auto s = loadEngine(engine, options.value()); !s)
-        return fail(cmd, s.message());
+    if (auto exit = cl.loadModel(engine))
+        return *exit;
     for (const auto& [label, value] : engine.describe())
         std::printf("%-26s %s\n", (label + ":").c_str(), value.c_str());
     return kExitOk;

@@ -1,8 +1,8 @@
 #include "ModelArgs.h"
 
+#include "CommandLine.h"
+#include "OptionChecks.h"
 #include "engine/pipeline/ModelLocator.h"
-
-#include <cstdio>
 
 #ifndef MD_SOURCE_MODELS_DIR
 #define MD_SOURCE_MODELS_DIR ""
@@ -10,24 +10,28 @@
 
 namespace md::cli {
 
-void addModelOptions(ArgParser& parser)
+void ModelArgs::addTo(CommandLine& cl)
 {
-    parser
-        .option("--model", "PATH",
-                "a diffusers folder or a .safetensors checkpoint (default: the embedded model)")
-        .option("--tokenizer", "DIR", "tokenizer files (vocab.json + merges.txt, or a .model)")
-        .option("--prediction", "TYPE", "epsilon or v_prediction (default: from the model)")
-        .option("--clip-skip", "N",
-                "1 = last text-encoder layer, 2 = penultimate (default: model's)")
-        .option("--device", "DEV", "auto, cpu, cuda or cuda:N (default auto)")
-        .option("--dtype", "TYPE", "auto, float32, float16 or bfloat16 (default auto)");
+    cl.text("--model", m_model, "PATH",
+            "a diffusers folder or a .safetensors checkpoint (default: the embedded model)");
+    cl.text("--tokenizer", m_tokenizer, "DIR",
+            "tokenizer files (vocab.json + merges.txt, or a .model)");
+    cl.checked(cl.text("--prediction", m_prediction, "TYPE",
+                       "epsilon or v_prediction (default: from the model)"),
+               checkPrediction);
+    cl.integer("--clip-skip", m_clipSkip, 0, 64, "N",
+               "1 = last text-encoder layer, 2 = penultimate (default: model's)");
+    cl.text("--device", m_device, "DEV", "auto, cpu, cuda or cuda:N (default auto)");
+    cl.text("--dtype", m_dtype, "TYPE", "auto, float32, float16 or bfloat16 (default auto)");
 }
 
-Result<ModelOptions> modelOptionsFrom(const ArgParser& parser)
+Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
 {
     ModelOptions o;
-    if (parser.has("--model")) {
-        o.path = parser.get("--model");
+    if (!m_model.empty()) {
+        o.path = m_model;
+    } else if (!fallbackPath.empty()) {
+        o.path = fallbackPath;
     } else {
         std::vector<std::string> extra;
         if (std::string(MD_SOURCE_MODELS_DIR).size() > 0)
@@ -43,33 +47,13 @@ Result<ModelOptions> modelOptionsFrom(const ArgParser& parser)
         }
         o.path = *found;
     }
-    o.tokenizerDir = parser.get("--tokenizer");
-    if (parser.has("--prediction")) {
-        const auto p = predictionFromName(parser.get("--prediction"));
-        if (!p)
-            return Status::error("--prediction must be epsilon or v_prediction, got '" +
-                                 parser.get("--prediction") + "'");
-        o.prediction = *p;
-    }
-    auto clipSkip = parser.getInt("--clip-skip", 0, 0, 64);
-    if (!clipSkip)
-        return clipSkip.status();
-    o.clipSkip = clipSkip.value();
-    o.device = parser.get("--device", "auto");
-    o.dtype = parser.get("--dtype", "auto");
+    o.tokenizerDir = m_tokenizer;
+    if (!m_prediction.empty())
+        o.prediction = *predictionFromName(m_prediction);
+    o.clipSkip = m_clipSkip;
+    o.device = m_device;
+    o.dtype = m_dtype;
     return o;
-}
-
-Status loadEngine(Engine& engine, const ModelOptions& options, bool verbose)
-{
-    LoadProgressFn progress;
-    if (verbose) {
-        progress = [](const std::string& stage, float fraction) {
-            std::fprintf(stderr, "loading: %s (%d%%)\n", stage.c_str(),
-                         static_cast<int>(fraction * 100.0f + 0.5f));
-        };
-    }
-    return engine.load(options, progress);
 }
 
 } // namespace md::cli

@@ -1,17 +1,32 @@
 #pragma once
 
-// The model options every command shares (--model, --tokenizer, --prediction, --clip-skip,
-// --device, --dtype), and loading the engine with progress on stderr.
+// The model options every command shares: --model, --tokenizer, --prediction, --clip-skip,
+// --device, --dtype; and the embedded default model when no --model is given.
 
-#include "ArgParser.h"
-#include "engine/Engine.h"
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+
+#include <string>
 
 namespace md::cli {
 
-void addModelOptions(ArgParser& parser);
-// --model, or the embedded default model when it is installed; an error says where we looked.
-Result<ModelOptions> modelOptionsFrom(const ArgParser& parser);
-// Loads the model. With `verbose`, one progress line per stage on stderr.
-Status loadEngine(Engine& engine, const ModelOptions& options, bool verbose = false);
+class CommandLine;
+
+class ModelArgs
+{
+public:
+    void addTo(CommandLine& commandLine);
+    // --model, else `fallbackPath`, else the embedded default model when it is installed (an
+    // error says where we looked).
+    Result<ModelOptions> options(const std::string& fallbackPath = "") const;
+
+private:
+    std::string m_model;
+    std::string m_tokenizer;
+    std::string m_prediction;
+    int m_clipSkip = 0;
+    std::string m_device = "auto";
+    std::string m_dtype = "auto";
+};
 
 } // namespace md::cli

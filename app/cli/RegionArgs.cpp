@@ -1,33 +1,15 @@
 #include "RegionArgs.h"
 
+#include "CommandLine.h"
+#include "OptionChecks.h"
 #include "document/ImageIo.h"
 
-#include <cstdlib>
+#include <map>
 #include <sstream>
 
 namespace md::cli {
 
 namespace {
-
-// "--name value" or "--name=value" at args[i]; advances i past the value.
-bool takeOption(const std::vector<std::string>& args, size_t& i, const std::string& name,
-                std::string& value, Status& error)
-{
-    const std::string& a = args[i];
-    if (a == name) {
-        if (i + 1 >= args.size()) {
-            error = Status::error(name + " expects a value");
-            return true;
-        }
-        value = args[++i];
-        return true;
-    }
-    if (a.rfind(name + "=", 0) == 0) {
-        value = a.substr(name.size() + 1);
-        return true;
-    }
-    return false;
-}
 
 Result<Box> parseBox(const std::string& spec)
 {
@@ -42,105 +24,103 @@ Result<Box> parseBox(const std::string& spec)
     return box;
 }
 
-} // namespace
-
-void addRegionOptions(ArgParser& p)
+Result<Region> maskRegion(const std::string& value)
 {
-    p.option("--region", "MASK.png=TEXT", "a painted region (canvas-sized mask, white = inside)",
-             true)
-        .option("--box", "X,Y,W,H=TEXT", "a box region in canvas pixels, origin top-left", true)
-        .option("--region-negative", "TEXT", "negative prompt of the region given just before",
-                true)
-        .option("--region-strength", "F", "strength of the region given just before (default 1)",
-                true)
-        .option("--bootstrap-steps", "N", "MultiDiffusion bootstrapping steps (default 0)")
-        .option("--window", "N", "view size in latent pixels (default: the model's native size)")
-        .option("--stride", "N", "view stride in latent pixels (default 8)")
-        .flag("--circular", "wrap horizontally (360-degree panoramas)")
-        .option("--feather", "PX", "soft region edges, in canvas pixels (default 0)")
-        .option("--max-batch", "N", "UNet samples per call (default: 4 on CPU for 64x64 views, 16 on GPU)")
-        .option("--preview-dir", "DIR", "write the per-step previews there as PNGs");
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return Status::error("--region expects MASK.png=TEXT, got '" + value + "'");
+    auto mask = readMaskPng(value.substr(0, eq));
+    if (!mask)
+        return mask.status().withContext("--region " + value.substr(0, eq));
+    Region r;
+    r.mask = std::move(mask.value());
+    r.prompt = value.substr(eq + 1);
+    return r;
 }
 
-Result<std::vector<Region>> parseRegions(const std::vector<std::string>& args)
+Result<Region> boxRegion(const std::string& value)
 {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos)
+        return Status::error("--box expects X,Y,W,H=TEXT, got '" + value + "'");
+    auto box = parseBox(value.substr(0, eq));
+    if (!box)
+        return box.status();
+    Region r;
+    r.box = box.value();
+    r.prompt = value.substr(eq + 1);
+    return r;
+}
+
+} // namespace
+
+void RegionArgs::addTo(CommandLine& cl)
+{
+    cl.repeatable("--region", m_regions, "MASK.png=TEXT",
+                  "a painted region (canvas-sized mask, white = inside)");
+    cl.repeatable("--box", m_boxes, "X,Y,W,H=TEXT",
+                  "a box region in canvas pixels, origin top-left");
+    cl.repeatable("--region-negative", m_negatives, "TEXT",
+                  "negative prompt of the region given just before");
+    cl.checked(cl.repeatable("--region-strength", m_strengths, "F",
+                             "strength of the region given just before (default 1)"),
+               checkStrength);
+    cl.integer("--bootstrap-steps", m_bootstrapSteps, 0, 1000, "N",
+               "MultiDiffusion bootstrapping steps (default 0)");
+    cl.integer("--window", m_window, 8, 4096, "N",
+               "view size in latent pixels (default: the model's native size)");
+    cl.integer("--stride", m_stride, 1, 4096, "N", "view stride in latent pixels (default 8)");
+    cl.flag("--circular", m_circular, "wrap horizontally (360-degree panoramas)");
+    cl.number("--feather", m_feather, 0.0, 512.0, "PX",
+              "soft region edges, in canvas pixels (default 0)");
+    cl.integer("--max-batch", m_maxBatch, 2, 1024, "N",
+               "UNet samples per call (default: 4 on CPU for 64x64 views, 16 on GPU)");
+    cl.text("--preview-dir", m_previewDir, "DIR", "write the per-step previews there as PNGs");
+}
+
+Result<std::vector<Region>> RegionArgs::regions(const CommandLine& cl) const
+{
+    // CLI11 records every occurrence in parse_order(): walk it to pair each
+    // --region-negative / --region-strength with the region given just before it.
+    const CLI::App& app = cl.app();
+    const CLI::Option* region = app.get_option("--region");
+    const CLI::Option* box = app.get_option("--box");
+    const CLI::Option* negative = app.get_option("--region-negative");
+    const CLI::Option* strength = app.get_option("--region-strength");
+    std::map<const CLI::Option*, std::size_t> next;
     std::vector<Region> regions;
-    for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--")
-            break;
-        std::string value;
-        Status error;
-        if (takeOption(args, i, "--region", value, error)) {
-            if (!error)
-                return error;
-            const auto eq = value.find('=');
-            if (eq == std::string::npos || eq == 0)
-                return Status::error("--region expects MASK.png=TEXT, got '" + value + "'");
-            auto mask = readMaskPng(value.substr(0, eq));
-            if (!mask)
-                return mask.status().withContext("--region " + value.substr(0, eq));
-            Region r;
-            r.mask = std::move(mask.value());
-            r.prompt = value.substr(eq + 1);
-            regions.push_back(std::move(r));
-        } else if (takeOption(args, i, "--box", value, error)) {
-            if (!error)
-                return error;
-            const auto eq = value.find('=');
-            if (eq == std::string::npos)
-                return Status::error("--box expects X,Y,W,H=TEXT, got '" + value + "'");
-            auto box = parseBox(value.substr(0, eq));
-            if (!box)
-                return box.status();
-            Region r;
-            r.box = box.value();
-            r.prompt = value.substr(eq + 1);
-            regions.push_back(std::move(r));
-        } else if (takeOption(args, i, "--region-negative", value, error)) {
-            if (!error)
-                return error;
-            if (regions.empty())
-                return Status::error("--region-negative must follow a --region or --box");
+    for (const CLI::Option* option : app.parse_order()) {
+        if (option != region && option != box && option != negative && option != strength)
+            continue;
+        const std::string& value = option->results().at(next[option]++);
+        if (option == region || option == box) {
+            auto r = option == region ? maskRegion(value) : boxRegion(value);
+            if (!r)
+                return r.status();
+            regions.push_back(std::move(r.value()));
+        } else if (regions.empty()) {
+            return Status::error(option->get_name() + " must follow a --region or --box");
+        } else if (option == negative) {
             regions.back().negative = value;
-        } else if (takeOption(args, i, "--region-strength", value, error)) {
-            if (!error)
-                return error;
-            if (regions.empty())
-                return Status::error("--region-strength must follow a --region or --box");
-            char* end = nullptr;
-            const double s = std::strtod(value.c_str(), &end);
-            if (end == value.c_str() || *end != '\0' || !(s >= 0.0 && s <= 10.0))
-                return Status::error("--region-strength expects a number from 0 to 10, got '" +
-                                     value + "'");
-            regions.back().strength = static_cast<float>(s);
+        } else {
+            regions.back().strength = static_cast<float>(std::stod(value));
         }
     }
     return regions;
 }
 
-Status applyFusionOptions(const ArgParser& p, GenerateRequest& r)
+Status RegionArgs::apply(const CommandLine& cl, GenerateRequest& r) const
 {
-    auto boot = p.getInt("--bootstrap-steps", 0, 0, 1000);
-    auto window = p.getInt("--window", 0, 8, 4096);
-    auto stride = p.getInt("--stride", 8, 1, 4096);
-    auto feather = p.getDouble("--feather", 0.0, 0.0, 512.0);
-    auto batch = p.getInt("--max-batch", 0, 2, 1024);
-    if (!boot)
-        return boot.status();
-    if (!window)
-        return window.status();
-    if (!stride)
-        return stride.status();
-    if (!feather)
-        return feather.status();
-    if (!batch)
-        return batch.status();
-    r.bootstrapSteps = boot.value();
-    r.window = window.value();
-    r.stride = stride.value();
-    r.featherPx = static_cast<float>(feather.value());
-    r.maxBatch = batch.value();
-    r.circular = p.has("--circular");
+    auto list = regions(cl);
+    if (!list)
+        return list.status();
+    r.regions = std::move(list.value());
+    r.bootstrapSteps = m_bootstrapSteps;
+    r.window = m_window;
+    r.stride = m_stride;
+    r.featherPx = static_cast<float>(m_feather);
+    r.maxBatch = m_maxBatch;
+    r.circular = m_circular;
     return Status::ok();
 }
 

@@ -1,4 +1,4 @@
-// mdtrain: makes the embedded default model. Argument parsing only; the work is in
+// mdtrain: makes the embedded default model. Argument parsing only (CLI11); the work is in
 // core/engine/training/.
 //
 //   mdtrain corpus   --count N [--seed S] --out FILE      captions for spm_train
@@ -14,6 +14,7 @@
 #include "training/PngWriter.h"
 #include "training/SceneGenerator.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -24,160 +25,132 @@
 
 namespace {
 
-using Args = std::map<std::string, std::string>;
-
-int usage()
-{
-    std::cerr << "usage: mdtrain corpus|scenes|bench|train|assemble [--option value]...\n"
-                 "  corpus   --count N [--seed S] --out FILE\n"
-                 "  scenes   [--size 256] [--count 32] [--first 0] [--seed S] --out FILE.png\n"
-                 "  bench    [--models a,b] [--device cpu|cuda] [--prompts 4] [--steps 20]\n"
-                 "           [--repeats 3] [--threads N] [--dtype float32|float16|bfloat16]\n"
-                 "  train    --tokenizer spiece.model [--state DIR] [--export DIR]\n"
-                 "           [--resume-from DIR] [--model mds-tiny] [--seed 1] [--device auto]\n"
-                 "           [--vae-steps N] [--vae-batch N] [--vae-crop N] [--vae-lr X]\n"
-                 "           [--diffusion-steps N] [--diffusion-batch N] [--diffusion-lr X]\n"
-                 "           [--pool N] [--pool-refresh N] [--ema X] [--max-seconds S]\n"
-                 "           [--checkpoint-seconds S] [--log-every N] [--sample-every N]\n"
-                 "           [--image-size N] [--noise-offset X] [--min-snr G]\n"
-                 "           [--caption-dropout P] [--partial-captions P]\n"
-                 "  assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR\n";
-    return 2;
-}
-
-bool parse(int argc, char** argv, Args& args)
-{
-    for (int i = 2; i < argc; ++i) {
-        std::string key = argv[i];
-        if (key.rfind("--", 0) != 0 || i + 1 >= argc) {
-            std::cerr << "mdtrain: expected --option value, got '" << key << "'\n";
-            return false;
-        }
-        args[key.substr(2)] = argv[++i];
-    }
-    return true;
-}
-
-std::string get(const Args& a, const std::string& k, const std::string& def = "")
-{
-    auto it = a.find(k);
-    return it == a.end() ? def : it->second;
-}
-
-long long getInt(const Args& a, const std::string& k, long long def)
-{
-    auto it = a.find(k);
-    return it == a.end() ? def : std::stoll(it->second);
-}
-
-double getDouble(const Args& a, const std::string& k, double def)
-{
-    auto it = a.find(k);
-    return it == a.end() ? def : std::stod(it->second);
-}
-
 int fail(const md::Status& s)
 {
     std::cerr << "mdtrain: " << s.message() << "\n";
     return 1;
 }
 
-int corpus(const Args& a)
+struct CorpusArgs
 {
-    const std::string out = get(a, "out");
-    if (out.empty())
-        return usage();
-    md::SceneGenerator gen(8, uint64_t(getInt(a, "seed", 1)));
-    std::ofstream f(out);
-    for (const auto& c : gen.captions(0, uint64_t(getInt(a, "count", 200000))))
+    uint64_t count = 200000;
+    uint64_t seed = 1;
+    std::string out;
+};
+
+int corpus(const CorpusArgs& a)
+{
+    md::SceneGenerator gen(8, a.seed);
+    std::ofstream f(a.out);
+    for (const auto& c : gen.captions(0, a.count))
         f << c << "\n";
     if (!f)
-        return fail(md::Status::error("cannot write " + out));
+        return fail(md::Status::error("cannot write " + a.out));
     return 0;
 }
 
-int scenes(const Args& a)
+struct ScenesArgs
 {
-    const std::string out = get(a, "out");
-    if (out.empty())
-        return usage();
-    const int count = int(getInt(a, "count", 32));
-    md::SceneGenerator gen(int(getInt(a, "size", 256)), uint64_t(getInt(a, "seed", 1)));
-    md::SceneBatch b = gen.batch(uint64_t(getInt(a, "first", 0)), count);
-    for (int i = 0; i < count; ++i)
+    int size = 256;
+    int count = 32;
+    uint64_t first = 0;
+    uint64_t seed = 1;
+    int columns = 8;
+    std::string out;
+};
+
+int scenes(const ScenesArgs& a)
+{
+    md::SceneGenerator gen(a.size, a.seed);
+    md::SceneBatch b = gen.batch(a.first, a.count);
+    for (int i = 0; i < a.count; ++i)
         std::cout << i << "\t" << b.captions[size_t(i)] << "\n";
-    md::Status s = md::PngWriter::write(
-        out, md::PngWriter::grid(b.images, int(getInt(a, "columns", 8)), true));
+    md::Status s = md::PngWriter::write(a.out, md::PngWriter::grid(b.images, a.columns, true));
     return s ? 0 : fail(s);
 }
 
-int bench(const Args& a)
+struct BenchArgs
 {
-    if (a.count("threads"))
-        torch::set_num_threads(int(getInt(a, "threads", 2)));
-    std::vector<std::string> models;
-    std::stringstream list(get(a, "models", "mds-tiny"));
-    for (std::string m; std::getline(list, m, ',');)
-        models.push_back(m);
-    const torch::Device device(get(a, "device", "cpu"));
-    const std::string dt = get(a, "dtype", "float32");
-    const torch::Dtype dtype = dt == "float16"    ? torch::kFloat16
-                               : dt == "bfloat16" ? torch::kBFloat16
-                                                  : torch::kFloat32;
-    const int steps = int(getInt(a, "steps", 20));
-    for (const auto& name : models) {
+    std::vector<std::string> models{"mds-tiny"};
+    std::string device = "cpu";
+    std::string dtype = "float32";
+    int prompts = 4;
+    int steps = 20;
+    int repeats = 3;
+    int threads = 0;
+};
+
+int bench(const BenchArgs& a)
+{
+    if (a.threads > 0)
+        torch::set_num_threads(a.threads);
+    const torch::Device device(a.device);
+    const torch::Dtype dtype = a.dtype == "float16"    ? torch::kFloat16
+                               : a.dtype == "bfloat16" ? torch::kBFloat16
+                                                       : torch::kFloat32;
+    for (const auto& name : a.models) {
         auto spec = md::EmbeddedModelSpec::preset(name);
         if (!spec)
             return fail(spec.status());
-        auto r = md::ModelBenchmark::run(*spec, device, int(getInt(a, "prompts", 4)),
-                                         int(getInt(a, "repeats", 3)), dtype);
+        auto r = md::ModelBenchmark::run(*spec, device, a.prompts, a.repeats, dtype);
         if (!r)
             return fail(r.status());
-        std::cout << name << " device " << r->device << " " << dt << " params unet "
+        std::cout << name << " device " << r->device << " " << a.dtype << " params unet "
                   << r->unetParameters << " vae " << r->vaeParameters << " text "
                   << r->textParameters << " | unet batch " << r->unetBatch << "x" << r->latentSize
                   << "^2: " << r->unetSeconds << " s (cpu " << r->unetCpuSeconds
                   << " s) | vae decode " << r->vaeSeconds << " s (cpu " << r->vaeCpuSeconds
-                  << " s) | text " << r->textSeconds << " s | " << steps
-                  << " steps: " << r->generationSeconds(steps) << " s" << std::endl;
+                  << " s) | text " << r->textSeconds << " s | " << a.steps
+                  << " steps: " << r->generationSeconds(a.steps) << " s" << std::endl;
     }
     return 0;
 }
 
-int train(const Args& a, const std::string& command)
+void addTrainOptions(CLI::App& c, md::TrainOptions& o, int& threads)
 {
-    md::TrainOptions o;
-    o.model = get(a, "model", o.model);
-    o.tokenizer = get(a, "tokenizer");
-    o.stateDir = get(a, "state");
-    o.exportDir = get(a, "export");
-    o.resumeFrom = get(a, "resume-from");
-    o.device = get(a, "device", o.device);
-    o.seed = uint64_t(getInt(a, "seed", 1));
-    o.imageSize = int(getInt(a, "image-size", o.imageSize));
-    o.vaeSteps = int(getInt(a, "vae-steps", o.vaeSteps));
-    o.vaeBatch = int(getInt(a, "vae-batch", o.vaeBatch));
-    o.vaeCrop = int(getInt(a, "vae-crop", o.vaeCrop));
-    o.vaeLr = getDouble(a, "vae-lr", o.vaeLr);
-    o.diffusionSteps = int(getInt(a, "diffusion-steps", o.diffusionSteps));
-    o.diffusionBatch = int(getInt(a, "diffusion-batch", o.diffusionBatch));
-    o.diffusionLr = getDouble(a, "diffusion-lr", o.diffusionLr);
-    o.warmupSteps = int(getInt(a, "warmup", o.warmupSteps));
-    o.poolSize = int(getInt(a, "pool", o.poolSize));
-    o.poolRefresh = int(getInt(a, "pool-refresh", o.poolRefresh));
-    o.emaDecay = getDouble(a, "ema", o.emaDecay);
-    o.noiseOffset = getDouble(a, "noise-offset", o.noiseOffset);
-    o.minSnrGamma = getDouble(a, "min-snr", o.minSnrGamma);
-    o.captionDropout = getDouble(a, "caption-dropout", o.captionDropout);
-    o.partialCaptions = getDouble(a, "partial-captions", o.partialCaptions);
-    o.maxSeconds = getDouble(a, "max-seconds", o.maxSeconds);
-    o.checkpointSeconds = getDouble(a, "checkpoint-seconds", o.checkpointSeconds);
-    o.logEvery = int(getInt(a, "log-every", o.logEvery));
-    o.sampleEvery = int(getInt(a, "sample-every", o.sampleEvery));
-    if (o.tokenizer.empty())
-        return usage();
-    if (a.count("threads"))
-        torch::set_num_threads(int(getInt(a, "threads", 2)));
+    c.add_option("--tokenizer", o.tokenizer, "sentencepiece .model")->required();
+    c.add_option("--state", o.stateDir, "resumable full-precision state folder");
+    c.add_option("--export", o.exportDir, "fp16 weights, summary, log and samples, on exit");
+    c.add_option("--resume-from", o.resumeFrom, "an earlier export folder to resume from");
+    c.add_option("--model", o.model, "an embedded model preset")->capture_default_str();
+    c.add_option("--seed", o.seed, "random seed")->capture_default_str();
+    c.add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
+    c.add_option("--image-size", o.imageSize, "training image size (0: native)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c.add_option("--vae-steps", o.vaeSteps, "stage A steps")->capture_default_str();
+    c.add_option("--vae-batch", o.vaeBatch, "stage A batch")->capture_default_str();
+    c.add_option("--vae-crop", o.vaeCrop, "stage A crop (0: whole images)")->capture_default_str();
+    c.add_option("--vae-lr", o.vaeLr, "stage A learning rate")->capture_default_str();
+    c.add_option("--diffusion-steps", o.diffusionSteps, "stage B steps")->capture_default_str();
+    c.add_option("--diffusion-batch", o.diffusionBatch, "stage B batch")->capture_default_str();
+    c.add_option("--diffusion-lr", o.diffusionLr, "stage B learning rate")->capture_default_str();
+    c.add_option("--warmup", o.warmupSteps, "stage B warm-up steps")->capture_default_str();
+    c.add_option("--pool", o.poolSize, "latents kept for batches")->capture_default_str();
+    c.add_option("--pool-refresh", o.poolRefresh, "new latents per step")->capture_default_str();
+    c.add_option("--ema", o.emaDecay, "EMA decay (0: none)")->capture_default_str();
+    c.add_option("--noise-offset", o.noiseOffset, "noise offset")->capture_default_str();
+    c.add_option("--min-snr", o.minSnrGamma, "min-SNR gamma (0: plain MSE)")->capture_default_str();
+    c.add_option("--caption-dropout", o.captionDropout, "share of empty captions")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    c.add_option("--partial-captions", o.partialCaptions, "share of partial captions")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    c.add_option("--max-seconds", o.maxSeconds, "stop after this long (0: no limit)")
+        ->capture_default_str();
+    c.add_option("--checkpoint-seconds", o.checkpointSeconds, "full state every S seconds")
+        ->capture_default_str();
+    c.add_option("--log-every", o.logEvery, "log every N steps")->capture_default_str();
+    c.add_option("--sample-every", o.sampleEvery, "sample grid every N steps (0: at the end)")
+        ->capture_default_str();
+    c.add_option("--threads", threads, "CPU threads (default: libtorch's)");
+}
+
+int train(md::TrainOptions o, int threads, const std::string& command)
+{
+    if (threads > 0)
+        torch::set_num_threads(threads);
     o.command = command;
     md::EmbeddedTrainer trainer(o, [](const std::string& line) { std::cout << line << std::endl; });
     md::Status s = trainer.run();
@@ -192,32 +165,84 @@ int train(const Args& a, const std::string& command)
 
 int main(int argc, char** argv)
 {
-    if (argc < 2)
-        return usage();
-    const std::string cmd = argv[1];
-    Args args;
-    if (!parse(argc, argv, args))
-        return usage();
+    CLI::App app("mdtrain: makes the embedded default model (see docs/embedded-model.md).",
+                 "mdtrain");
+    app.require_subcommand(1);
+    app.get_formatter()->column_width(30);
+
+    CorpusArgs corpusArgs;
+    CLI::App* c = app.add_subcommand("corpus", "captions for spm_train, one a line");
+    c->add_option("--count", corpusArgs.count, "captions")->capture_default_str();
+    c->add_option("--seed", corpusArgs.seed, "random seed")->capture_default_str();
+    c->add_option("--out", corpusArgs.out, "the text file to write")->required();
+
+    ScenesArgs scenesArgs;
+    CLI::App* s = app.add_subcommand("scenes", "a grid of training scenes and their captions");
+    s->add_option("--size", scenesArgs.size, "image side")
+        ->capture_default_str()
+        ->check(CLI::Range(8, 4096));
+    s->add_option("--count", scenesArgs.count, "scenes")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 4096));
+    s->add_option("--first", scenesArgs.first, "index of the first scene")->capture_default_str();
+    s->add_option("--seed", scenesArgs.seed, "random seed")->capture_default_str();
+    s->add_option("--columns", scenesArgs.columns, "grid columns")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    s->add_option("--out", scenesArgs.out, "the grid PNG to write")->required();
+
+    BenchArgs benchArgs;
+    CLI::App* b = app.add_subcommand("bench", "sizes and speeds of the embedded model presets");
+    b->add_option("--models", benchArgs.models, "presets, comma-separated")
+        ->delimiter(',')
+        ->capture_default_str();
+    b->add_option("--device", benchArgs.device, "cpu or cuda")->capture_default_str();
+    b->add_option("--dtype", benchArgs.dtype, "float32, float16 or bfloat16")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"float32", "float16", "bfloat16"}));
+    b->add_option("--prompts", benchArgs.prompts, "prompts per batch")->capture_default_str();
+    b->add_option("--steps", benchArgs.steps, "steps of the estimated image")
+        ->capture_default_str();
+    b->add_option("--repeats", benchArgs.repeats, "timed repeats")->capture_default_str();
+    b->add_option("--threads", benchArgs.threads, "CPU threads (default: libtorch's)");
+
+    md::TrainOptions trainOptions;
+    int trainThreads = 0;
+    CLI::App* t = app.add_subcommand("train", "trains (or resumes) the embedded model");
+    addTrainOptions(*t, trainOptions, trainThreads);
+
+    std::string from, tokenizer, out;
+    CLI::App* a = app.add_subcommand("assemble", "a model folder from an export");
+    a->add_option("--from", from, "the trainer's export folder")->required();
+    a->add_option("--tokenizer", tokenizer, "sentencepiece .model")->required();
+    a->add_option("--out", out, "the model folder to write")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        // The help of the command the error concerns, or the overview.
+        std::cerr << "mdtrain: " << e.what() << " (see mdtrain --help, mdtrain COMMAND --help)\n";
+        return 2;
+    }
     std::string command;
     for (int i = 0; i < argc; ++i)
         command += (i ? " " : "") + std::string(argv[i]);
     try {
-        if (cmd == "corpus")
-            return corpus(args);
-        if (cmd == "scenes")
-            return scenes(args);
-        if (cmd == "bench")
-            return bench(args);
-        if (cmd == "train")
-            return train(args, command);
-        if (cmd == "assemble") {
-            md::Status s = md::ModelAssembler::assemble(get(args, "from"), get(args, "tokenizer"),
-                                                        get(args, "out"));
-            return s ? 0 : fail(s);
-        }
+        if (c->parsed())
+            return corpus(corpusArgs);
+        if (s->parsed())
+            return scenes(scenesArgs);
+        if (b->parsed())
+            return bench(benchArgs);
+        if (t->parsed())
+            return train(trainOptions, trainThreads, command);
+        md::Status st = md::ModelAssembler::assemble(from, tokenizer, out);
+        return st ? 0 : fail(st);
     } catch (const std::exception& e) {
         std::cerr << "mdtrain: " << e.what() << "\n";
         return 1;
     }
-    return usage();
 }

@@ -80,6 +80,16 @@ std::vector<std::uint8_t> bytes(const std::string& path)
     return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
+// `generate` on the fixture model: 64x64, 2 Euler steps, quiet, then `extra`.
+CliRun generateTiny(const std::vector<std::string>& extra)
+{
+    std::vector<std::string> args{"generate", "--model",   modelDir(), "--width",
+                                  "64",       "--height",  "64",       "--steps",
+                                  "2",        "--sampler", "euler",    "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return runCli(args);
+}
+
 class BatchCli : public ::testing::Test
 {
 protected:
@@ -301,28 +311,8 @@ TEST_F(BatchCli, ErrorsAreOneClearLine)
 
 TEST_F(BatchCli, GenerateSavesTheProjectItDescribes)
 {
-    CliRun r = runCli({"generate",
-                       "--model",
-                       modelDir(),
-                       "--prompt",
-                       "a red cat",
-                       "--negative",
-                       "dogs",
-                       "--width",
-                       "64",
-                       "--height",
-                       "64",
-                       "--steps",
-                       "2",
-                       "--seed",
-                       "42",
-                       "--sampler",
-                       "euler",
-                       "--out",
-                       path("cat.png"),
-                       "--save-project",
-                       path("cat.mdsp"),
-                       "--quiet"});
+    CliRun r = generateTiny({"--prompt", "a red cat", "--negative", "dogs", "--seed", "42", "--out",
+                             path("cat.png"), "--save-project", path("cat.mdsp")});
     ASSERT_EQ(r.code, 0) << r.output;
     auto p = loadProject(path("cat.mdsp"));
     ASSERT_TRUE(p.isOk()) << p.error();
@@ -341,6 +331,31 @@ TEST_F(BatchCli, GenerateSavesTheProjectItDescribes)
     CliRun b = runCli({"batch", path("cat.mdsp"), "--out", path("b"), "--quiet"});
     ASSERT_EQ(b.code, 0) << b.output;
     EXPECT_EQ(readRgbPng(path("b/cat-42.png"))->pixels, p->results[0].image.pixels);
+}
+
+// Every PNG the CLI writes carries the whole project: `batch` renders a PNG written by
+// `generate` (no --save-project) and a PNG written by `batch` again, pixel for pixel.
+TEST_F(BatchCli, EveryOutputReruns)
+{
+    CliRun g = generateTiny({"--prompt", "a harbour at dawn", "--box", "32,0,32,64=a red boat",
+                             "--region-negative", "blue", "--seed", "7", "--out", path("gen.png")});
+    ASSERT_EQ(g.code, 0) << g.output;
+    auto project = loadProject(path("gen.png"));
+    ASSERT_TRUE(project.isOk()) << project.error();
+    EXPECT_EQ(project->prompt, "a harbour at dawn");
+    ASSERT_EQ(project->regions.size(), 1u);
+    EXPECT_EQ(project->regions[0].negative, "blue");
+    EXPECT_EQ(project->settings.seed, 7u);
+    ASSERT_NE(findPngText(*readPngText(path("gen.png")), "parameters"), nullptr);
+
+    CliRun b = runCli({"batch", path("gen.png"), "--out", path("b"), "--quiet"});
+    ASSERT_EQ(b.code, 0) << b.output;
+    const auto generated = readRgbPng(path("gen.png"))->pixels;
+    EXPECT_EQ(readRgbPng(path("b/gen-7.png"))->pixels, generated);
+
+    CliRun c = runCli({"batch", path("b/gen-7.png"), "--out", path("c"), "--quiet"});
+    ASSERT_EQ(c.code, 0) << c.output;
+    EXPECT_EQ(readRgbPng(path("c/gen-7-7.png"))->pixels, generated);
 }
 
 } // namespace

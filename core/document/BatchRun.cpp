@@ -1,0 +1,179 @@
+#include "document/BatchRun.h"
+
+#include "document/AtomicFile.h"
+#include "document/ModelHash.h"
+#include "document/OutputPng.h"
+#include "document/ProjectFile.h"
+#include "document/SeedList.h"
+#include "document/Sha256.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace md {
+
+namespace fs = std::filesystem;
+
+Result<BatchRun> BatchRun::open(const std::string& source, BatchEvents events)
+{
+    auto loaded = loadProject(source);
+    if (!loaded)
+        return loaded.status();
+    BatchRun run;
+    run.m_source = source;
+    run.m_name = fs::path(source).stem().string();
+    if (run.m_name.empty())
+        run.m_name = "project";
+    run.m_project = std::move(loaded.value());
+    run.m_project.results.clear();
+    run.m_events = std::move(events);
+    run.m_seeds = {run.m_project.settings.seed};
+    return run;
+}
+
+Status BatchRun::configure(const BatchOverrides& o)
+{
+    GenerationSettings& s = m_project.settings;
+    if (o.steps)
+        s.steps = *o.steps;
+    if (o.cfg)
+        s.cfg = float(*o.cfg);
+    if (s.bootstrapSteps > s.steps)
+        s.bootstrapSteps = s.steps;
+    if (o.sampler)
+        s.sampler = *o.sampler;
+    if (auto v = validate(m_project); !v)
+        return v;
+
+    if (o.seeds && o.count)
+        return Status::error("--seeds and --count exclude each other");
+    if (o.seeds) {
+        auto seeds = parseSeedList(*o.seeds);
+        if (!seeds)
+            return seeds.status();
+        m_seeds = std::move(seeds.value());
+    } else {
+        m_seeds.clear();
+        for (int i = 0; i < o.count.value_or(1); ++i)
+            m_seeds.push_back(s.seed + std::uint64_t(i)); // wraps past 2^64 - 1
+    }
+    return Status::ok();
+}
+
+Result<std::string> BatchRun::projectModelPath() const
+{
+    const ModelReference& model = m_project.model;
+    if (model.path.empty())
+        return std::string();
+    switch (checkModel(model)) {
+    case ModelCheck::Missing:
+        return Status::error("the project's model " + model.path +
+                             " is missing; pass --model PATH to point it elsewhere");
+    case ModelCheck::Changed:
+        warn(model.path + " changed since the project was saved; images may differ");
+        break;
+    default:
+        break;
+    }
+    return model.path;
+}
+
+Status BatchRun::plan(const std::string& modelPath, const std::string& outDir, bool resume)
+{
+    auto model = describeModel(modelPath);
+    if (!model)
+        return model.status();
+    m_project.model = model.value();
+
+    m_outDir = outDir;
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    if (ec)
+        return Status::error("cannot create the output folder " + outDir + ": " + ec.message());
+    m_manifestPath = outDir + "/manifest.json";
+
+    const std::string config = batchConfigHash(m_project);
+    m_manifest = {};
+    if (fs::exists(m_manifestPath)) {
+        auto old = readBatchManifest(m_manifestPath);
+        if (!old && resume)
+            return old.status();
+        if (old && old->configHash == config)
+            m_manifest = std::move(old.value());
+        else if (old && resume)
+            warn(m_manifestPath + " was made with other settings; rendering every seed again");
+    }
+    m_manifest.project = m_source;
+    m_manifest.projectName = m_name;
+    m_manifest.configHash = config;
+    m_manifest.width = m_project.width;
+    m_manifest.height = m_project.height;
+    m_manifest.model = m_project.model;
+    m_manifest.settings = m_project.settings;
+
+    m_todo.clear();
+    for (std::uint64_t seed : m_seeds) {
+        if (!resume || !isFinished(seed))
+            m_todo.push_back(seed);
+    }
+    return Status::ok();
+}
+
+std::string BatchRun::fileName(std::uint64_t seed) const
+{
+    return m_name + "-" + std::to_string(seed) + ".png";
+}
+
+bool BatchRun::isFinished(std::uint64_t seed) const
+{
+    const BatchImage* entry = m_manifest.find(seed);
+    if (!entry || entry->file != fileName(seed) || entry->sha256.empty())
+        return false;
+    auto bytes = readFileBytes(m_outDir + "/" + entry->file, 1ull << 30);
+    return bytes && Sha256::hex(bytes->data(), bytes->size()) == entry->sha256;
+}
+
+void BatchRun::warn(const std::string& message) const
+{
+    if (m_events.warning)
+        m_events.warning(message);
+}
+
+Status BatchRun::run(const BatchRenderer& render, const std::atomic<bool>* stop)
+{
+    using Clock = std::chrono::steady_clock;
+    for (std::size_t i = 0; i < m_todo.size(); ++i) {
+        if (stop && stop->load())
+            return Status::cancelled();
+        const std::uint64_t seed = m_todo[i];
+        if (m_events.imageStarted)
+            m_events.imageStarted(i, seed);
+        GenerateCallbacks callbacks; // no cancel flag: the image in flight completes
+        callbacks.onProgress = m_events.step;
+        const auto start = Clock::now();
+        auto image = render(toGenerateRequest(m_project, seed), callbacks);
+        if (!image)
+            return image.status().withContext("seed " + std::to_string(seed));
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+        ProjectResult result = makeResult(m_project, std::move(image.value()), seed);
+        result.timestamp = resultTimestamp();
+        auto png = encodeExportPng(m_project, result);
+        if (!png)
+            return png.status();
+        const std::string path = m_outDir + "/" + fileName(seed);
+        if (auto s = writeFileAtomic(path, png.value()); !s)
+            return s;
+        const BatchImage done{seed, fileName(seed), Sha256::hex(png->data(), png->size()), seconds,
+                              result.timestamp};
+        m_manifest.record(done);
+        if (auto s = writeBatchManifest(m_manifestPath, m_manifest); !s)
+            return s;
+        ++m_rendered;
+        if (m_events.imageFinished)
+            m_events.imageFinished(done, path);
+    }
+    return Status::ok();
+}
+
+} // namespace md

@@ -1,0 +1,175 @@
+// BatchRun (document/BatchRun.h) with a stand-in renderer: planning, outputs, manifest,
+// events, resume, the stop flag and the refusals, without a model.
+
+#include "document/BatchRun.h"
+
+#include "document/DocumentTestUtil.h"
+#include "document/ProjectFile.h"
+
+#include <atomic>
+#include <filesystem>
+#include <gtest/gtest.h>
+
+namespace md {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Pixels that depend on the seed and the steps, so outputs differ where they should.
+Result<RgbImage> fakeRender(const GenerateRequest& r, const GenerateCallbacks& callbacks)
+{
+    for (int step = 1; step <= r.steps; ++step) {
+        if (callbacks.onProgress) {
+            Progress p;
+            p.step = step;
+            p.totalSteps = r.steps;
+            callbacks.onProgress(p);
+        }
+    }
+    RgbImage image;
+    image.width = r.width;
+    image.height = r.height;
+    image.pixels.assign(std::size_t(r.width) * r.height * 3, std::uint8_t(r.seed * 7 + r.steps));
+    return image;
+}
+
+class BatchRunTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        test::writeAll(m_dir.path("model.safetensors"), {1, 2, 3, 4});
+        Project p = test::sampleProject();
+        p.model.path = m_dir.path("model.safetensors");
+        ASSERT_TRUE(saveProject(p, m_dir.path("harbour.mdsp")).isOk());
+    }
+
+    Result<BatchRun> open(BatchEvents events = {})
+    {
+        return BatchRun::open(m_dir.path("harbour.mdsp"), std::move(events));
+    }
+
+    test::ScratchDir m_dir;
+};
+
+TEST_F(BatchRunTest, RendersEachSeedIntoAnExportAndTheManifest)
+{
+    std::vector<std::string> log;
+    BatchEvents events;
+    events.imageStarted = [&log](std::size_t i, std::uint64_t seed) {
+        log.push_back("start " + std::to_string(i) + " " + std::to_string(seed));
+    };
+    int steps = 0;
+    events.step = [&steps](const Progress&) { ++steps; };
+    events.imageFinished = [&log](const BatchImage& image, const std::string& path) {
+        log.push_back("done " + image.file + " " + fs::path(path).filename().string());
+    };
+    auto run = open(events);
+    ASSERT_TRUE(run.isOk()) << run.error();
+    EXPECT_TRUE(run->project().results.empty());
+    BatchOverrides o;
+    o.seeds = "5,3";
+    o.steps = 2;
+    ASSERT_TRUE(run->configure(o).isOk());
+    const std::string out = m_dir.path("out");
+    ASSERT_TRUE(run->plan(m_dir.path("model.safetensors"), out, false).isOk());
+    EXPECT_EQ(run->todo(), (std::vector<std::uint64_t>{5, 3}));
+    ASSERT_TRUE(run->run(fakeRender).isOk());
+    EXPECT_EQ(run->rendered(), 2u);
+    EXPECT_EQ(steps, 4);
+    EXPECT_EQ(log, (std::vector<std::string>{"start 0 5", "done harbour-5.png harbour-5.png",
+                                             "start 1 3", "done harbour-3.png harbour-3.png"}));
+
+    auto back = loadProject(out + "/harbour-3.png");
+    ASSERT_TRUE(back.isOk()) << back.error();
+    EXPECT_EQ(back->settings.seed, 3u);
+    EXPECT_EQ(back->settings.steps, 2);
+    ASSERT_EQ(back->results.size(), 1u);
+    EXPECT_EQ(back->results[0].image.pixels[0], std::uint8_t(3 * 7 + 2));
+    auto manifest = readBatchManifest(run->manifestPath());
+    ASSERT_TRUE(manifest.isOk()) << manifest.error();
+    ASSERT_EQ(manifest->images.size(), 2u);
+    EXPECT_EQ(manifest->projectName, "harbour");
+    EXPECT_EQ(manifest->settings.steps, 2);
+}
+
+TEST_F(BatchRunTest, ResumeSkipsFinishedImagesAndRedoesDamagedOnes)
+{
+    const std::string out = m_dir.path("out");
+    const std::string model = m_dir.path("model.safetensors");
+    {
+        auto run = open();
+        ASSERT_TRUE(run.isOk());
+        BatchOverrides o;
+        o.count = 3; // the project's seed and the next two
+        ASSERT_TRUE(run->configure(o).isOk());
+        ASSERT_TRUE(run->plan(model, out, false).isOk());
+        ASSERT_TRUE(run->run(fakeRender).isOk());
+    }
+    auto run = open();
+    ASSERT_TRUE(run.isOk());
+    BatchOverrides o;
+    o.count = 3;
+    ASSERT_TRUE(run->configure(o).isOk());
+    const std::uint64_t first = run->seeds().front();
+    test::writeAll(out + "/" + run->fileName(first + 1), {0});
+    ASSERT_TRUE(run->plan(model, out, true).isOk());
+    EXPECT_EQ(run->skipped(), 2u);
+    EXPECT_EQ(run->todo(), (std::vector<std::uint64_t>{first + 1}));
+
+    // Other settings: nothing is reused, with a warning.
+    std::vector<std::string> warnings;
+    BatchEvents events;
+    events.warning = [&warnings](const std::string& w) { warnings.push_back(w); };
+    auto other = open(events);
+    ASSERT_TRUE(other.isOk());
+    o.steps = 3;
+    ASSERT_TRUE(other->configure(o).isOk());
+    ASSERT_TRUE(other->plan(model, out, true).isOk());
+    EXPECT_EQ(other->todo().size(), 3u);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("other settings"), std::string::npos) << warnings[0];
+}
+
+TEST_F(BatchRunTest, AStopFlagEndsTheRunAfterTheImageInFlight)
+{
+    std::atomic<bool> stop{false};
+    BatchEvents events;
+    events.imageFinished = [&stop](const BatchImage&, const std::string&) { stop = true; };
+    auto run = open(events);
+    ASSERT_TRUE(run.isOk());
+    BatchOverrides o;
+    o.seeds = "1-5";
+    ASSERT_TRUE(run->configure(o).isOk());
+    ASSERT_TRUE(run->plan(m_dir.path("model.safetensors"), m_dir.path("out"), false).isOk());
+    const Status s = run->run(fakeRender, &stop);
+    EXPECT_TRUE(s.isCancelled());
+    EXPECT_EQ(run->rendered(), 1u);
+    EXPECT_EQ(readBatchManifest(run->manifestPath())->images.size(), 1u);
+    EXPECT_FALSE(fs::exists(m_dir.path("out/harbour-2.png")));
+}
+
+TEST_F(BatchRunTest, RefusalsSayWhatToDo)
+{
+    EXPECT_FALSE(BatchRun::open(m_dir.path("none.mdsp")).isOk());
+    auto run = open();
+    ASSERT_TRUE(run.isOk());
+    BatchOverrides both;
+    both.seeds = "1";
+    both.count = 2;
+    EXPECT_NE(run->configure(both).message().find("exclude"), std::string::npos);
+    BatchOverrides backwards;
+    backwards.seeds = "5-2";
+    EXPECT_FALSE(run->configure(backwards).isOk());
+
+    auto projectModel = run->projectModelPath();
+    ASSERT_TRUE(projectModel.isOk()) << projectModel.error();
+    EXPECT_EQ(projectModel.value(), m_dir.path("model.safetensors"));
+    fs::remove(m_dir.path("model.safetensors"));
+    auto gone = run->projectModelPath();
+    ASSERT_FALSE(gone.isOk());
+    EXPECT_NE(gone.error().find("--model PATH"), std::string::npos) << gone.error();
+}
+
+} // namespace
+} // namespace md
