@@ -1,5 +1,5 @@
 // mdtrain: makes the embedded default model. Argument parsing only (CLI11); the work is in
-// core/engine/training/.
+// core/training/.
 //
 //   mdtrain corpus   --count N [--seed S] --out FILE      captions for spm_train
 //   mdtrain scenes   [--size 256] [--count 32] [--first 0] [--seed S] --out grid.png
