@@ -7,7 +7,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasView.h"
-#include "ui/generation/ModelLocator.h"
+#include "ui/generation/GenerationSession.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -40,7 +40,7 @@ inline QString testModelPath()
     const QString env = qEnvironmentVariable("MDSTUDIO_TEST_MODEL");
     if (!env.isEmpty())
         return env;
-    const QString embedded = ModelLocator::defaultModel();
+    const QString embedded = GenerationSession::defaultModel();
     if (!embedded.isEmpty())
         return embedded;
     QString fixtures = qEnvironmentVariable("MD_FIXTURES_DIR");

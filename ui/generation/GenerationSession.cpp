@@ -1,12 +1,12 @@
 #include "ui/generation/GenerationSession.h"
 
 #include "document/ModelHash.h"
+#include "engine/pipeline/ModelLocator.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/document/DocumentController.h"
 #include "ui/generation/GenerationController.h"
-#include "ui/generation/ModelLocator.h"
 #include "ui/panels/GenerationPanel.h"
 #include "ui/panels/ResultsStrip.h"
 
@@ -14,6 +14,13 @@
 #include <QRandomGenerator>
 
 namespace md {
+
+namespace {
+QString displayName(const QString& path)
+{
+    return QString::fromStdString(modelDisplayName(path.toStdString()));
+}
+} // namespace
 
 GenerationSession::GenerationSession(DocumentController* document, GenerationController* generation,
                                      GenerationPanel* panel, ResultsStrip* results,
@@ -81,6 +88,24 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     });
     connect(document->model(), &ProjectModel::canvasChanged, this,
             &GenerationSession::updateCanvasImage);
+QStringList GenerationSession::embeddedModels()
+{
+    std::vector<std::string> extra;
+#ifdef MD_RESOURCES_SOURCE_DIR
+    extra.emplace_back(MD_RESOURCES_SOURCE_DIR "/models");
+#endif
+    QStringList models;
+    for (const std::string& m : findModels(defaultModelSearchDirs(extra)))
+        models << QString::fromStdString(m);
+    return models;
+}
+
+QString GenerationSession::defaultModel()
+{
+    const QStringList models = embeddedModels();
+    return models.isEmpty() ? QString() : models.first();
+}
+
     refreshModels();
 }
 
@@ -92,7 +117,7 @@ QString GenerationSession::modelForProject() const
     const QString last = m_settings->lastModel();
     if (!last.isEmpty() && QFileInfo::exists(last))
         return last;
-    return ModelLocator::defaultModel();
+    return defaultModel();
 }
 
 void GenerationSession::refreshModels()
@@ -100,7 +125,7 @@ void GenerationSession::refreshModels()
     QString current = m_generation->modelPath();
     if (current.isEmpty())
         current = modelForProject();
-    m_panel->setModels(ModelLocator::embeddedModels(), m_settings->recentModels(), current);
+    m_panel->setModels(embeddedModels(), m_settings->recentModels(), current);
 }
 
 void GenerationSession::loadInitialModel()
@@ -139,7 +164,7 @@ void GenerationSession::onModelState(int state, const QString& message)
         m_panel->setModelStatus(QString(), false);
         break;
     case State::Loading:
-        m_panel->setModelStatus(tr("Loading %1…").arg(ModelLocator::displayName(path)), false);
+        m_panel->setModelStatus(tr("Loading %1…").arg(displayName(path)), false);
         break;
     case State::Ready: {
         const ModelInfo& info = m_generation->modelInfo();
@@ -155,8 +180,7 @@ void GenerationSession::onModelState(int state, const QString& message)
         break;
     }
     case State::Failed:
-        m_panel->setModelStatus(
-            tr("Could not load %1: %2").arg(ModelLocator::displayName(path), message), true);
+        m_panel->setModelStatus(tr("Could not load %1: %2").arg(displayName(path), message), true);
         Q_EMIT this->message(tr("Could not load the model: %1").arg(message), 0);
         break;
     }
@@ -165,13 +189,13 @@ void GenerationSession::onModelState(int state, const QString& message)
 ModelReference GenerationSession::referenceFor(const QString& path)
 {
     // The embedded default is stored as an empty path, so projects move between machines.
-    const bool embedded = path == ModelLocator::defaultModel();
+    const bool embedded = path == defaultModel();
     Result<ModelReference> ref = describeModel(embedded ? std::string() : path.toStdString());
     if (ref.isOk())
         return ref.value();
     ModelReference fallback;
     fallback.path = path.toStdString();
-    fallback.displayName = ModelLocator::displayName(path).toStdString();
+    fallback.displayName = displayName(path).toStdString();
     return fallback;
 }
 

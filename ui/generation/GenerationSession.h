@@ -9,6 +9,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <cstdint>
 #include <optional>
 
@@ -39,6 +40,11 @@ public:
     void reuseLastSeed();
     // The canvas shows the result selected in the strip (0: the newest).
     void showResult(std::uint32_t resultId);
+
+    // The models shipped with the app (engine/pipeline/ModelLocator's rules, plus the source
+    // tree's resources/models); the first one is the default ("" when none).
+    static QStringList embeddedModels();
+    static QString defaultModel();
 
 Q_SIGNALS:
     void message(const QString& text, int timeoutMs);

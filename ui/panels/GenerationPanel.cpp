@@ -1,8 +1,8 @@
 #include "ui/panels/GenerationPanel.h"
 
+#include "engine/pipeline/ModelLocator.h"
 #include "ui/Settings.h"
 #include "ui/document/DocumentController.h"
-#include "ui/generation/ModelLocator.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -279,9 +279,12 @@ void GenerationPanel::setModels(const QStringList& embedded, const QStringList& 
 {
     m_model->blockSignals(true);
     m_model->clear();
+    const auto displayName = [](const QString& path) {
+        return QString::fromStdString(modelDisplayName(path.toStdString()));
+    };
     QStringList seen;
     for (const QString& path : embedded) {
-        m_model->addItem(tr("%1 (built in)").arg(ModelLocator::displayName(path)));
+        m_model->addItem(tr("%1 (built in)").arg(displayName(path)));
         m_model->setItemData(m_model->count() - 1, path, PathRole);
         m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
         seen << path;
@@ -289,13 +292,13 @@ void GenerationPanel::setModels(const QStringList& embedded, const QStringList& 
     for (const QString& path : recent) {
         if (seen.contains(path))
             continue;
-        m_model->addItem(ModelLocator::displayName(path));
+        m_model->addItem(displayName(path));
         m_model->setItemData(m_model->count() - 1, path, PathRole);
         m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
         seen << path;
     }
     if (!current.isEmpty() && !seen.contains(current)) {
-        m_model->addItem(ModelLocator::displayName(current));
+        m_model->addItem(displayName(current));
         m_model->setItemData(m_model->count() - 1, current, PathRole);
     }
     if (m_model->count() > 0)
