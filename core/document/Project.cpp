@@ -1,5 +1,7 @@
 #include "document/Project.h"
 
+#include "document/RegionPalette.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -171,7 +173,10 @@ Project projectFromRequest(const GenerateRequest& request, const ModelReference&
         ProjectRegion pr;
         pr.id = std::uint32_t(i + 1);
         pr.name = "Region " + std::to_string(i + 1);
-        pr.colour = defaultRegionColour(i);
+        std::vector<Colour> taken;
+        for (const ProjectRegion& earlier : p.regions)
+            taken.push_back(earlier.colour);
+        pr.colour = RegionPalette::forPrompt(r.prompt, taken);
         pr.prompt = r.prompt;
         pr.negative = r.negative;
         pr.strength = r.strength;
@@ -299,10 +304,7 @@ const ProjectRegion* findRegion(const Project& project, std::uint32_t id)
 
 Colour defaultRegionColour(std::size_t index)
 {
-    static const Colour kPalette[8] = {{230, 25, 75},  {60, 180, 75},  {0, 130, 200},
-                                       {245, 130, 48}, {145, 30, 180}, {70, 240, 240},
-                                       {240, 50, 230}, {210, 245, 60}};
-    return kPalette[index % 8];
+    return RegionPalette::colour(index);
 }
 
 MaskImage blankMask(int width, int height)

@@ -1,5 +1,6 @@
 #include "ui/document/DocumentController.h"
 
+#include "document/RegionPalette.h"
 #include "ui/commands/BackgroundCommand.h"
 #include "ui/commands/BoxCommand.h"
 #include "ui/commands/CanvasSizeCommand.h"
@@ -8,7 +9,6 @@
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
 #include "ui/commands/RemoveRegionCommand.h"
-#include "ui/document/PromptColour.h"
 #include "ui/document/UndoHistory.h"
 
 #include <QFileInfo>
@@ -128,27 +128,12 @@ void DocumentController::ensureCurrentExists()
 
 // ---- Regions ----------------------------------------------------------------------------
 
-Colour DocumentController::paletteColour(int index)
-{
-    static const Colour palette[] = {
-        {239, 83, 80},   {66, 165, 245}, {102, 187, 106}, {255, 202, 40},
-        {171, 71, 188},  {38, 198, 218}, {255, 112, 67},  {236, 64, 122},
-        {156, 204, 101}, {126, 87, 194}, {255, 167, 38},  {41, 182, 246},
-    };
-    const int n = int(sizeof(palette) / sizeof(palette[0]));
-    return palette[((index % n) + n) % n];
-}
-
 Colour DocumentController::unusedColour() const
 {
-    const auto& regions = project().regions;
-    for (int i = 0; i < 12; ++i) {
-        const Colour c = paletteColour(i);
-        if (std::none_of(regions.begin(), regions.end(),
-                         [&](const ProjectRegion& r) { return r.colour == c; }))
-            return c;
-    }
-    return paletteColour(int(regions.size()));
+    std::vector<Colour> taken;
+    for (const ProjectRegion& r : project().regions)
+        taken.push_back(r.colour);
+    return RegionPalette::unused(taken);
 }
 
 QString DocumentController::uniqueName(const QString& base) const
@@ -280,11 +265,8 @@ Colour DocumentController::promptColour(std::uint32_t regionId, const std::strin
         typing->mergeKey() == MergePrompt)
         start = typing->before().colour;
     // Only a colour the app chose follows the prompt, never one the user picked.
-    bool automatic = false;
-    for (int i = 0; i < 12; ++i)
-        automatic = automatic || paletteColour(i) == start;
-    const std::optional<Colour> named = PromptColour::suggest(prompt);
-    if (!automatic || !named)
+    const std::optional<Colour> named = RegionPalette::named(prompt);
+    if (!RegionPalette::contains(start) || !named)
         return start;
     for (const ProjectRegion& r : project().regions)
         if (r.id != regionId && r.colour == *named)

@@ -87,8 +87,6 @@ public:
     void addResult(ProjectResult result);
     void removeResult(std::uint32_t resultId);
 
-    static Colour paletteColour(int index);
-
 Q_SIGNALS:
     void currentRegionChanged(std::uint32_t regionId);
     void dirtyChanged(bool dirty);
