@@ -60,10 +60,7 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
                 m_previewBadge = tr("Live preview · step %1 / %2").arg(step).arg(totalSteps);
                 updateCanvasImage();
             });
-    connect(generation, &GenerationController::resultReady, this,
-            [this](const QImage& image, const GenerateRequest&, double seconds) {
-                onResult(image, seconds);
-            });
+    connect(generation, &GenerationController::resultReady, this, &GenerationSession::onResult);
     connect(generation, &GenerationController::generationFailed, this,
             [this](const QString& message) {
                 m_preview = QImage();
@@ -88,6 +85,9 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     });
     connect(document->model(), &ProjectModel::canvasChanged, this,
             &GenerationSession::updateCanvasImage);
+    refreshModels();
+}
+
 QStringList GenerationSession::embeddedModels()
 {
     std::vector<std::string> extra;
@@ -104,9 +104,6 @@ QString GenerationSession::defaultModel()
 {
     const QStringList models = embeddedModels();
     return models.isEmpty() ? QString() : models.first();
-}
-
-    refreshModels();
 }
 
 QString GenerationSession::modelForProject() const
@@ -254,12 +251,13 @@ void GenerationSession::generate()
         settings.seed = QRandomGenerator::global()->bounded(quint64(1) << 32);
         m_document->model()->setSettings(settings); // shows the seed; not an edit of note
     }
-    m_seed = settings.seed;
     Project snapshot = project;
+    snapshot.settings = settings; // a random seed is chosen above
     snapshot.results.clear();
     m_snapshot = std::move(snapshot);
     m_preview = QImage();
-    m_generation->generate(toGenerateRequest(*m_snapshot, m_seed));
+    const std::uint64_t seed = m_snapshot->settings.seed;
+    m_generation->generate(toGenerateRequest(*m_snapshot));
     // Gentle warnings: an empty prompt is allowed, but rarely meant.
     QStringList unprompted;
     for (const ProjectRegion& r : m_snapshot->regions)
@@ -267,14 +265,14 @@ void GenerationSession::generate()
             unprompted << QString::fromStdString(r.name);
     if (!unprompted.isEmpty())
         Q_EMIT message(tr("Generating with seed %1. No prompt yet for: %2.")
-                           .arg(m_seed)
+                           .arg(seed)
                            .arg(unprompted.join(", ")),
                        8000);
     else if (QString::fromStdString(m_snapshot->prompt).trimmed().isEmpty())
-        Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(m_seed),
+        Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(seed),
                        8000);
     else
-        Q_EMIT message(tr("Generating with seed %1…").arg(m_seed), 3000);
+        Q_EMIT message(tr("Generating with seed %1…").arg(seed), 3000);
 }
 
 void GenerationSession::cancel()

@@ -52,7 +52,7 @@ Q_SIGNALS:
 private:
     void refreshModels();
     void onModelState(int state, const QString& message);
-    void onResult(const QImage& image, double seconds);
+    void onResult(const RgbImage& image, double seconds);
     void updateCanvasImage();
     QString modelForProject() const;
     static ModelReference referenceFor(const QString& path);
@@ -65,8 +65,9 @@ private:
     ResultsStrip* m_results;
     CanvasView* m_canvas;
     Settings* m_settings;
-    std::optional<Project> m_snapshot; // the project as it was sent to the engine
-    std::uint64_t m_seed = 0;
+    // The project as it was sent to the engine; its settings.seed is the running request's
+    // seed (the one source of truth until the result is recorded).
+    std::optional<Project> m_snapshot;
     QImage m_preview;
     QString m_previewBadge;
     bool m_compare = false;
