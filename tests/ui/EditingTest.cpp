@@ -334,6 +334,7 @@ private Q_SLOTS:
 
     void canvasSizeChangeScalesMasksAndUndoes()
     {
+        doc()->setCanvasResize(CanvasResize::scale());
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
         doc()->setCanvasSize(1024, 512);

@@ -234,13 +234,13 @@ private Q_SLOTS:
         QVERIFY(!(cli.regions[2].colour == cli.regions[1].colour));
 
         doc()->resetDocument(cli, QString());
-        const std::uint32_t field = cli.regions[1].id;
-        doc()->setCurrentRegion(field);
+        const std::uint32_t wheat = cli.regions[1].id;
+        doc()->setCurrentRegion(wheat);
         PromptEdit* prompt = panel()->editor()->promptEdit();
         focus(prompt);
         QTest::keyClick(prompt, Qt::Key_A, Qt::ControlModifier);
         QTest::keyClicks(prompt, "golden wheat");
-        QVERIFY(doc()->model()->region(field)->colour == *RegionPalette::named("yellow"));
+        QVERIFY(doc()->model()->region(wheat)->colour == *RegionPalette::named("yellow"));
     }
 
     void theNameFieldHasItsOwnUndoToo()

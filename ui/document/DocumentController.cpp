@@ -365,6 +365,12 @@ void DocumentController::fillRegion(std::uint32_t regionId)
 
 void DocumentController::clearRegion(std::uint32_t regionId)
 {
+    if (const ProjectRegion* r = m_model->region(regionId); r && r->kind == RegionKind::Box) {
+        Q_EMIT notice(tr("“%1” is a box region: there is no painting to clear. Delete removes "
+                         "the box; the box tool (U) moves and resizes it.")
+                          .arg(QString::fromStdString(r->name)));
+        return;
+    }
     replaceMask(regionId, blankMask(project().width, project().height), tr("Clear region"));
 }
 
@@ -382,9 +388,23 @@ void DocumentController::setBox(std::uint32_t regionId, const Box& box, int drag
 
 void DocumentController::setCanvasSize(int width, int height)
 {
+    setCanvasSize(width, height, m_canvasResize);
+}
+
+void DocumentController::setCanvasSize(int width, int height, const CanvasResize& resize)
+{
     if (width == project().width && height == project().height)
         return;
-    m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height));
+    m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height, resize));
+}
+
+void DocumentController::setCanvasResize(const CanvasResize& resize)
+{
+    const CanvasResize& old = m_canvasResize;
+    if (resize.mode == old.mode && resize.anchorX == old.anchorX && resize.anchorY == old.anchorY)
+        return;
+    m_canvasResize = resize;
+    Q_EMIT canvasResizeChanged(resize);
 }
 
 // ---- Not undoable ---------------------------------------------------------------------------

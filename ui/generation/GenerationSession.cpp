@@ -280,12 +280,12 @@ void GenerationSession::cancel()
     m_generation->cancel();
 }
 
-void GenerationSession::onResult(const QImage& image, double seconds)
+void GenerationSession::onResult(const RgbImage& image, double seconds)
 {
     m_preview = QImage();
     if (!m_snapshot)
         return;
-    ProjectResult result = makeResult(*m_snapshot, toRgbImage(image), m_seed);
+    ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
     result.id = nextResultId(m_document->project());
     const std::uint32_t id = result.id;
     m_snapshot.reset();
@@ -307,7 +307,7 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         const int width = r.image.width, height = r.image.height;
         m_document->setSettings(s);
         if (width != p.width || height != p.height)
-            m_document->setCanvasSize(width, height); // undoable, masks rescaled
+            m_document->setCanvasSize(width, height, CanvasResize::scale()); // undoable
         Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(r.seed), 4000);
         return;
     }

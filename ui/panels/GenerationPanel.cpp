@@ -2,6 +2,7 @@
 
 #include "engine/pipeline/ModelLocator.h"
 #include "ui/Settings.h"
+#include "ui/canvas/CanvasResizeControl.h"
 #include "ui/document/DocumentController.h"
 
 #include <QCheckBox>
@@ -156,6 +157,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Size"), m_sizePreset);
     form->addRow(QString(), sizeRow);
+    form->addRow(QString(), new CanvasResizeControl(document, this));
     form->addRow(tr("Sampler"), m_sampler);
     form->addRow(tr("Steps"), m_steps);
     form->addRow(tr("CFG scale"), m_cfg);
@@ -277,11 +279,11 @@ void GenerationPanel::onPresetChosen(int index)
 void GenerationPanel::setModels(const QStringList& embedded, const QStringList& recent,
                                 const QString& current)
 {
-    m_model->blockSignals(true);
-    m_model->clear();
     const auto displayName = [](const QString& path) {
         return QString::fromStdString(modelDisplayName(path.toStdString()));
     };
+    m_model->blockSignals(true);
+    m_model->clear();
     QStringList seen;
     for (const QString& path : embedded) {
         m_model->addItem(tr("%1 (built in)").arg(displayName(path)));
