@@ -25,21 +25,12 @@
 #include <QSpinBox>
 #include <QTest>
 #include <QTimer>
-#include <numeric>
 
 using namespace md;
+using test::maskAt;
+using test::maskSum;
 
 namespace {
-
-double maskSum(const ProjectRegion& r)
-{
-    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
-}
-
-float maskAt(const ProjectRegion& r, int x, int y)
-{
-    return r.mask.values[size_t(y) * r.mask.width + x];
-}
 
 // Clicks the button with `text` on the next modal dialog that opens.
 void answerNextDialog(const QString& text)
@@ -61,23 +52,13 @@ void answerNextDialog(const QString& text)
 class CanvasEditingTest : public QObject
 {
     Q_OBJECT
-private:
-    std::unique_ptr<test::UiTestEnvironment> m_env;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<test::TestWindow> m_open;
 
-    DocumentController* doc() const { return m_window->document(); }
-    CanvasView* canvas() const { return m_window->canvas(); }
-    BrushTool* brush() const { return m_window->tools()->brush(); }
-
-    void drag(const QList<QPointF>& points)
-    {
-        QTest::mousePress(canvas(), Qt::LeftButton, {},
-                          test::widgetPoint(canvas(), points[0].x(), points[0].y()));
-        for (int i = 1; i < points.size(); ++i)
-            QTest::mouseMove(canvas(), test::widgetPoint(canvas(), points[i].x(), points[i].y()));
-        QTest::mouseRelease(canvas(), Qt::LeftButton, {},
-                            test::widgetPoint(canvas(), points.back().x(), points.back().y()));
-    }
+    MainWindow* window() const { return &m_open->window; }
+    DocumentController* doc() const { return window()->document(); }
+    CanvasView* canvas() const { return window()->canvas(); }
+    BrushTool* brush() const { return window()->tools()->brush(); }
+    void drag(const QList<QPointF>& points) { test::drag(canvas(), points); }
 
     std::uint32_t drawBox(QPointF from, QPointF to)
     {
@@ -89,21 +70,12 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_env = std::make_unique<test::UiTestEnvironment>();
-        m_window = std::make_unique<MainWindow>(m_env->settings.get());
-        m_window->resize(1200, 800);
-        m_window->show();
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-        canvas()->fitToWindow();
+        m_open = std::make_unique<test::TestWindow>();
+        QVERIFY(m_open->ready());
         canvas()->setFocus();
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_env.reset();
-    }
+    void cleanup() { m_open.reset(); }
 
     // The bug: Shift+[ and Shift+] did nothing on X11 ("Ambiguous shortcut overload").
     void shiftBracketsChangeHardnessThroughKeyEvents()
@@ -111,20 +83,20 @@ private Q_SLOTS:
         QTest::failOnWarning(QRegularExpression("Ambiguous shortcut"));
         brush()->setDiameter(40);
         brush()->setHardness(0.5f);
-        QTest::keyClick(m_window.get(), Qt::Key_BracketRight, Qt::ShiftModifier);
+        QTest::keyClick(window(), Qt::Key_BracketRight, Qt::ShiftModifier);
         QCOMPARE(brush()->hardness(), 0.6f);
-        QTest::keyClick(m_window.get(), Qt::Key_BracketLeft, Qt::ShiftModifier);
-        QTest::keyClick(m_window.get(), Qt::Key_BracketLeft, Qt::ShiftModifier);
+        QTest::keyClick(window(), Qt::Key_BracketLeft, Qt::ShiftModifier);
+        QTest::keyClick(window(), Qt::Key_BracketLeft, Qt::ShiftModifier);
         QCOMPARE(brush()->hardness(), 0.4f);
         // Where the platform sends the shifted symbol itself ('{', '}'), with or without Shift.
-        QTest::keyClick(m_window.get(), Qt::Key_BraceRight, Qt::ShiftModifier);
+        QTest::keyClick(window(), Qt::Key_BraceRight, Qt::ShiftModifier);
         QCOMPARE(brush()->hardness(), 0.5f);
         QTest::keyClick(canvas(), Qt::Key_BraceRight);
         QCOMPARE(brush()->hardness(), 0.6f);
         QTest::keyClick(canvas(), Qt::Key_BraceLeft, Qt::ShiftModifier);
         QCOMPARE(brush()->hardness(), 0.5f);
         QCOMPARE(brush()->diameter(), 40.f); // the size keys were not touched
-        QTest::keyClick(m_window.get(), Qt::Key_BracketRight);
+        QTest::keyClick(window(), Qt::Key_BracketRight);
         QVERIFY(brush()->diameter() > 40.f);
         QCOMPARE(brush()->hardness(), 0.5f);
     }
@@ -143,7 +115,7 @@ private Q_SLOTS:
         };
         for (const QList<QKeySequence>& candidates : presses) {
             int matches = 0;
-            for (const QAction* a : m_window->findChildren<QAction*>())
+            for (const QAction* a : window()->findChildren<QAction*>())
                 for (const QKeySequence& s : a->shortcuts())
                     matches += int(candidates.contains(s));
             QVERIFY2(matches == 1, qPrintable(candidates.first().toString() + ": " +
@@ -159,7 +131,7 @@ private Q_SLOTS:
         QTest::keyClick(canvas(), Qt::Key_B);
         brush()->setDiameter(30);
         brush()->setHardness(1.0f);
-        QSignalSpy messages(m_window->tools(), &ToolPalette::message);
+        QSignalSpy messages(window()->tools(), &ToolPalette::message);
         drag({{100, 300}, {200, 300}, {300, 320}});
         QCOMPARE(doc()->project().regions.size(), size_t(2));
         const ProjectRegion* painted = doc()->currentRegion();
@@ -180,15 +152,15 @@ private Q_SLOTS:
     void clickingEmptySpaceInTheRegionListDeselects()
     {
         const std::uint32_t first = doc()->addMaskRegion();
-        QListWidget* list = m_window->regionsPanel()->list();
+        QListWidget* list = window()->regionsPanel()->list();
         QCOMPARE(doc()->currentRegionId(), first);
-        QVERIFY(m_window->regionsPanel()->editor()->isEnabled());
+        QVERIFY(window()->regionsPanel()->editor()->isEnabled());
         const QPoint empty(10, list->viewport()->height() - 5);
         QVERIFY(!list->itemAt(empty));
         QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, empty);
         QCOMPARE(doc()->currentRegionId(), std::uint32_t(0));
         QVERIFY(!list->currentItem());
-        QVERIFY(!m_window->regionsPanel()->editor()->isEnabled());
+        QVERIFY(!window()->regionsPanel()->editor()->isEnabled());
 
         QTest::keyClick(canvas(), Qt::Key_B);
         drag({{100, 100}, {200, 100}});
@@ -222,7 +194,7 @@ private Q_SLOTS:
         const std::uint32_t keep = drawBox({64, 64}, {192, 192});
         const std::uint32_t gone = drawBox({256, 256}, {384, 384});
         QSignalSpy notices(doc(), &DocumentController::notice);
-        QTest::keyClick(m_window.get(), Qt::Key_Backspace);
+        QTest::keyClick(window(), Qt::Key_Backspace);
         QCOMPARE(notices.count(), 1);
         QVERIFY(notices.first().first().toString().contains("Delete removes"));
         QVERIFY(doc()->model()->region(gone));
@@ -237,7 +209,7 @@ private Q_SLOTS:
 
         const std::uint32_t painted = doc()->addMaskRegion();
         doc()->fillRegion(painted);
-        QTest::keyClick(m_window.get(), Qt::Key_Delete);
+        QTest::keyClick(window(), Qt::Key_Delete);
         QVERIFY(doc()->model()->region(painted));
         QCOMPARE(maskSum(*doc()->model()->region(painted)), 0.0);
     }
@@ -249,15 +221,15 @@ private Q_SLOTS:
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
         const std::uint32_t box = doc()->addBoxRegion(Box{64, 64, 128, 128});
-        auto* mode = m_window->findChild<QComboBox*>("canvasResizeMode");
+        auto* mode = window()->findChild<QComboBox*>("canvasResizeMode");
         QVERIFY(mode);
         QCOMPARE(mode->currentText(), QString("Extend or crop"));
-        auto* right = m_window->findChild<QAbstractButton*>("canvasAnchor21"); // right, middle
+        auto* right = window()->findChild<QAbstractButton*>("canvasAnchor21"); // right, middle
         QVERIFY(right);
         QTest::mouseClick(right, Qt::LeftButton);
         QCOMPARE(doc()->canvasResize().anchorX, 2);
 
-        auto* width = m_window->findChild<QSpinBox*>("canvasWidth");
+        auto* width = window()->findChild<QSpinBox*>("canvasWidth");
         QVERIFY(width);
         const int steps = doc()->undoStack()->count();
         width->setFocus();
@@ -312,15 +284,15 @@ private Q_SLOTS:
     {
         QImage square(256, 256, QImage::Format_Grayscale8);
         square.fill(255);
-        const QString path = m_env->path("square.png");
+        const QString path = m_open->env.path("square.png");
         QVERIFY(square.save(path));
 
         answerNextDialog("Cancel");
-        QVERIFY(!m_window->files()->importMaskFile(path));
+        QVERIFY(!window()->files()->importMaskFile(path));
         QVERIFY(doc()->project().regions.empty());
 
         answerNextDialog("Centre it");
-        QVERIFY(m_window->files()->importMaskFile(path));
+        QVERIFY(window()->files()->importMaskFile(path));
         const ProjectRegion* centred = doc()->currentRegion();
         QVERIFY(centred);
         QCOMPARE(maskAt(*centred, 256, 256), 1.f);
@@ -329,7 +301,7 @@ private Q_SLOTS:
         QCOMPARE(maskAt(*centred, 400, 400), 0.f);
 
         answerNextDialog("Scale to the canvas");
-        QVERIFY(m_window->files()->importMaskFile(path));
+        QVERIFY(window()->files()->importMaskFile(path));
         QCOMPARE(maskAt(*doc()->currentRegion(), 10, 10), 1.f);
         QCOMPARE(doc()->project().regions.size(), size_t(2));
     }

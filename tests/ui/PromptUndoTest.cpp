@@ -16,16 +16,10 @@
 #include <QAction>
 #include <QLineEdit>
 #include <QTest>
-#include <numeric>
 
 using namespace md;
 
-namespace {
-double maskSum(const ProjectRegion& r)
-{
-    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
-}
-} // namespace
+using test::maskSum;
 
 class PromptUndoTest : public QObject
 {

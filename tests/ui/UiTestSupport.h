@@ -14,7 +14,9 @@
 #include <QPoint>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
 #include <memory>
+#include <numeric>
 
 namespace md::test {
 
@@ -31,6 +33,25 @@ struct UiTestEnvironment
         settings = std::make_unique<Settings>(dir.filePath("settings.ini"));
     }
     QString path(const QString& name) const { return dir.filePath(name); }
+};
+
+// A main window on throw-away settings, shown and active, its canvas fitted (ready() says
+// whether it became active).
+struct TestWindow
+{
+    UiTestEnvironment env;
+    MainWindow window{env.settings.get()};
+
+    bool ready()
+    {
+        window.resize(1200, 800);
+        window.show();
+        window.activateWindow();
+        if (!QTest::qWaitForWindowActive(&window))
+            return false;
+        window.canvas()->fitToWindow();
+        return true;
+    }
 };
 
 // The model the generation tests use: $MDSTUDIO_TEST_MODEL, else the embedded default,
@@ -53,6 +74,27 @@ inline QString testModelPath()
 inline QPoint widgetPoint(const CanvasView* canvas, double x, double y)
 {
     return canvas->canvasToWidget(QPointF(x, y)).toPoint();
+}
+
+// A left-button drag through canvas points: press, moves, release.
+inline void drag(CanvasView* canvas, const QList<QPointF>& points, Qt::KeyboardModifiers mods = {})
+{
+    QTest::mousePress(canvas, Qt::LeftButton, mods,
+                      widgetPoint(canvas, points.front().x(), points.front().y()));
+    for (int i = 1; i < points.size(); ++i)
+        QTest::mouseMove(canvas, widgetPoint(canvas, points[i].x(), points[i].y()));
+    QTest::mouseRelease(canvas, Qt::LeftButton, mods,
+                        widgetPoint(canvas, points.back().x(), points.back().y()));
+}
+
+inline double maskSum(const ProjectRegion& r)
+{
+    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
+}
+
+inline float maskAt(const ProjectRegion& r, int x, int y)
+{
+    return r.mask.values[size_t(y) * r.mask.width + x];
 }
 
 } // namespace md::test
