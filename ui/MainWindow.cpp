@@ -59,6 +59,8 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     connect(m_tools, &ToolPalette::message, this,
             [this](const QString& t) { showMessage(t, 4000); });
     connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
+    connect(m_document, &DocumentController::notice, this,
+            [this](const QString& t) { showMessage(t, 6000); });
     connect(m_session, &GenerationSession::message, this, &MainWindow::showMessage);
     connect(m_document, &DocumentController::dirtyChanged, this, &MainWindow::updateTitle);
     connect(m_document, &DocumentController::filePathChanged, this, &MainWindow::updateTitle);
@@ -160,6 +162,7 @@ void MainWindow::createMenus()
                     [this] { m_document->duplicateRegion(m_document->currentRegionId()); });
     edit->addAction(tr("&Remove Region"), QKeySequence(Qt::SHIFT | Qt::Key_Delete), this,
                     [this] { m_document->removeRegion(m_document->currentRegionId()); });
+    edit->addAction(m_tools->deleteAction());
 
     // ---- View
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -169,6 +172,7 @@ void MainWindow::createMenus()
                     &CanvasView::zoomActualSize);
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_canvas, &CanvasView::zoomIn);
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &CanvasView::zoomOut);
+    view->addAction(m_canvas->tiledPreviewAction());
     view->addSeparator();
     auto* modes = new QActionGroup(this);
     m_toolBar->addSeparator();

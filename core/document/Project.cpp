@@ -1,5 +1,7 @@
 #include "document/Project.h"
 
+#include "document/RegionPalette.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -97,7 +99,11 @@ Status checkRegion(const Project& project, const ProjectRegion& region, std::siz
         if (b.width <= 0 || b.height <= 0)
             return Status::error(label + ": the box is " + std::to_string(b.width) + "x" +
                                  std::to_string(b.height) + "; it must not be empty");
-        if (b.x < 0 || b.y < 0 || b.x > project.width - b.width || b.y > project.height - b.height)
+        // On a wrap-around panorama a box may cross the seam: it starts on the canvas and
+        // continues from the left edge (toGenerateRequest sends it as a mask).
+        const bool wraps = project.settings.circular && b.width <= project.width;
+        const int maxX = wraps ? project.width - 1 : project.width - b.width;
+        if (b.x < 0 || b.y < 0 || b.x > maxX || b.y > project.height - b.height)
             return Status::error(label + ": the box (" + std::to_string(b.x) + ", " +
                                  std::to_string(b.y) + ", " + std::to_string(b.width) + "x" +
                                  std::to_string(b.height) + ") reaches outside the " +
@@ -105,6 +111,17 @@ Status checkRegion(const Project& project, const ProjectRegion& region, std::siz
                                  std::to_string(project.height) + " canvas");
     }
     return Status::ok();
+}
+
+// A box that crosses the right edge of a wrap-around canvas, as the mask it covers there.
+MaskImage wrappedBoxMask(const Box& box, int width, int height)
+{
+    MaskImage m = blankMask(width, height);
+    for (int y = std::max(0, box.y); y < std::min(height, box.y + box.height); ++y)
+        for (int x = box.x; x < box.x + box.width; ++x)
+            m.values[std::size_t(y) * std::size_t(width) +
+                     std::size_t((x % width + width) % width)] = 1.f;
+    return m;
 }
 
 } // namespace
@@ -138,7 +155,9 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
         region.prompt = pr.prompt;
         region.negative = pr.negative;
         region.strength = pr.strength;
-        if (pr.kind == RegionKind::Box)
+        if (pr.kind == RegionKind::Box && pr.box.x + pr.box.width > project.width)
+            region.mask = wrappedBoxMask(pr.box, project.width, project.height);
+        else if (pr.kind == RegionKind::Box)
             region.box = pr.box;
         else
             region.mask = pr.mask;
@@ -171,7 +190,10 @@ Project projectFromRequest(const GenerateRequest& request, const ModelReference&
         ProjectRegion pr;
         pr.id = std::uint32_t(i + 1);
         pr.name = "Region " + std::to_string(i + 1);
-        pr.colour = defaultRegionColour(i);
+        std::vector<Colour> taken;
+        for (const ProjectRegion& earlier : p.regions)
+            taken.push_back(earlier.colour);
+        pr.colour = RegionPalette::forPrompt(r.prompt, taken);
         pr.prompt = r.prompt;
         pr.negative = r.negative;
         pr.strength = r.strength;
@@ -299,10 +321,7 @@ const ProjectRegion* findRegion(const Project& project, std::uint32_t id)
 
 Colour defaultRegionColour(std::size_t index)
 {
-    static const Colour kPalette[8] = {{230, 25, 75},  {60, 180, 75},  {0, 130, 200},
-                                       {245, 130, 48}, {145, 30, 180}, {70, 240, 240},
-                                       {240, 50, 230}, {210, 245, 60}};
-    return kPalette[index % 8];
+    return RegionPalette::colour(index);
 }
 
 MaskImage blankMask(int width, int height)

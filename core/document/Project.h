@@ -117,7 +117,8 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
 
 // The project a plain request describes (the CLI's `generate --save-project`): the canvas,
 // prompts and settings (seed mode fixed), and each region as "Region N" with id N, the
-// default palette colour, its box or its mask.
+// palette colour its prompt names (else the first one still free: RegionPalette::forPrompt),
+// its box or its mask.
 Project projectFromRequest(const GenerateRequest& request, const ModelReference& model);
 
 // Everything the file format and the engine require: canvas sides multiples of 8 in
@@ -134,7 +135,7 @@ std::uint32_t nextResultId(const Project& project);
 ProjectRegion* findRegion(Project& project, std::uint32_t id);
 const ProjectRegion* findRegion(const Project& project, std::uint32_t id);
 
-// The colour the UI gives the index-th new region (a fixed palette of 8, repeating).
+// The index-th colour of the region palette (RegionPalette.h), repeating.
 Colour defaultRegionColour(std::size_t index);
 
 // An empty (all-zero) canvas-sized mask.

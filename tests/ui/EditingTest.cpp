@@ -20,23 +20,11 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolButton>
-#include <numeric>
 
 using namespace md;
 
-namespace {
-
-double maskSum(const ProjectRegion& r)
-{
-    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
-}
-
-float maskAt(const ProjectRegion& r, int x, int y)
-{
-    return r.mask.values[size_t(y) * r.mask.width + x];
-}
-
-} // namespace
+using test::maskAt;
+using test::maskSum;
 
 class EditingTest : public QObject
 {
@@ -48,17 +36,7 @@ private:
     DocumentController* doc() const { return m_window->document(); }
     CanvasView* canvas() const { return m_window->canvas(); }
 
-    void stroke(const QList<QPointF>& canvasPoints, Qt::KeyboardModifiers mods = {})
-    {
-        QTest::mousePress(canvas(), Qt::LeftButton, mods,
-                          test::widgetPoint(canvas(), canvasPoints[0].x(), canvasPoints[0].y()));
-        for (int i = 1; i < canvasPoints.size(); ++i)
-            QTest::mouseMove(canvas(),
-                             test::widgetPoint(canvas(), canvasPoints[i].x(), canvasPoints[i].y()));
-        QTest::mouseRelease(
-            canvas(), Qt::LeftButton, mods,
-            test::widgetPoint(canvas(), canvasPoints.back().x(), canvasPoints.back().y()));
-    }
+    void stroke(const QList<QPointF>& canvasPoints) { test::drag(canvas(), canvasPoints); }
 
 private Q_SLOTS:
     void init()
@@ -334,6 +312,7 @@ private Q_SLOTS:
 
     void canvasSizeChangeScalesMasksAndUndoes()
     {
+        doc()->setCanvasResize(CanvasResize::scale());
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
         doc()->setCanvasSize(1024, 512);

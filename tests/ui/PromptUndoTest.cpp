@@ -3,6 +3,7 @@
 // per burst of typing, which the global undo (menu, Ctrl+Z on the canvas) undoes too.
 
 #include "UiTestSupport.h"
+#include "document/RegionPalette.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/ToolPalette.h"
 #include "ui/commands/DocumentCommand.h"
@@ -15,16 +16,10 @@
 #include <QAction>
 #include <QLineEdit>
 #include <QTest>
-#include <numeric>
 
 using namespace md;
 
-namespace {
-double maskSum(const ProjectRegion& r)
-{
-    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
-}
-} // namespace
+using test::maskSum;
 
 class PromptUndoTest : public QObject
 {
@@ -179,7 +174,7 @@ private Q_SLOTS:
         PromptEdit* prompt = panel()->editor()->promptEdit();
         focus(prompt);
         QTest::keyClicks(prompt, "a yellow sun");
-        const Colour yellow = DocumentController::paletteColour(3);
+        const Colour yellow = RegionPalette::colour(3);
         QVERIFY(doc()->model()->region(sun)->colour == yellow);
         QCOMPARE(doc()->undoStack()->count(), steps + 1); // prompt and colour: one step
         QTest::keyClick(prompt, Qt::Key_Z, Qt::ControlModifier);
@@ -202,9 +197,44 @@ private Q_SLOTS:
         QTest::keyClick(prompt, Qt::Key_A, Qt::ControlModifier);
         QTest::keyClicks(prompt, "green grass");
         QVERIFY(doc()->model()->region(grass)->colour == picked);
-        doc()->setRegionColour(grass, DocumentController::paletteColour(6));
+        doc()->setRegionColour(grass, RegionPalette::colour(6));
         doc()->setRegionPrompt(grass, "lush green grass");
-        QVERIFY(doc()->model()->region(grass)->colour == DocumentController::paletteColour(2));
+        QVERIFY(doc()->model()->region(grass)->colour == RegionPalette::colour(2));
+    }
+
+    // A project the CLI saved (projectFromRequest) has the app's palette colours: the region
+    // colour its prompt names, and colours that keep following the prompt in the app.
+    void aCliSavedProjectGetsAndKeepsPromptColours()
+    {
+        GenerateRequest request;
+        request.width = 512;
+        request.height = 512;
+        request.prompt = "a farm";
+        Region barn;
+        barn.prompt = "a red barn";
+        barn.box = Box{0, 0, 128, 128};
+        Region field;
+        field.prompt = "a field of wheat";
+        field.box = Box{128, 128, 128, 128};
+        Region roof;
+        roof.prompt = "a red roof"; // red is taken: the next free colour
+        roof.box = Box{256, 256, 128, 128};
+        request.regions = {barn, field, roof};
+        const Project cli = projectFromRequest(request, ModelReference{});
+        QVERIFY(cli.regions[0].colour == *RegionPalette::named("red"));
+        QVERIFY(RegionPalette::contains(cli.regions[1].colour));
+        QVERIFY(RegionPalette::contains(cli.regions[2].colour));
+        QVERIFY(!(cli.regions[2].colour == cli.regions[0].colour));
+        QVERIFY(!(cli.regions[2].colour == cli.regions[1].colour));
+
+        doc()->resetDocument(cli, QString());
+        const std::uint32_t wheat = cli.regions[1].id;
+        doc()->setCurrentRegion(wheat);
+        PromptEdit* prompt = panel()->editor()->promptEdit();
+        focus(prompt);
+        QTest::keyClick(prompt, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(prompt, "golden wheat");
+        QVERIFY(doc()->model()->region(wheat)->colour == *RegionPalette::named("yellow"));
     }
 
     void theNameFieldHasItsOwnUndoToo()

@@ -5,6 +5,7 @@
 #include "UiTestSupport.h"
 #include "document/AtomicFile.h"
 #include "document/ProjectFile.h"
+#include "document/RegionPalette.h"
 #include "ui/document/DocumentController.h"
 #include "ui/files/FileActions.h"
 #include "ui/files/ProjectWriter.h"
@@ -40,7 +41,7 @@ Project bigProject()
         r.id = i;
         r.name = "Region " + std::to_string(i);
         r.prompt = "region " + std::to_string(i);
-        r.colour = DocumentController::paletteColour(int(i));
+        r.colour = RegionPalette::colour(i);
         r.mask = blankMask(p.width, p.height);
         for (float& v : r.mask.values)
             v = byte(rng) / 255.f;

@@ -106,7 +106,7 @@ QImage standInResult(int w, int h)
 void generateWithDefaultModel(MainWindow& window, bool& generated)
 {
     generated = false;
-    const QString model = ModelLocator::defaultModel();
+    const QString model = GenerationSession::defaultModel();
     if (model.isEmpty() || qEnvironmentVariable("MD_SCREENSHOT_GENERATE") == "0")
         return;
     window.session()->chooseModel(model);

@@ -7,14 +7,16 @@
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasView.h"
-#include "ui/generation/ModelLocator.h"
+#include "ui/generation/GenerationSession.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QPoint>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
 #include <memory>
+#include <numeric>
 
 namespace md::test {
 
@@ -33,6 +35,25 @@ struct UiTestEnvironment
     QString path(const QString& name) const { return dir.filePath(name); }
 };
 
+// A main window on throw-away settings, shown and active, its canvas fitted (ready() says
+// whether it became active).
+struct TestWindow
+{
+    UiTestEnvironment env;
+    MainWindow window{env.settings.get()};
+
+    bool ready()
+    {
+        window.resize(1200, 800);
+        window.show();
+        window.activateWindow();
+        if (!QTest::qWaitForWindowActive(&window))
+            return false;
+        window.canvas()->fitToWindow();
+        return true;
+    }
+};
+
 // The model the generation tests use: $MDSTUDIO_TEST_MODEL, else the embedded default,
 // else the tiny fixture model. Empty when none exists.
 inline QString testModelPath()
@@ -40,7 +61,7 @@ inline QString testModelPath()
     const QString env = qEnvironmentVariable("MDSTUDIO_TEST_MODEL");
     if (!env.isEmpty())
         return env;
-    const QString embedded = ModelLocator::defaultModel();
+    const QString embedded = GenerationSession::defaultModel();
     if (!embedded.isEmpty())
         return embedded;
     QString fixtures = qEnvironmentVariable("MD_FIXTURES_DIR");
@@ -53,6 +74,27 @@ inline QString testModelPath()
 inline QPoint widgetPoint(const CanvasView* canvas, double x, double y)
 {
     return canvas->canvasToWidget(QPointF(x, y)).toPoint();
+}
+
+// A left-button drag through canvas points: press, moves, release.
+inline void drag(CanvasView* canvas, const QList<QPointF>& points, Qt::KeyboardModifiers mods = {})
+{
+    QTest::mousePress(canvas, Qt::LeftButton, mods,
+                      widgetPoint(canvas, points.front().x(), points.front().y()));
+    for (int i = 1; i < points.size(); ++i)
+        QTest::mouseMove(canvas, widgetPoint(canvas, points[i].x(), points[i].y()));
+    QTest::mouseRelease(canvas, Qt::LeftButton, mods,
+                        widgetPoint(canvas, points.back().x(), points.back().y()));
+}
+
+inline double maskSum(const ProjectRegion& r)
+{
+    return std::accumulate(r.mask.values.begin(), r.mask.values.end(), 0.0);
+}
+
+inline float maskAt(const ProjectRegion& r, int x, int y)
+{
+    return r.mask.values[size_t(y) * r.mask.width + x];
 }
 
 } // namespace md::test

@@ -1,5 +1,6 @@
 #include "ui/canvas/BoxTool.h"
 
+#include "ui/canvas/BoxOverlay.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/document/DocumentController.h"
 
@@ -27,12 +28,16 @@ QRectF BoxTool::boxInWidget(const Box& box) const
                   view()->canvasToWidget(QPointF(box.x + box.width, box.y + box.height)));
 }
 
+QList<QRectF> BoxTool::partsInWidget(const Box& box) const
+{
+    return BoxOverlay::partsInWidget(*view(), box, document()->project().width);
+}
+
 BoxTool::Hit BoxTool::hitTest(QPointF p) const
 {
     const DocumentController* doc = document();
     const auto& regions = doc->project().regions;
-    const auto edgesOf = [&](const Box& box) {
-        const QRectF r = boxInWidget(box);
+    const auto edgesOfPart = [&](const QRectF& r) {
         if (!r.adjusted(-kHandle, -kHandle, kHandle, kHandle).contains(p))
             return 0;
         int edges = 0;
@@ -48,7 +53,14 @@ BoxTool::Hit BoxTool::hitTest(QPointF p) const
             edges = Inside;
         return edges;
     };
-    // The current box first (its handles are the ones shown), then the topmost.
+    const auto edgesOf = [&](const Box& box) {
+        for (const QRectF& part : partsInWidget(box)) // both sides of the wrap seam
+            if (const int edges = edgesOfPart(part))
+                return edges;
+        return 0;
+    };
+    // Every box has handles: the current box first (where boxes overlap, its handles win),
+    // then the others from the topmost down.
     if (const ProjectRegion* current = doc->currentRegion()) {
         if (current->kind == RegionKind::Box && current->visible)
             if (const int edges = edgesOf(current->box))
@@ -57,7 +69,7 @@ BoxTool::Hit BoxTool::hitTest(QPointF p) const
     for (auto it = regions.rbegin(); it != regions.rend(); ++it) {
         if (it->kind != RegionKind::Box || !it->visible)
             continue;
-        if (const int edges = edgesOf(it->box); edges == Inside)
+        if (const int edges = edgesOf(it->box))
             return {it->id, edges};
     }
     return {};
@@ -108,9 +120,12 @@ Box BoxTool::dragged(QPointF pos, bool snap) const
     const Project& p = document()->project();
     const QPointF delta = pos - m_start;
     const Box& b = m_startBox;
+    // A wrap-around panorama has no left and right edge: boxes cross the seam.
+    const bool circular = p.settings.circular;
     if (m_edges == Inside) {
         Box out = b;
-        out.x = std::clamp(snapped(b.x + delta.x(), snap), 0, p.width - b.width);
+        const int x = snapped(b.x + delta.x(), snap);
+        out.x = circular ? (x % p.width + p.width) % p.width : std::clamp(x, 0, p.width - b.width);
         out.y = std::clamp(snapped(b.y + delta.y(), snap), 0, p.height - b.height);
         return out;
     }
@@ -118,7 +133,8 @@ Box BoxTool::dragged(QPointF pos, bool snap) const
     if (m_edges & Left)
         left = std::clamp(snapped(b.x + delta.x(), snap), 0, right - minSize);
     if (m_edges & Right)
-        right = std::clamp(snapped(right + delta.x(), snap), left + minSize, p.width);
+        right = std::clamp(snapped(right + delta.x(), snap), left + minSize,
+                           circular ? left + p.width : p.width);
     if (m_edges & Top)
         top = std::clamp(snapped(b.y + delta.y(), snap), 0, bottom - minSize);
     if (m_edges & Bottom)
@@ -160,6 +176,17 @@ void BoxTool::release(const CanvasMouse& event)
     Q_EMIT overlayChanged();
 }
 
+void BoxTool::paintHandles(QPainter& painter, const QRectF& r, bool current)
+{
+    painter.setPen(QPen(QColor(20, 20, 20, current ? 255 : 150), 1));
+    painter.setBrush(current ? QColor(Qt::white) : QColor(255, 255, 255, 140));
+    const double h = current ? kHandle - 2.5 : kHandle - 3.5;
+    for (double x : {r.left(), r.center().x(), r.right()})
+        for (double y : {r.top(), r.center().y(), r.bottom()})
+            if (!(x == r.center().x() && y == r.center().y()))
+                painter.drawRect(QRectF(x - h, y - h, 2 * h, 2 * h));
+}
+
 void BoxTool::paintOverlay(QPainter& painter)
 {
     painter.save();
@@ -178,15 +205,17 @@ void BoxTool::paintOverlay(QPainter& painter)
     const bool regionsShown =
         !view() || view()->previewMode() != PreviewMode::ResultOnly || m_mode != Mode::Idle;
     const ProjectRegion* current = document()->currentRegion();
+    if (regionsShown) {
+        // Handles on every visible box: solid on the current one, faint on the others.
+        for (const ProjectRegion& region : document()->project().regions)
+            if (region.kind == RegionKind::Box && region.visible && &region != current)
+                for (const QRectF& part : partsInWidget(region.box))
+                    paintHandles(painter, part, false);
+    }
     if (regionsShown && current && current->kind == RegionKind::Box && current->visible) {
         const QRectF r = boxInWidget(current->box);
-        painter.setPen(QPen(QColor(20, 20, 20), 1));
-        painter.setBrush(Qt::white);
-        const double h = kHandle - 2.5;
-        for (double x : {r.left(), r.center().x(), r.right()})
-            for (double y : {r.top(), r.center().y(), r.bottom()})
-                if (!(x == r.center().x() && y == r.center().y()))
-                    painter.drawRect(QRectF(x - h, y - h, 2 * h, 2 * h));
+        for (const QRectF& part : partsInWidget(current->box))
+            paintHandles(painter, part, true);
         if (m_mode == Mode::Editing) {
             const Box& b = current->box;
             painter.setPen(Qt::white);

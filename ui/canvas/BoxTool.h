@@ -1,12 +1,14 @@
 #pragma once
 
 // Box regions: drag on empty canvas to create one; drag a box to move it, its handles to
-// resize it. Positions snap to 8 canvas pixels (one latent pixel); Alt turns snapping off.
-// Each drag is one undo step (the box commands of one drag merge).
+// resize it (every box shows its handles; the current box's win where boxes overlap). Positions
+// snap to 8 canvas pixels (one latent pixel); Alt turns snapping off. Each drag is one undo step
+// (the box commands of one drag merge).
 
 #include "engine/EngineTypes.h"
 #include "ui/canvas/CanvasTool.h"
 
+#include <QList>
 #include <QRectF>
 #include <cstdint>
 #include <optional>
@@ -39,6 +41,8 @@ private:
     Hit hitTest(QPointF widgetPos) const;
     Box dragged(QPointF canvasPos, bool snap) const;
     QRectF boxInWidget(const Box& box) const;
+    QList<QRectF> partsInWidget(const Box& box) const; // two across the wrap seam
+    static void paintHandles(QPainter& painter, const QRectF& widgetRect, bool current);
     void setCursorFor(int edges);
 
     enum class Mode { Idle, Creating, Editing };

@@ -30,18 +30,26 @@ void BrushTool::press(const CanvasMouse& event)
 {
     DocumentController* doc = document();
     const ProjectRegion* region = doc->currentRegion();
-    if (!region) {
-        if (m_settings.erase)
-            return;
-        doc->addMaskRegion(); // painting on an empty project starts its first region
-        region = doc->currentRegion();
-    }
-    if (!region || region->kind != RegionKind::Mask) {
-        Q_EMIT message(tr("“%1” is a box region: select or add a painted region to use the "
-                          "brush, or move the box with the box tool (U).")
-                           .arg(QString::fromStdString(region ? region->name : "")));
+    if (region && region->kind == RegionKind::Box && m_settings.erase) {
+        Q_EMIT message(tr("“%1” is a box region: nothing to erase. Delete removes it; the box "
+                          "tool (U) moves and resizes it.")
+                           .arg(QString::fromStdString(region->name)));
         return;
     }
+    if (!region || region->kind == RegionKind::Box) {
+        if (m_settings.erase)
+            return;
+        // Painting with nothing selected, or with a box selected, starts a painted region
+        // (the box is left as it is, as a Krita vector layer is never painted into).
+        const QString box = region ? QString::fromStdString(region->name) : QString();
+        doc->addMaskRegion();
+        region = doc->currentRegion();
+        if (region && !box.isEmpty())
+            Q_EMIT message(tr("Painting in a new region, “%1”; the box “%2” is unchanged.")
+                               .arg(QString::fromStdString(region->name), box));
+    }
+    if (!region || region->kind != RegionKind::Mask)
+        return;
     MaskImage* mask = doc->model()->mutableMask(region->id);
     if (!mask)
         return;

@@ -1,10 +1,12 @@
 #include "ui/canvas/CanvasView.h"
 
+#include "ui/canvas/BoxOverlay.h"
 #include "ui/canvas/CanvasNotes.h"
 #include "ui/canvas/CanvasTool.h"
 #include "ui/document/DocumentController.h"
 
 #include <QAbstractSpinBox>
+#include <QAction>
 #include <QApplication>
 #include <QFocusEvent>
 #include <QKeyEvent>
@@ -22,11 +24,6 @@ namespace {
 constexpr double kMinZoom = 0.05;
 constexpr double kMaxZoom = 32.0;
 constexpr double kFitMargin = 24.0;
-
-QColor toQColor(const Colour& c)
-{
-    return QColor(c.r, c.g, c.b);
-}
 } // namespace
 
 CanvasView::CanvasView(DocumentController* document, QWidget* parent)
@@ -51,6 +48,22 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
     connect(model, &ProjectModel::maskChanged, this, &CanvasView::onMaskChanged);
     connect(model, &ProjectModel::boxChanged, this, [this] { update(); });
     connect(document, &DocumentController::currentRegionChanged, this, [this] { update(); });
+    m_tiledAction = new QAction(tr("&Tiled Preview (check the wrap seam)"), this);
+    m_tiledAction->setCheckable(true);
+    m_tiledAction->setShortcut(QKeySequence(Qt::Key_W));
+    connect(m_tiledAction, &QAction::toggled, this, &CanvasView::setTiledPreview);
+    addAction(m_tiledAction); // window-wide, like the tool keys
+}
+
+void CanvasView::setTiledPreview(bool on)
+{
+    if (m_tiled == on)
+        return;
+    m_tiled = on;
+    m_tiledAction->setChecked(on);
+    if (m_autoFit)
+        fitToWindow();
+    update();
 }
 
 // ---- View ------------------------------------------------------------------------------------
@@ -87,8 +100,10 @@ void CanvasView::fitToWindow()
     const Project& p = m_document->project();
     const double availableW = std::max(1.0, width() - 2 * kFitMargin);
     const double availableH = std::max(1.0, height() - 2 * kFitMargin);
-    m_zoom = std::clamp(std::min(availableW / p.width, availableH / p.height), kMinZoom, kMaxZoom);
-    m_offset = QPointF((width() - p.width * m_zoom) / 2, (height() - p.height * m_zoom) / 2);
+    const int shownWidth = m_tiled ? 2 * p.width : p.width; // the tiled preview's two copies
+    m_zoom =
+        std::clamp(std::min(availableW / shownWidth, availableH / p.height), kMinZoom, kMaxZoom);
+    m_offset = QPointF((width() - shownWidth * m_zoom) / 2, (height() - p.height * m_zoom) / 2);
     m_autoFit = true;
     update();
     Q_EMIT zoomChanged(m_zoom);
@@ -265,6 +280,8 @@ void CanvasView::paintCanvas(QPainter& painter)
     }
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 2.0);
     painter.drawImage(canvas, m_base, QRectF(m_base.rect()));
+    if (m_tiled)
+        painter.drawImage(canvas.translated(canvas.width(), 0), m_base, QRectF(m_base.rect()));
     if (isComparing()) {
         painter.save();
         painter.setClipRect(QRectF(canvas.topLeft(), QPointF(splitX(), canvas.bottom())));
@@ -321,17 +338,13 @@ void CanvasView::paintOverlays(QPainter& painter)
     for (const ProjectRegion& region : project.regions) {
         if (!region.visible)
             continue;
-        if (region.kind == RegionKind::Mask) {
-            const QImage& overlay = m_overlays.get(region.id).fill;
-            if (!overlay.isNull())
-                painter.drawImage(canvas, overlay, QRectF(overlay.rect()));
-        } else {
-            const QRectF box(canvasToWidget(QPointF(region.box.x, region.box.y)),
-                             QSizeF(region.box.width * m_zoom, region.box.height * m_zoom));
-            QColor fill = toQColor(region.colour);
-            fill.setAlphaF(0.6);
-            painter.fillRect(box, fill);
+        if (region.kind == RegionKind::Box) {
+            BoxOverlay::paintFill(painter, *this, region, project.width);
+            continue;
         }
+        const QImage& overlay = m_overlays.get(region.id).fill;
+        if (!overlay.isNull())
+            painter.drawImage(canvas, overlay, QRectF(overlay.rect()));
     }
     // Outlines at (nearly) full strength, so regions stay readable at low fill opacity.
     painter.setOpacity(std::min(1.0, 0.35 + m_opacity));
@@ -346,34 +359,7 @@ void CanvasView::paintOverlays(QPainter& painter)
     painter.setOpacity(1.0);
     painter.setRenderHint(QPainter::Antialiasing);
     // Box outlines and name tags at full strength, so boxes stay findable at low opacity.
-    QFont font = painter.font();
-    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.9));
-    painter.setFont(font);
-    for (const ProjectRegion& region : project.regions) {
-        if (!region.visible || region.kind != RegionKind::Box)
-            continue;
-        const QRectF box(canvasToWidget(QPointF(region.box.x, region.box.y)),
-                         QSizeF(region.box.width * m_zoom, region.box.height * m_zoom));
-        const bool current = region.id == m_document->currentRegionId();
-        painter.setPen(QPen(toQColor(region.colour), current ? 2.5 : 1.5,
-                            current ? Qt::SolidLine : Qt::DashLine));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5));
-        const QString name = QString::fromStdString(region.name);
-        const QRectF tag =
-            painter.fontMetrics()
-                .boundingRect(name)
-                .adjusted(-5, -2, 5, 2)
-                .translated(box.topLeft().toPoint() -
-                            painter.fontMetrics().boundingRect(name).topLeft() + QPoint(5, 4));
-        if (tag.width() < box.width() && tag.height() < box.height()) {
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(toQColor(region.colour));
-            painter.drawRoundedRect(tag.adjusted(-2, -1, 2, 1), 3, 3);
-            painter.setPen(Qt::white);
-            painter.drawText(tag, Qt::AlignCenter, name);
-        }
-    }
+    BoxOverlay::paintOutlines(painter, *this, project, m_document->currentRegionId());
     painter.restore();
 }
 

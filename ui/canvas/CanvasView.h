@@ -11,6 +11,8 @@
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
+
+class QAction;
 #include <cstdint>
 
 namespace md {
@@ -51,6 +53,11 @@ public:
     double overlayOpacity() const { return m_opacity; }
     void setTool(CanvasTool* tool);
     CanvasTool* tool() const { return m_tool; }
+    // Tiled preview (W, as Krita's wrap-around mode): the picture shown twice side by side,
+    // to check the seam of a wrap-around panorama. The regions show on the first copy only.
+    void setTiledPreview(bool on);
+    bool tiledPreview() const { return m_tiled; }
+    QAction* tiledPreviewAction() const { return m_tiledAction; }
 
     QSize sizeHint() const override { return {800, 600}; }
 
@@ -93,6 +100,8 @@ private:
     bool m_draggingSplit = false;
     RegionOverlays m_overlays;
     PreviewMode m_mode = PreviewMode::Both;
+    bool m_tiled = false;
+    QAction* m_tiledAction;
     double m_opacity = 0.3;
 
     double m_zoom = 1.0;

@@ -5,9 +5,11 @@
 #include "ui/canvas/BrushTool.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/FillTool.h"
+#include "ui/document/DocumentController.h"
 
 #include <QAction>
 #include <QActionGroup>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QSlider>
 #include <QToolBar>
@@ -50,15 +52,43 @@ ToolPalette::ToolPalette(DocumentController* document, CanvasView* canvas, Setti
         [this] { changeHardness(+1); });
     add(tr("Softer brush"), QKeySequence(Qt::SHIFT | Qt::Key_BracketLeft),
         [this] { changeHardness(-1); });
-    // Shift+] arrives as '}' (with or without the Shift modifier, by platform).
-    m_brushActions[2]->setShortcuts({QKeySequence(Qt::SHIFT | Qt::Key_BracketRight),
-                                     QKeySequence(Qt::Key_BraceRight),
-                                     QKeySequence(Qt::SHIFT | Qt::Key_BraceRight)});
-    m_brushActions[3]->setShortcuts({QKeySequence(Qt::SHIFT | Qt::Key_BracketLeft),
-                                     QKeySequence(Qt::Key_BraceLeft),
-                                     QKeySequence(Qt::SHIFT | Qt::Key_BraceLeft)});
+    // One sequence per action. A key press can match several sequences: on X11, Shift+]
+    // is offered to the shortcut map both as Shift+] and as '}'; two sequences of one action
+    // matching it make Qt call the shortcut ambiguous and fire nothing. Shift+] is among the
+    // candidates everywhere Qt knows the key's unshifted symbol; where a platform sends only
+    // '}' (no native key code), the canvas handles the brace keys itself (handleBrushKey).
     connect(m_brush, &BrushTool::settingsChanged, this, &ToolPalette::syncSliders);
+    m_deleteAction = new QAction(tr("Delete Box / Clear Painting"), this);
+    m_deleteAction->setShortcut(QKeySequence(Qt::Key_Delete));
+    connect(m_deleteAction, &QAction::triggered, this, &ToolPalette::deleteSelection);
+    canvas->addAction(m_deleteAction);
+    canvas->installEventFilter(this);
     setTool(Tool::Brush);
+}
+
+bool ToolPalette::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Show && watched == m_canvas && !m_windowFiltered) {
+        // Keys nobody took travel up to the window: catch the braces there too.
+        m_canvas->window()->installEventFilter(this);
+        m_windowFiltered = true;
+    }
+    if (event->type() == QEvent::KeyPress && handleBrushKey(static_cast<QKeyEvent*>(event)))
+        return true;
+    return QObject::eventFilter(watched, event);
+}
+
+bool ToolPalette::handleBrushKey(QKeyEvent* event)
+{
+    // '{' and '}' (Shift+[ and Shift+] on most layouts) when no shortcut took them.
+    if (event->key() == Qt::Key_BraceRight)
+        changeHardness(+1);
+    else if (event->key() == Qt::Key_BraceLeft)
+        changeHardness(-1);
+    else
+        return false;
+    event->accept();
+    return true;
 }
 
 QAction* ToolPalette::makeToolAction(const QString& text, const QKeySequence& key, Tool tool,
@@ -120,6 +150,22 @@ void ToolPalette::changeHardness(int direction)
     m_brush->setHardness(std::round((m_brush->hardness() + direction * 0.1f) * 10.f) / 10.f);
     m_settings->setBrushHardness(m_brush->hardness());
     Q_EMIT message(tr("Brush hardness %1 %").arg(int(std::lround(m_brush->hardness() * 100))));
+}
+
+void ToolPalette::deleteSelection()
+{
+    const ProjectRegion* region = m_document->currentRegion();
+    if (!region) {
+        Q_EMIT message(tr("No region selected: click a box or pick a region in the list."));
+        return;
+    }
+    if (region->kind == RegionKind::Box) {
+        const QString name = QString::fromStdString(region->name);
+        m_document->removeRegion(region->id);
+        Q_EMIT message(tr("Deleted the box “%1” (Undo brings it back).").arg(name));
+        return;
+    }
+    m_document->clearRegion(region->id);
 }
 
 void ToolPalette::syncSliders()

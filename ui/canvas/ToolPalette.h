@@ -8,6 +8,7 @@
 
 class QAction;
 class QActionGroup;
+class QKeyEvent;
 class QSlider;
 class QToolBar;
 class QWidget;
@@ -38,17 +39,25 @@ public:
 
     QList<QAction*> toolActions() const;
     QList<QAction*> brushActions() const; // size and hardness
+    // Delete: removes the selected box region, clears a painted one (as Krita deletes a
+    // vector shape but clears raster pixels). Window-wide through the canvas.
+    QAction* deleteAction() const { return m_deleteAction; }
     // A toolbar holding the tool buttons and the size/hardness sliders.
     QToolBar* createToolBar(QWidget* parent);
 
 Q_SIGNALS:
     void message(const QString& text);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    bool handleBrushKey(QKeyEvent* event);
     QAction* makeToolAction(const QString& text, const QKeySequence& key, Tool tool,
                             const QString& tip);
     void changeSize(int direction);
     void changeHardness(int direction);
+    void deleteSelection();
     void syncSliders();
 
     DocumentController* m_document;
@@ -64,8 +73,10 @@ private:
     QAction* m_boxAction;
     QAction* m_fillAction;
     QList<QAction*> m_brushActions;
+    QAction* m_deleteAction;
     QSlider* m_sizeSlider = nullptr;
     QSlider* m_hardnessSlider = nullptr;
+    bool m_windowFiltered = false;
 };
 
 } // namespace md

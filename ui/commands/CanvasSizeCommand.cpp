@@ -14,8 +14,10 @@ CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, const QString& text)
 {
 }
 
-CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, int width, int height)
-    : DocumentCommand(model, QObject::tr("Canvas size %1×%2").arg(width).arg(height))
+CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, int width, int height,
+                                     CanvasResize resize)
+    : DocumentCommand(model, QObject::tr("Canvas size %1×%2").arg(width).arg(height)),
+      m_resize(resize)
 {
     const Project& p = model->project();
     m_beforeWidth = p.width;
@@ -23,7 +25,57 @@ CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, int width, int height)
     m_afterWidth = width;
     m_afterHeight = height;
     m_before = geometry(p);
-    m_after = scaledGeometry(m_before, p.width, p.height, width, height);
+    m_after = resized(width, height);
+}
+
+std::vector<RegionGeometry> CanvasSizeCommand::resized(int width, int height) const
+{
+    if (m_resize.mode == CanvasResize::Mode::Scale)
+        return scaledGeometry(m_before, m_beforeWidth, m_beforeHeight, width, height);
+    return anchoredGeometry(m_before, m_beforeWidth, m_beforeHeight, width, height, m_resize);
+}
+
+MaskImage CanvasSizeCommand::anchoredMask(const MaskImage& mask, int width, int height,
+                                          const CanvasResize& anchor)
+{
+    MaskImage out = blankMask(width, height);
+    const int dx = anchor.offsetX(mask.width, width);
+    const int dy = anchor.offsetY(mask.height, height);
+    const int x0 = std::max(0, dx), x1 = std::min(width, dx + mask.width);
+    if (x1 <= x0)
+        return out;
+    for (int y = std::max(0, dy); y < std::min(height, dy + mask.height); ++y)
+        std::copy_n(mask.values.begin() + (std::size_t(y - dy) * mask.width + (x0 - dx)), x1 - x0,
+                    out.values.begin() + (std::size_t(y) * width + x0));
+    return out;
+}
+
+std::vector<RegionGeometry> CanvasSizeCommand::anchoredGeometry(std::vector<RegionGeometry> out,
+                                                                int fromWidth, int fromHeight,
+                                                                int width, int height,
+                                                                const CanvasResize& anchor)
+{
+    const int dx = anchor.offsetX(fromWidth, width);
+    const int dy = anchor.offsetY(fromHeight, height);
+    // A box keeps its pixels; cropped where it leaves the canvas, and when less than 8
+    // pixels of it would remain, pushed back inside at the size that fits.
+    const auto place = [](int& pos, int& size, int offset, int side) {
+        const int lo = std::max(0, pos + offset), hi = std::min(side, pos + offset + size);
+        if (hi - lo >= 8) {
+            pos = lo;
+            size = hi - lo;
+            return;
+        }
+        size = std::min(size, side);
+        pos = std::clamp(pos + offset, 0, side - size);
+    };
+    for (RegionGeometry& g : out) {
+        if (!g.mask.empty())
+            g.mask = anchoredMask(g.mask, width, height, anchor);
+        place(g.box.x, g.box.width, dx, width);
+        place(g.box.y, g.box.height, dy, height);
+    }
+    return out;
 }
 
 std::vector<RegionGeometry> CanvasSizeCommand::geometry(const Project& project)
@@ -69,6 +121,7 @@ std::size_t CanvasSizeCommand::byteSize() const
 DocumentCommand* CanvasSizeCommand::clone() const
 {
     auto* copy = new CanvasSizeCommand(model(), text());
+    copy->m_resize = m_resize;
     copy->m_beforeWidth = m_beforeWidth;
     copy->m_beforeHeight = m_beforeHeight;
     copy->m_afterWidth = m_afterWidth;
@@ -81,12 +134,12 @@ DocumentCommand* CanvasSizeCommand::clone() const
 bool CanvasSizeCommand::merge(const DocumentCommand* other)
 {
     const auto* next = dynamic_cast<const CanvasSizeCommand*>(other);
-    if (!next)
+    if (!next || !(next->m_resize == m_resize))
         return false;
     // `next` was applied from our result; redo it from the originals instead.
     m_afterWidth = next->m_afterWidth;
     m_afterHeight = next->m_afterHeight;
-    m_after = scaledGeometry(m_before, m_beforeWidth, m_beforeHeight, m_afterWidth, m_afterHeight);
+    m_after = resized(m_afterWidth, m_afterHeight);
     setText(QObject::tr("Canvas size %1×%2").arg(m_afterWidth).arg(m_afterHeight));
     apply();
     return true;

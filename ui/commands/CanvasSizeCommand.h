@@ -1,11 +1,13 @@
 #pragma once
 
-// Changes the canvas size. Masks are rescaled and boxes scaled with the canvas, so the
-// layout keeps its proportions; undo restores the exact previous masks and boxes.
-// Consecutive size changes (clicking a size arrow) merge into one step, and the masks are
-// always scaled from the originals, so stepping through sizes does not blur them.
+// Changes the canvas size. Masks and boxes are either scaled with the canvas (the layout
+// keeps its proportions) or kept at their size around an anchor (extend or crop; new area
+// empty): CanvasResize. Undo restores the exact previous masks and boxes. Consecutive size
+// changes of one kind (clicking a size arrow) merge into one step, and the layout is always
+// derived from the originals, so stepping through sizes neither blurs nor loses anything.
 
 #include "ui/commands/DocumentCommand.h"
+#include "ui/document/CanvasResize.h"
 #include "ui/document/ProjectModel.h"
 
 #include <vector>
@@ -15,7 +17,7 @@ namespace md {
 class CanvasSizeCommand : public DocumentCommand
 {
 public:
-    CanvasSizeCommand(ProjectModel* model, int width, int height);
+    CanvasSizeCommand(ProjectModel* model, int width, int height, CanvasResize resize);
 
     std::size_t byteSize() const override;
     DocumentCommand* clone() const override;
@@ -25,6 +27,13 @@ public:
     static std::vector<RegionGeometry> scaledGeometry(std::vector<RegionGeometry> geometry,
                                                       int fromWidth, int fromHeight, int toWidth,
                                                       int toHeight);
+    // The same, kept at their size with the old canvas at the anchor (extend or crop).
+    static std::vector<RegionGeometry> anchoredGeometry(std::vector<RegionGeometry> geometry,
+                                                        int fromWidth, int fromHeight, int toWidth,
+                                                        int toHeight, const CanvasResize& anchor);
+    // `mask` on a toWidth x toHeight canvas, pinned at the anchor; the rest empty.
+    static MaskImage anchoredMask(const MaskImage& mask, int toWidth, int toHeight,
+                                  const CanvasResize& anchor);
 
 protected:
     void apply() override;
@@ -35,7 +44,10 @@ protected:
 private:
     CanvasSizeCommand(ProjectModel* model, const QString& text);
 
+    std::vector<RegionGeometry> resized(int width, int height) const;
+
     int m_beforeWidth = 0, m_beforeHeight = 0, m_afterWidth = 0, m_afterHeight = 0;
+    CanvasResize m_resize;
     std::vector<RegionGeometry> m_before;
     std::vector<RegionGeometry> m_after;
 };

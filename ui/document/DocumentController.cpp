@@ -1,5 +1,6 @@
 #include "ui/document/DocumentController.h"
 
+#include "document/RegionPalette.h"
 #include "ui/commands/BackgroundCommand.h"
 #include "ui/commands/BoxCommand.h"
 #include "ui/commands/CanvasSizeCommand.h"
@@ -8,7 +9,6 @@
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
 #include "ui/commands/RemoveRegionCommand.h"
-#include "ui/document/PromptColour.h"
 #include "ui/document/UndoHistory.h"
 
 #include <QFileInfo>
@@ -128,27 +128,12 @@ void DocumentController::ensureCurrentExists()
 
 // ---- Regions ----------------------------------------------------------------------------
 
-Colour DocumentController::paletteColour(int index)
-{
-    static const Colour palette[] = {
-        {239, 83, 80},   {66, 165, 245}, {102, 187, 106}, {255, 202, 40},
-        {171, 71, 188},  {38, 198, 218}, {255, 112, 67},  {236, 64, 122},
-        {156, 204, 101}, {126, 87, 194}, {255, 167, 38},  {41, 182, 246},
-    };
-    const int n = int(sizeof(palette) / sizeof(palette[0]));
-    return palette[((index % n) + n) % n];
-}
-
 Colour DocumentController::unusedColour() const
 {
-    const auto& regions = project().regions;
-    for (int i = 0; i < 12; ++i) {
-        const Colour c = paletteColour(i);
-        if (std::none_of(regions.begin(), regions.end(),
-                         [&](const ProjectRegion& r) { return r.colour == c; }))
-            return c;
-    }
-    return paletteColour(int(regions.size()));
+    std::vector<Colour> taken;
+    for (const ProjectRegion& r : project().regions)
+        taken.push_back(r.colour);
+    return RegionPalette::unused(taken);
 }
 
 QString DocumentController::uniqueName(const QString& base) const
@@ -280,11 +265,8 @@ Colour DocumentController::promptColour(std::uint32_t regionId, const std::strin
         typing->mergeKey() == MergePrompt)
         start = typing->before().colour;
     // Only a colour the app chose follows the prompt, never one the user picked.
-    bool automatic = false;
-    for (int i = 0; i < 12; ++i)
-        automatic = automatic || paletteColour(i) == start;
-    const std::optional<Colour> named = PromptColour::suggest(prompt);
-    if (!automatic || !named)
+    const std::optional<Colour> named = RegionPalette::named(prompt);
+    if (!RegionPalette::contains(start) || !named)
         return start;
     for (const ProjectRegion& r : project().regions)
         if (r.id != regionId && r.colour == *named)
@@ -383,6 +365,12 @@ void DocumentController::fillRegion(std::uint32_t regionId)
 
 void DocumentController::clearRegion(std::uint32_t regionId)
 {
+    if (const ProjectRegion* r = m_model->region(regionId); r && r->kind == RegionKind::Box) {
+        Q_EMIT notice(tr("“%1” is a box region: there is no painting to clear. Delete removes "
+                         "the box; the box tool (U) moves and resizes it.")
+                          .arg(QString::fromStdString(r->name)));
+        return;
+    }
     replaceMask(regionId, blankMask(project().width, project().height), tr("Clear region"));
 }
 
@@ -400,9 +388,23 @@ void DocumentController::setBox(std::uint32_t regionId, const Box& box, int drag
 
 void DocumentController::setCanvasSize(int width, int height)
 {
+    setCanvasSize(width, height, m_canvasResize);
+}
+
+void DocumentController::setCanvasSize(int width, int height, const CanvasResize& resize)
+{
     if (width == project().width && height == project().height)
         return;
-    m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height));
+    m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height, resize));
+}
+
+void DocumentController::setCanvasResize(const CanvasResize& resize)
+{
+    const CanvasResize& old = m_canvasResize;
+    if (resize.mode == old.mode && resize.anchorX == old.anchorX && resize.anchorY == old.anchorY)
+        return;
+    m_canvasResize = resize;
+    Q_EMIT canvasResizeChanged(resize);
 }
 
 // ---- Not undoable ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // the edit functions below, which push an undo command. No dialogs here.
 
 #include "engine/Status.h"
+#include "ui/document/CanvasResize.h"
 #include "ui/document/ProjectModel.h"
 
 #include <QObject>
@@ -79,7 +80,12 @@ public:
     void replaceMask(std::uint32_t regionId, const MaskImage& mask, const QString& text);
     // dragSerial: edits with the same non-zero serial merge into one undo step.
     void setBox(std::uint32_t regionId, const Box& box, int dragSerial);
+    // By canvasResize(): scaled, or extended/cropped around its anchor.
     void setCanvasSize(int width, int height);
+    void setCanvasSize(int width, int height, const CanvasResize& resize);
+    // How the next size changes treat the layout (a choice of the session, not the project).
+    CanvasResize canvasResize() const { return m_canvasResize; }
+    void setCanvasResize(const CanvasResize& resize);
 
     // ---- Not undoable (they mark the document dirty)
     void setSettings(const GenerationSettings& settings);
@@ -87,12 +93,13 @@ public:
     void addResult(ProjectResult result);
     void removeResult(std::uint32_t resultId);
 
-    static Colour paletteColour(int index);
-
 Q_SIGNALS:
     void currentRegionChanged(std::uint32_t regionId);
     void dirtyChanged(bool dirty);
     void filePathChanged(const QString& path);
+    // A note for the status bar: an edit that does nothing here, and why.
+    void notice(const QString& text);
+    void canvasResizeChanged(const md::CanvasResize& resize);
 
 private:
     std::uint32_t insertRegion(ProjectRegion region, const QString& text);
@@ -114,6 +121,7 @@ private:
     std::uint64_t m_revision = 0;
     std::uint64_t m_resetRevision = 0; // the revision resetDocument() started from
     std::uint32_t m_current = 0;
+    CanvasResize m_canvasResize;
 };
 
 } // namespace md

@@ -3,6 +3,7 @@
 #include "document/ProjectFile.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
+#include "ui/commands/CanvasSizeCommand.h"
 #include "ui/document/DocumentController.h"
 
 #include <QEventLoop>
@@ -12,6 +13,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 
 namespace md {
 
@@ -210,11 +212,34 @@ bool FileActions::importMaskFile(const QString& path)
         return false;
     }
     const Project& p = m_document->project();
-    const MaskImage mask = maskFromImage(image, p.width, p.height);
+    const bool fits = image.width() == p.width && image.height() == p.height;
+    bool centre = false; // else scaled; asked when the sizes differ
+    if (!fits && m_interactive) {
+        QMessageBox box(QMessageBox::Question, tr("Import a mask"),
+                        tr("The mask is %1×%2 but the canvas is %3×%4. How should it fit?")
+                            .arg(image.width())
+                            .arg(image.height())
+                            .arg(p.width)
+                            .arg(p.height),
+                        QMessageBox::Cancel, m_parent);
+        QPushButton* scale = box.addButton(tr("Scale to the canvas"), QMessageBox::AcceptRole);
+        QPushButton* middle = box.addButton(tr("Centre it"), QMessageBox::AcceptRole);
+        box.setDefaultButton(scale);
+        box.exec();
+        if (box.clickedButton() != scale && box.clickedButton() != middle)
+            return false;
+        centre = box.clickedButton() == middle;
+    }
+    const MaskImage mask =
+        centre
+            ? CanvasSizeCommand::anchoredMask(maskFromImage(image, image.width(), image.height()),
+                                              p.width, p.height, CanvasResize::anchored(1, 1))
+            : maskFromImage(image, p.width, p.height);
     m_document->addRegionFromMask(mask, QFileInfo(path).completeBaseName());
     m_settings->setLastMaskFolder(QFileInfo(path).absolutePath());
-    if (image.width() != p.width || image.height() != p.height)
-        Q_EMIT message(tr("The mask was %1×%2; it was scaled to the %3×%4 canvas.")
+    if (!fits)
+        Q_EMIT message((centre ? tr("The mask was %1×%2; it was centred on the %3×%4 canvas.")
+                               : tr("The mask was %1×%2; it was scaled to the %3×%4 canvas."))
                            .arg(image.width())
                            .arg(image.height())
                            .arg(p.width)

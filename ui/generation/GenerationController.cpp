@@ -70,7 +70,6 @@ void GenerationController::loadModel(const QString& path)
 quint64 GenerationController::generate(const GenerateRequest& request)
 {
     const quint64 id = m_nextId++;
-    m_runningRequest = request;
     setRunning(id);
     m_timer.start();
     Q_EMIT progressChanged(0, request.steps, -1.0);
@@ -116,14 +115,14 @@ void GenerationController::onProgress(quint64 id, const Progress& p)
     Q_EMIT progressChanged(p.step, p.totalSteps, eta);
 }
 
-void GenerationController::onFinished(quint64 id, const QImage& image)
+void GenerationController::onFinished(quint64 id, const RgbImage& image)
 {
     Q_EMIT requestEnded(id);
     if (id != m_running)
         return;
     const double seconds = m_timer.elapsed() / 1000.0;
     setRunning(0);
-    Q_EMIT resultReady(image, m_runningRequest, seconds);
+    Q_EMIT resultReady(image, seconds);
 }
 
 void GenerationController::onFailed(quint64 id, const QString& message)

@@ -46,7 +46,10 @@ Q_SIGNALS:
     // step of totalSteps finished; etaSeconds < 0 while unknown.
     void progressChanged(int step, int totalSteps, double etaSeconds);
     void previewChanged(const QImage& image, int step, int totalSteps);
-    void resultReady(const QImage& image, const md::GenerateRequest& request, double seconds);
+    // The finished image, as the engine made it (the session stores it in the project's
+    // history; the canvas converts it for display). The request's seed and settings are the
+    // session's snapshot of the project.
+    void resultReady(const md::RgbImage& image, double seconds);
     void generationFailed(const QString& message);
     void generationCancelled();
     // The worker finished with a request (any outcome, stale ones included): the engine is
@@ -59,7 +62,7 @@ private:
     void connectWorker();
     void onPreviewReady();
     void onProgress(quint64 id, const Progress& progress);
-    void onFinished(quint64 id, const QImage& image);
+    void onFinished(quint64 id, const RgbImage& image);
     void onFailed(quint64 id, const QString& message);
     void onCancelled(quint64 id);
     void setRunning(quint64 id);
@@ -71,7 +74,6 @@ private:
     ModelInfo m_modelInfo;
     quint64 m_nextId = 1;
     quint64 m_running = 0;
-    GenerateRequest m_runningRequest;
     QElapsedTimer m_timer;
 };
 

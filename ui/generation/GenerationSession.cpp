@@ -1,12 +1,12 @@
 #include "ui/generation/GenerationSession.h"
 
 #include "document/ModelHash.h"
+#include "engine/pipeline/ModelLocator.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/document/DocumentController.h"
 #include "ui/generation/GenerationController.h"
-#include "ui/generation/ModelLocator.h"
 #include "ui/panels/GenerationPanel.h"
 #include "ui/panels/ResultsStrip.h"
 
@@ -14,6 +14,13 @@
 #include <QRandomGenerator>
 
 namespace md {
+
+namespace {
+QString displayName(const QString& path)
+{
+    return QString::fromStdString(modelDisplayName(path.toStdString()));
+}
+} // namespace
 
 GenerationSession::GenerationSession(DocumentController* document, GenerationController* generation,
                                      GenerationPanel* panel, ResultsStrip* results,
@@ -53,10 +60,7 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
                 m_previewBadge = tr("Live preview · step %1 / %2").arg(step).arg(totalSteps);
                 updateCanvasImage();
             });
-    connect(generation, &GenerationController::resultReady, this,
-            [this](const QImage& image, const GenerateRequest&, double seconds) {
-                onResult(image, seconds);
-            });
+    connect(generation, &GenerationController::resultReady, this, &GenerationSession::onResult);
     connect(generation, &GenerationController::generationFailed, this,
             [this](const QString& message) {
                 m_preview = QImage();
@@ -84,6 +88,24 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     refreshModels();
 }
 
+QStringList GenerationSession::embeddedModels()
+{
+    std::vector<std::string> extra;
+#ifdef MD_RESOURCES_SOURCE_DIR
+    extra.emplace_back(MD_RESOURCES_SOURCE_DIR "/models");
+#endif
+    QStringList models;
+    for (const std::string& m : findModels(defaultModelSearchDirs(extra)))
+        models << QString::fromStdString(m);
+    return models;
+}
+
+QString GenerationSession::defaultModel()
+{
+    const QStringList models = embeddedModels();
+    return models.isEmpty() ? QString() : models.first();
+}
+
 QString GenerationSession::modelForProject() const
 {
     const QString projectModel = QString::fromStdString(m_document->project().model.path);
@@ -92,7 +114,7 @@ QString GenerationSession::modelForProject() const
     const QString last = m_settings->lastModel();
     if (!last.isEmpty() && QFileInfo::exists(last))
         return last;
-    return ModelLocator::defaultModel();
+    return defaultModel();
 }
 
 void GenerationSession::refreshModels()
@@ -100,7 +122,7 @@ void GenerationSession::refreshModels()
     QString current = m_generation->modelPath();
     if (current.isEmpty())
         current = modelForProject();
-    m_panel->setModels(ModelLocator::embeddedModels(), m_settings->recentModels(), current);
+    m_panel->setModels(embeddedModels(), m_settings->recentModels(), current);
 }
 
 void GenerationSession::loadInitialModel()
@@ -139,7 +161,7 @@ void GenerationSession::onModelState(int state, const QString& message)
         m_panel->setModelStatus(QString(), false);
         break;
     case State::Loading:
-        m_panel->setModelStatus(tr("Loading %1…").arg(ModelLocator::displayName(path)), false);
+        m_panel->setModelStatus(tr("Loading %1…").arg(displayName(path)), false);
         break;
     case State::Ready: {
         const ModelInfo& info = m_generation->modelInfo();
@@ -155,8 +177,7 @@ void GenerationSession::onModelState(int state, const QString& message)
         break;
     }
     case State::Failed:
-        m_panel->setModelStatus(
-            tr("Could not load %1: %2").arg(ModelLocator::displayName(path), message), true);
+        m_panel->setModelStatus(tr("Could not load %1: %2").arg(displayName(path), message), true);
         Q_EMIT this->message(tr("Could not load the model: %1").arg(message), 0);
         break;
     }
@@ -165,13 +186,13 @@ void GenerationSession::onModelState(int state, const QString& message)
 ModelReference GenerationSession::referenceFor(const QString& path)
 {
     // The embedded default is stored as an empty path, so projects move between machines.
-    const bool embedded = path == ModelLocator::defaultModel();
+    const bool embedded = path == defaultModel();
     Result<ModelReference> ref = describeModel(embedded ? std::string() : path.toStdString());
     if (ref.isOk())
         return ref.value();
     ModelReference fallback;
     fallback.path = path.toStdString();
-    fallback.displayName = ModelLocator::displayName(path).toStdString();
+    fallback.displayName = displayName(path).toStdString();
     return fallback;
 }
 
@@ -230,12 +251,13 @@ void GenerationSession::generate()
         settings.seed = QRandomGenerator::global()->bounded(quint64(1) << 32);
         m_document->model()->setSettings(settings); // shows the seed; not an edit of note
     }
-    m_seed = settings.seed;
     Project snapshot = project;
+    snapshot.settings = settings; // a random seed is chosen above
     snapshot.results.clear();
     m_snapshot = std::move(snapshot);
     m_preview = QImage();
-    m_generation->generate(toGenerateRequest(*m_snapshot, m_seed));
+    const std::uint64_t seed = m_snapshot->settings.seed;
+    m_generation->generate(toGenerateRequest(*m_snapshot));
     // Gentle warnings: an empty prompt is allowed, but rarely meant.
     QStringList unprompted;
     for (const ProjectRegion& r : m_snapshot->regions)
@@ -243,14 +265,14 @@ void GenerationSession::generate()
             unprompted << QString::fromStdString(r.name);
     if (!unprompted.isEmpty())
         Q_EMIT message(tr("Generating with seed %1. No prompt yet for: %2.")
-                           .arg(m_seed)
+                           .arg(seed)
                            .arg(unprompted.join(", ")),
                        8000);
     else if (QString::fromStdString(m_snapshot->prompt).trimmed().isEmpty())
-        Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(m_seed),
+        Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(seed),
                        8000);
     else
-        Q_EMIT message(tr("Generating with seed %1…").arg(m_seed), 3000);
+        Q_EMIT message(tr("Generating with seed %1…").arg(seed), 3000);
 }
 
 void GenerationSession::cancel()
@@ -258,12 +280,12 @@ void GenerationSession::cancel()
     m_generation->cancel();
 }
 
-void GenerationSession::onResult(const QImage& image, double seconds)
+void GenerationSession::onResult(const RgbImage& image, double seconds)
 {
     m_preview = QImage();
     if (!m_snapshot)
         return;
-    ProjectResult result = makeResult(*m_snapshot, toRgbImage(image), m_seed);
+    ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
     result.id = nextResultId(m_document->project());
     const std::uint32_t id = result.id;
     m_snapshot.reset();
@@ -285,7 +307,7 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         const int width = r.image.width, height = r.image.height;
         m_document->setSettings(s);
         if (width != p.width || height != p.height)
-            m_document->setCanvasSize(width, height); // undoable, masks rescaled
+            m_document->setCanvasSize(width, height, CanvasResize::scale()); // undoable
         Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(r.seed), 4000);
         return;
     }

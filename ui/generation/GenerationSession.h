@@ -9,6 +9,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <cstdint>
 #include <optional>
 
@@ -40,13 +41,18 @@ public:
     // The canvas shows the result selected in the strip (0: the newest).
     void showResult(std::uint32_t resultId);
 
+    // The models shipped with the app (engine/pipeline/ModelLocator's rules, plus the source
+    // tree's resources/models); the first one is the default ("" when none).
+    static QStringList embeddedModels();
+    static QString defaultModel();
+
 Q_SIGNALS:
     void message(const QString& text, int timeoutMs);
 
 private:
     void refreshModels();
     void onModelState(int state, const QString& message);
-    void onResult(const QImage& image, double seconds);
+    void onResult(const RgbImage& image, double seconds);
     void updateCanvasImage();
     QString modelForProject() const;
     static ModelReference referenceFor(const QString& path);
@@ -59,8 +65,9 @@ private:
     ResultsStrip* m_results;
     CanvasView* m_canvas;
     Settings* m_settings;
-    std::optional<Project> m_snapshot; // the project as it was sent to the engine
-    std::uint64_t m_seed = 0;
+    // The project as it was sent to the engine; its settings.seed is the running request's
+    // seed (the one source of truth until the result is recorded).
+    std::optional<Project> m_snapshot;
     QImage m_preview;
     QString m_previewBadge;
     bool m_compare = false;

@@ -10,7 +10,7 @@ namespace md {
 
 GenerationWorker::GenerationWorker()
 {
-    qRegisterMetaType<md::GenerateRequest>();
+    qRegisterMetaType<md::RgbImage>();
     qRegisterMetaType<md::ModelOptions>();
     qRegisterMetaType<md::ModelInfo>();
     qRegisterMetaType<md::Progress>();
@@ -23,8 +23,8 @@ void GenerationWorker::requestLoad(const ModelOptions& options)
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_pendingLoad = options;
+        m_cancel = true; // a new model makes the running generation pointless
     }
-    m_cancel = true; // a new model makes the running generation pointless
     post();
 }
 
@@ -122,7 +122,7 @@ void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 reque
         result = Status::error(e.what());
     }
     if (result.isOk())
-        Q_EMIT generationFinished(requestId, toQImage(result.value()));
+        Q_EMIT generationFinished(requestId, result.value()); // converted once, for display
     else if (result.status().isCancelled())
         Q_EMIT generationCancelled(requestId);
     else

@@ -56,7 +56,7 @@ Q_SIGNALS:
     void generationStarted(quint64 requestId);
     void progress(quint64 requestId, const md::Progress& progress);
     void previewReady();
-    void generationFinished(quint64 requestId, const QImage& image);
+    void generationFinished(quint64 requestId, const md::RgbImage& image);
     void generationFailed(quint64 requestId, const QString& message);
     void generationCancelled(quint64 requestId);
 

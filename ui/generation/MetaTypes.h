@@ -6,7 +6,7 @@
 
 #include <QMetaType>
 
-Q_DECLARE_METATYPE(md::GenerateRequest)
+Q_DECLARE_METATYPE(md::RgbImage)
 Q_DECLARE_METATYPE(md::ModelOptions)
 Q_DECLARE_METATYPE(md::ModelInfo)
 Q_DECLARE_METATYPE(md::Progress)

@@ -1,8 +1,9 @@
 #include "ui/panels/GenerationPanel.h"
 
+#include "engine/pipeline/ModelLocator.h"
 #include "ui/Settings.h"
+#include "ui/canvas/CanvasResizeControl.h"
 #include "ui/document/DocumentController.h"
-#include "ui/generation/ModelLocator.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -156,6 +157,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Size"), m_sizePreset);
     form->addRow(QString(), sizeRow);
+    form->addRow(QString(), new CanvasResizeControl(document, this));
     form->addRow(tr("Sampler"), m_sampler);
     form->addRow(tr("Steps"), m_steps);
     form->addRow(tr("CFG scale"), m_cfg);
@@ -277,11 +279,14 @@ void GenerationPanel::onPresetChosen(int index)
 void GenerationPanel::setModels(const QStringList& embedded, const QStringList& recent,
                                 const QString& current)
 {
+    const auto displayName = [](const QString& path) {
+        return QString::fromStdString(modelDisplayName(path.toStdString()));
+    };
     m_model->blockSignals(true);
     m_model->clear();
     QStringList seen;
     for (const QString& path : embedded) {
-        m_model->addItem(tr("%1 (built in)").arg(ModelLocator::displayName(path)));
+        m_model->addItem(tr("%1 (built in)").arg(displayName(path)));
         m_model->setItemData(m_model->count() - 1, path, PathRole);
         m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
         seen << path;
@@ -289,13 +294,13 @@ void GenerationPanel::setModels(const QStringList& embedded, const QStringList& 
     for (const QString& path : recent) {
         if (seen.contains(path))
             continue;
-        m_model->addItem(ModelLocator::displayName(path));
+        m_model->addItem(displayName(path));
         m_model->setItemData(m_model->count() - 1, path, PathRole);
         m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
         seen << path;
     }
     if (!current.isEmpty() && !seen.contains(current)) {
-        m_model->addItem(ModelLocator::displayName(current));
+        m_model->addItem(displayName(current));
         m_model->setItemData(m_model->count() - 1, current, PathRole);
     }
     if (m_model->count() > 0)

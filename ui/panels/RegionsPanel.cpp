@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -46,6 +47,7 @@ RegionsPanel::RegionsPanel(DocumentController* document, QWidget* parent)
     m_list->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_list->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     m_list->setMinimumHeight(90);
+    m_list->viewport()->installEventFilter(this);
 
     m_add = toolButton(tr("+ Add"), tr("Add a region"), this);
     auto* addMenu = new QMenu(m_add);
@@ -115,6 +117,16 @@ RegionsPanel::RegionsPanel(DocumentController* document, QWidget* parent)
             &RegionsPanel::selectCurrent);
     background();
     rebuildList();
+}
+
+bool RegionsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_list->viewport() && event->type() == QEvent::MouseButtonPress) {
+        const auto* mouse = static_cast<QMouseEvent*>(event);
+        if (!m_list->itemAt(mouse->position().toPoint()))
+            m_document->setCurrentRegion(0);
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 std::uint32_t RegionsPanel::selectedId() const

@@ -31,6 +31,10 @@ public:
 Q_SIGNALS:
     void addBoxRequested(); // the box tool should take over (a box is drawn, not added)
 
+protected:
+    // A click on the list's empty space deselects (no current region).
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuildList();
     void updateItem(std::uint32_t regionId);
