@@ -30,8 +30,8 @@ TEST(PngWriter, WritesAValidHeaderAndAllPixels)
         return (uint32_t(bytes[at]) << 24) | (uint32_t(bytes[at + 1]) << 16) |
                (uint32_t(bytes[at + 2]) << 8) | uint32_t(bytes[at + 3]);
     };
-    EXPECT_EQ(be32(16), 7u); // width
-    EXPECT_EQ(be32(20), 5u); // height
+    EXPECT_EQ(be32(16), 7u);  // width
+    EXPECT_EQ(be32(20), 5u);  // height
     EXPECT_EQ(bytes[24], 8u); // bit depth
     EXPECT_EQ(bytes[25], 2u); // colour type: RGB
 
