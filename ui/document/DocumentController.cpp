@@ -4,6 +4,7 @@
 #include "ui/commands/BoxCommand.h"
 #include "ui/commands/CanvasSizeCommand.h"
 #include "ui/commands/InsertRegionCommand.h"
+#include "ui/commands/LayoutCommand.h"
 #include "ui/commands/MaskPatchCommand.h"
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
@@ -403,6 +404,11 @@ void DocumentController::setCanvasSize(int width, int height)
     if (width == project().width && height == project().height)
         return;
     m_undo->pushCommand(new CanvasSizeCommand(m_model, width, height));
+}
+
+void DocumentController::setLayout(const ProjectLayout& layout, const QString& text)
+{
+    m_undo->pushCommand(new LayoutCommand(m_model, layout, text));
 }
 
 // ---- Not undoable ---------------------------------------------------------------------------

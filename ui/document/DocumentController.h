@@ -80,6 +80,8 @@ public:
     // dragSerial: edits with the same non-zero serial merge into one undo step.
     void setBox(std::uint32_t regionId, const Box& box, int dragSerial);
     void setCanvasSize(int width, int height);
+    // Canvas size, background prompts and every region at once (a result's layout).
+    void setLayout(const ProjectLayout& layout, const QString& text);
 
     // ---- Not undoable (they mark the document dirty)
     void setSettings(const GenerationSettings& settings);
