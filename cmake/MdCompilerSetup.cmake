@@ -29,3 +29,12 @@ function(md_reuse_torch_pch target)
         target_precompile_headers(${target} REUSE_FROM md_torch_pch)
     endif()
 endfunction()
+
+# md_unity_build(target): compile the target's sources in batches of 8 (one translation
+# unit each) when MD_UNITY_BUILD is on. File-local helpers must then have distinct names
+# within a folder (or live in a shared header).
+function(md_unity_build target)
+    if(MD_UNITY_BUILD)
+        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+    endif()
+endfunction()

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# One command for the main job: install what is missing, build, and generate an image
-# with regions on the embedded default model (no download). Output: build/main-job.png.
+# One command for the main job: install what is missing, build mdstudio-cli (and nothing
+# else: no GUI, no tests), and generate an image with regions on the embedded default model
+# (no download). Output: build/main-job.png. Extra arguments go to `mdstudio-cli generate`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-md_install_deps
-md_build
+start=$(date +%s)
+md_install_deps "${MD_MAIN_PACKAGES[@]}"
+md_configure -DMD_BUILD_GUI=OFF -DMD_BUILD_TESTS=OFF
+md_build mdstudio-cli
+echo "== set-up took $(( $(date +%s) - start )) s"
 out="$MD_BUILD_DIR/main-job.png"
 echo "== generating $out"
 "$MD_BUILD_DIR/bin/mdstudio-cli" generate \

@@ -4,7 +4,9 @@
 #
 #   scripts/train-embedded-model.sh tokenizer   # CPU: caption corpus + spm_train -> tokenizer/
 #   scripts/train-embedded-model.sh build       # mdtrain against the local libtorch (CUDA on the
-#                                               # GPU machine: python3's torch is used if found)
+#                                               # GPU machine: python3's torch is used if found;
+#                                               # headers it lacks travel in .device/, see
+#                                               # docs/embedded-model.md)
 #   scripts/train-embedded-model.sh train [--max-seconds S] [more mdtrain options]
 #                                               # stage A (VAE) + stage B (UNet + text encoder);
 #                                               # resumable: run it again to continue
@@ -64,7 +66,7 @@ assemble)
     "$BUILD/bin/mdtrain" assemble --from "$EXPORT" --tokenizer "$TOKENIZER" --out "$MODEL_DIR"
     ;;
 *)
-    sed -n '2,18p' "$0"
+    sed -n '2,20p' "$0"
     exit 2
     ;;
 esac

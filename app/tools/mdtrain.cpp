@@ -7,12 +7,12 @@
 //   mdtrain train    --tokenizer spiece.model --state DIR --export DIR [options]
 //   mdtrain assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR
 
-#include "engine/training/EmbeddedModelSpec.h"
-#include "engine/training/EmbeddedTrainer.h"
-#include "engine/training/ModelAssembler.h"
-#include "engine/training/ModelBenchmark.h"
-#include "engine/training/PngWriter.h"
-#include "engine/training/SceneGenerator.h"
+#include "training/EmbeddedModelSpec.h"
+#include "training/EmbeddedTrainer.h"
+#include "training/ModelAssembler.h"
+#include "training/ModelBenchmark.h"
+#include "training/PngWriter.h"
+#include "training/SceneGenerator.h"
 
 #include <cstdlib>
 #include <fstream>

@@ -1,6 +1,7 @@
 #pragma once
 
-// Standard base64 (RFC 4648, with padding), for images embedded in JSON.
+// Standard base64 (RFC 4648, with padding), for images embedded in JSON. OpenSSL's libcrypto
+// encodes and decodes; the strictness checks are ours.
 
 #include "engine/Status.h"
 

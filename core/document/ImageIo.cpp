@@ -1,6 +1,7 @@
 #include "document/ImageIo.h"
 
 #include "document/AtomicFile.h"
+#include "document/PngCodec.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,16 +15,16 @@ namespace {
 
 constexpr std::uint64_t kMaxPngFile = 1ull << 30;
 
+// The header and the chunks before the image data, then the size limit, before any decoder
+// allocates pixels. The decoder (libpng inside OpenCV) checks the image data and IEND.
 Status checkDecodable(const std::vector<std::uint8_t>& png, const std::string& what)
 {
-    if (auto s = checkPngStructure(png, what); !s)
-        return s;
-    auto size = pngSize(png, what);
-    if (!size)
-        return size.status();
-    if (size->first > kMaxImageSide || size->second > kMaxImageSide)
-        return Status::error(what + ": the image is " + std::to_string(size->first) + "x" +
-                             std::to_string(size->second) + "; the limit is " +
+    auto header = readPngHeader(png, what);
+    if (!header)
+        return header.status();
+    if (header->width > kMaxImageSide || header->height > kMaxImageSide)
+        return Status::error(what + ": the image is " + std::to_string(header->width) + "x" +
+                             std::to_string(header->height) + "; the limit is " +
                              std::to_string(kMaxImageSide) + " px per side");
     return Status::ok();
 }
@@ -40,18 +41,6 @@ Result<cv::Mat> decode(const std::vector<std::uint8_t>& png, const std::string& 
         return img;
     } catch (const std::exception& e) {
         return Status::error(what + ": the PNG could not be decoded: " + e.what());
-    }
-}
-
-Result<std::vector<std::uint8_t>> encodeMat(const cv::Mat& mat)
-{
-    try {
-        std::vector<std::uint8_t> out;
-        if (!cv::imencode(".png", mat, out, {cv::IMWRITE_PNG_COMPRESSION, 6}))
-            return Status::error("OpenCV could not encode the PNG");
-        return out;
-    } catch (const std::exception& e) {
-        return Status::error(std::string("OpenCV could not encode the PNG: ") + e.what());
     }
 }
 
@@ -154,17 +143,7 @@ Result<std::vector<std::uint8_t>> encodePng(const RgbImage& image, const PngText
         return Status::error("cannot encode an RGB image of " + std::to_string(image.width) + "x" +
                              std::to_string(image.height) + " with " +
                              std::to_string(image.pixels.size()) + " bytes");
-    cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
-    cv::Mat bgr;
-    try {
-        cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    } catch (const std::exception& e) {
-        return Status::error(std::string("colour conversion failed: ") + e.what());
-    }
-    auto png = encodeMat(bgr);
-    if (!png || text.empty())
-        return png;
-    return insertPngText(*png, text);
+    return writePngBytes(image.pixels.data(), image.width, image.height, 3, text);
 }
 
 Result<std::vector<std::uint8_t>> encodeMaskPng(const MaskImage& mask)
@@ -173,16 +152,12 @@ Result<std::vector<std::uint8_t>> encodeMaskPng(const MaskImage& mask)
         return Status::error("cannot encode a mask of " + std::to_string(mask.width) + "x" +
                              std::to_string(mask.height) + " with " +
                              std::to_string(mask.values.size()) + " values");
-    cv::Mat gray(mask.height, mask.width, CV_8UC1);
-    for (int y = 0; y < mask.height; ++y) {
-        auto* dst = gray.ptr<std::uint8_t>(y);
-        const float* src = mask.values.data() + std::size_t(y) * mask.width;
-        for (int x = 0; x < mask.width; ++x) {
-            const float v = std::isfinite(src[x]) ? std::clamp(src[x], 0.f, 1.f) : 0.f;
-            dst[x] = std::uint8_t(std::lround(v * 255.f));
-        }
+    std::vector<std::uint8_t> gray(mask.values.size());
+    for (std::size_t i = 0; i < gray.size(); ++i) {
+        const float v = std::isfinite(mask.values[i]) ? std::clamp(mask.values[i], 0.f, 1.f) : 0.f;
+        gray[i] = std::uint8_t(std::lround(v * 255.f));
     }
-    return encodeMat(gray);
+    return writePngBytes(gray.data(), mask.width, mask.height, 1, {});
 }
 
 Status writePng(const std::string& path, const RgbImage& image,
@@ -200,6 +175,39 @@ Status writeMaskPng(const std::string& path, const MaskImage& mask)
     if (!png)
         return png.status().withContext(path);
     return writeFileAtomic(path, *png);
+}
+
+const PngTextChunk* findPngText(const PngTextChunks& chunks, const std::string& keyword)
+{
+    for (const auto& c : chunks) {
+        if (c.keyword == keyword)
+            return &c;
+    }
+    return nullptr;
+}
+
+Result<PngTextChunks> parsePngText(const std::vector<std::uint8_t>& png, const std::string& what)
+{
+    auto contents = readPngContents(png, what);
+    if (!contents)
+        return contents.status();
+    return std::move(contents->text);
+}
+
+Result<PngTextChunks> readPngText(const std::string& path)
+{
+    auto bytes = readFileBytes(path, kMaxPngFile);
+    if (!bytes)
+        return bytes.status();
+    return parsePngText(*bytes, path);
+}
+
+Result<std::pair<int, int>> pngSize(const std::vector<std::uint8_t>& png, const std::string& what)
+{
+    auto header = readPngHeader(png, what);
+    if (!header)
+        return header.status();
+    return std::make_pair(header->width, header->height);
 }
 
 } // namespace md

@@ -1,7 +1,8 @@
 #pragma once
 
-// PNG in and out for RgbImage and MaskImage (OpenCV codecs), plus PNG text chunks
-// (tEXt / zTXt / iTXt) read and written by our own chunk code so metadata survives.
+// PNG in and out for RgbImage and MaskImage, plus PNG text chunks (tEXt / zTXt / iTXt).
+// libpng writes the files (text chunks included) and checks them on reading (PngCodec.h);
+// OpenCV decodes the pixels.
 
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
@@ -45,16 +46,11 @@ Status writePng(const std::string& path, const RgbImage& image,
                 const std::vector<PngTextChunk>& text = {});
 Status writeMaskPng(const std::string& path, const MaskImage& mask);
 
-// Text chunks. Parsing checks every length against the data and every chunk's CRC.
+// Text chunks. Parsing checks every chunk's length and CRC, the image data and IEND.
 Result<PngTextChunks> parsePngText(const std::vector<std::uint8_t>& png, const std::string& what);
 Result<PngTextChunks> readPngText(const std::string& path);
-// Inserts text chunks just before the first IDAT of an encoded PNG.
-Result<std::vector<std::uint8_t>> insertPngText(const std::vector<std::uint8_t>& png,
-                                                const PngTextChunks& text);
-// Checks the signature, every chunk's bounds and CRC, and that IHDR comes first and IEND last:
-// a damaged file is reported precisely before any decoder sees it.
-Status checkPngStructure(const std::vector<std::uint8_t>& png, const std::string& what);
-// The width and height from the IHDR chunk, without decoding.
+// The width and height from the IHDR chunk, without decoding (the chunks before the image
+// data are checked, too).
 Result<std::pair<int, int>> pngSize(const std::vector<std::uint8_t>& png, const std::string& what);
 
 } // namespace md

@@ -1,16 +1,22 @@
 #pragma once
 
-// A small, defensive zip reader for .mdsp files. open() checks the whole structure before any
-// entry is read: the end record, the central directory, every local header, entry names (no
-// "..", absolute paths, backslashes, drive letters, duplicates), declared sizes against limits
-// and compression ratios (zip bombs), overlapping entries, encryption and ZIP64 (refused).
-// read() inflates with the declared size as a hard limit and checks the size and CRC-32.
+// Reads .mdsp archives through libzip, with the project's own policy on top. open() lets libzip
+// parse the archive twice: once as written, to check every entry against the policy (names:
+// no "..", absolute paths, backslashes, drive letters, duplicates; declared sizes against the
+// limits and compression ratios, for zip bombs; encryption, methods other than stored/deflate,
+// ZIP64 and spanning refused), then with libzip's consistency checks (every local header
+// agrees with the central directory, data lies before it, nothing trails the end record).
+// read() inflates with the declared size as a hard limit; libzip checks the CRC-32.
+// A reader is not safe to use from two threads at once.
 
 #include "engine/Status.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+struct zip; // libzip's archive handle (zip_t)
 
 namespace md {
 
@@ -26,11 +32,10 @@ struct ZipEntry
 {
     std::string name;
     std::uint16_t method = 0; // 0 stored, 8 deflated
-    std::uint16_t flags = 0;
     std::uint32_t crc = 0;
     std::uint64_t compressedSize = 0;
     std::uint64_t size = 0;
-    std::uint64_t dataOffset = 0; // where the entry's data starts in the archive
+    std::uint64_t index = 0; // libzip's index of the entry
 };
 
 class ZipReader
@@ -39,6 +44,10 @@ public:
     // `what` names the archive in messages (usually its path).
     static Result<ZipReader> open(std::vector<std::uint8_t> archive, const std::string& what,
                                   const ZipLimits& limits = {});
+
+    ZipReader(ZipReader&&) noexcept;
+    ZipReader& operator=(ZipReader&&) noexcept;
+    ~ZipReader();
 
     const std::vector<ZipEntry>& entries() const { return m_entries; }
     const ZipEntry* find(const std::string& name) const;
@@ -50,7 +59,14 @@ public:
 
 private:
     ZipReader() = default;
+    struct Closer
+    {
+        void operator()(::zip* archive) const;
+    };
+    // libzip reads m_archive in place: the vector's buffer must outlive m_zip (it does when
+    // the reader is moved: a moved vector keeps its buffer).
     std::vector<std::uint8_t> m_archive;
+    std::unique_ptr<::zip, Closer> m_zip;
     std::vector<ZipEntry> m_entries;
     std::string m_what;
 };

@@ -1,22 +1,139 @@
 #include "document/ZipWriter.h"
 
-#include "document/Deflate.h"
-#include "document/ZipFormat.h"
 #include "document/ZipReader.h"
 
-#include <limits>
+#include <algorithm>
+#include <ctime>
+#include <memory>
+#include <zip.h>
 
 namespace md {
 
-using namespace zip;
-
 namespace {
-constexpr std::uint16_t kDosTime = 0;                       // 00:00:00
-constexpr std::uint16_t kDosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-constexpr std::uint16_t kVersionNeeded = 20;                // 2.0: deflate
-constexpr std::uint16_t kVersionMadeBy = (3 << 8) | 20;     // Unix, 2.0
-constexpr std::uint32_t kFileAttributes = 0100644u << 16;   // -rw-r--r--
-constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
+
+constexpr std::uint64_t kMax32 = 0xffffffffu;
+constexpr int kDeflateLevel = 6;
+constexpr std::uint32_t kFileAttributes = 0100644u << 16; // -rw-r--r--
+
+// An entry's worst case in the archive: its data (deflate adds at most 5 bytes per 16 KiB
+// block and 6 more), the local and central headers, both holding the name.
+std::uint64_t worstCase(std::size_t size, std::size_t nameSize)
+{
+    return std::uint64_t(size) + (std::uint64_t(size) >> 14) * 5 + 6 + 30 + 46 + 2 * nameSize;
+}
+
+// 1980-01-01 00:00 local time: libzip stores local time, so every machine writes the same
+// DOS date (0x0021) and time (0).
+std::time_t fixedTime()
+{
+    std::tm t{};
+    t.tm_year = 80;
+    t.tm_mday = 1;
+    t.tm_isdst = -1;
+    return std::mktime(&t);
+}
+
+struct SourceFree
+{
+    void operator()(zip_source_t* s) const { zip_source_free(s); }
+};
+
+std::string failure(zip_t* archive)
+{
+    std::string text = zip_error_strerror(zip_get_error(archive));
+    zip_discard(archive);
+    return "zip: " + text;
+}
+
+struct Planned
+{
+    const std::string* name;
+    const std::vector<std::uint8_t>* data;
+    bool deflate;
+};
+
+// Builds the archive in memory. The entries' bytes are read, not copied, by libzip.
+Result<std::vector<std::uint8_t>> build(const std::vector<Planned>& entries)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    std::unique_ptr<zip_source_t, SourceFree> buffer(
+        zip_source_buffer_create(nullptr, 0, 0, &error));
+    zip_t* archive = buffer ? zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &error) : nullptr;
+    if (!archive) {
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        return Status::error("zip: cannot start an archive in memory (" + text + ")");
+    }
+    zip_error_fini(&error);
+    zip_source_keep(buffer.get()); // the archive's bytes stay in it after zip_close
+
+    const std::time_t time = fixedTime();
+    for (const Planned& e : entries) {
+        zip_source_t* data = zip_source_buffer(archive, e.data->data(), e.data->size(), 0);
+        if (!data)
+            return Status::error(failure(archive) + " (entry \"" + *e.name + "\")");
+        const zip_int64_t index = zip_file_add(archive, e.name->c_str(), data, ZIP_FL_ENC_UTF_8);
+        if (index < 0) {
+            zip_source_free(data);
+            return Status::error(failure(archive) + " (entry \"" + *e.name + "\")");
+        }
+        const auto i = zip_uint64_t(index);
+        if (zip_set_file_compression(archive, i, e.deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE,
+                                     e.deflate ? kDeflateLevel : 0) != 0 ||
+            zip_file_set_mtime(archive, i, time, 0) != 0 ||
+            zip_file_set_external_attributes(archive, i, 0, ZIP_OPSYS_UNIX, kFileAttributes) != 0)
+            return Status::error(failure(archive) + " (entry \"" + *e.name + "\")");
+    }
+    if (zip_close(archive) != 0)
+        return Status::error(failure(archive));
+
+    if (zip_source_open(buffer.get()) != 0)
+        return Status::error("zip: cannot read the archive back from memory");
+    zip_stat_t st;
+    zip_stat_init(&st);
+    std::vector<std::uint8_t> out;
+    bool ok = zip_source_stat(buffer.get(), &st) == 0 && (st.valid & ZIP_STAT_SIZE) != 0;
+    if (ok) {
+        out.resize(std::size_t(st.size));
+        ok = zip_source_read(buffer.get(), out.data(), out.size()) == zip_int64_t(out.size());
+    }
+    zip_source_close(buffer.get());
+    if (!ok)
+        return Status::error("zip: cannot read the archive back from memory");
+    if (out.size() > kMax32)
+        return Status::error("the archive would exceed 4 GiB (ZIP64 is not supported)");
+    return out;
+}
+
+// Which entries of a freshly built archive deflate did not make smaller.
+Result<std::vector<bool>> grewWhenDeflated(const std::vector<std::uint8_t>& archive)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_buffer_create(archive.data(), archive.size(), 0, &error);
+    zip_t* z = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
+    if (!z) {
+        zip_source_free(source);
+        const std::string text = zip_error_strerror(&error);
+        zip_error_fini(&error);
+        return Status::error("zip: cannot reopen the archive just written (" + text + ")");
+    }
+    zip_error_fini(&error);
+    std::vector<bool> grew;
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(z, zip_uint64_t(i), 0, &st) != 0) {
+            zip_discard(z);
+            return Status::error("zip: cannot reopen the archive just written");
+        }
+        grew.push_back(st.comp_method == ZIP_CM_DEFLATE && st.comp_size >= st.size);
+    }
+    zip_discard(z);
+    return grew;
+}
+
 } // namespace
 
 Status ZipWriter::add(const std::string& name, const std::uint8_t* data, std::size_t size,
@@ -32,45 +149,13 @@ Status ZipWriter::add(const std::string& name, const std::uint8_t* data, std::si
     }
     if (m_entries.size() >= 0xffff)
         return m_error = Status::error("too many zip entries (ZIP64 is not supported)");
-    if (name.size() > 0xffff)
-        return m_error = Status::error("zip entry name too long");
-
+    m_bytes += worstCase(size, name.size());
+    if (m_bytes + 22 > kMax32)
+        return m_error = Status::error("the archive would exceed 4 GiB (ZIP64 is not supported)");
     Entry e;
     e.name = name;
-    e.crc = crc32Of(data, size);
-    std::vector<std::uint8_t> packed;
-    if (tryCompress && size > 0) {
-        auto deflated = deflateBytes(data, size, DeflateFormat::Raw, 6);
-        if (!deflated)
-            return m_error = deflated.status().withContext("zip entry \"" + name + "\"");
-        if (deflated->size() < size) {
-            packed = std::move(deflated.value());
-            e.method = kMethodDeflated;
-        }
-    }
-    const std::uint8_t* payload = e.method == kMethodDeflated ? packed.data() : data;
-    const std::size_t payloadSize = e.method == kMethodDeflated ? packed.size() : size;
-    const std::uint64_t end =
-        std::uint64_t(m_data.size()) + kLocalHeaderSize + name.size() + payloadSize;
-    if (size > kMax32 || end > kMax32)
-        return m_error = Status::error("the archive would exceed 4 GiB (ZIP64 is not supported)");
-    e.size = std::uint32_t(size);
-    e.compressedSize = std::uint32_t(payloadSize);
-    e.offset = std::uint32_t(m_data.size());
-
-    put32(m_data, kLocalSignature);
-    put16(m_data, kVersionNeeded);
-    put16(m_data, kFlagUtf8);
-    put16(m_data, e.method);
-    put16(m_data, kDosTime);
-    put16(m_data, kDosDate);
-    put32(m_data, e.crc);
-    put32(m_data, e.compressedSize);
-    put32(m_data, e.size);
-    put16(m_data, std::uint16_t(name.size()));
-    put16(m_data, 0); // extra field length
-    m_data.insert(m_data.end(), name.begin(), name.end());
-    m_data.insert(m_data.end(), payload, payload + payloadSize);
+    e.data.assign(data, data + size);
+    e.compress = tryCompress && size > 0;
     m_entries.push_back(std::move(e));
     return Status::ok();
 }
@@ -79,42 +164,32 @@ Result<std::vector<std::uint8_t>> ZipWriter::finish()
 {
     if (!m_error)
         return m_error;
-    std::vector<std::uint8_t> out = std::move(m_data);
-    m_data.clear();
-    const std::uint64_t centralOffset = out.size();
-    for (const Entry& e : m_entries) {
-        put32(out, kCentralSignature);
-        put16(out, kVersionMadeBy);
-        put16(out, kVersionNeeded);
-        put16(out, kFlagUtf8);
-        put16(out, e.method);
-        put16(out, kDosTime);
-        put16(out, kDosDate);
-        put32(out, e.crc);
-        put32(out, e.compressedSize);
-        put32(out, e.size);
-        put16(out, std::uint16_t(e.name.size()));
-        put16(out, 0); // extra
-        put16(out, 0); // comment
-        put16(out, 0); // disk number start
-        put16(out, 0); // internal attributes
-        put32(out, kFileAttributes);
-        put32(out, e.offset);
-        out.insert(out.end(), e.name.begin(), e.name.end());
-    }
-    const std::uint64_t centralSize = out.size() - centralOffset;
-    if (out.size() + kEndRecordSize > kMax32)
-        return Status::error("the archive would exceed 4 GiB (ZIP64 is not supported)");
-    put32(out, kEndSignature);
-    put16(out, 0); // this disk
-    put16(out, 0); // disk with the central directory
-    put16(out, std::uint16_t(m_entries.size()));
-    put16(out, std::uint16_t(m_entries.size()));
-    put32(out, std::uint32_t(centralSize));
-    put32(out, std::uint32_t(centralOffset));
-    put16(out, 0); // comment length
+    const std::vector<Entry> entries = std::move(m_entries);
     m_entries.clear();
-    return out;
+    m_bytes = 0;
+    if (entries.empty())
+        return Status::error("zip: an archive needs at least one entry");
+
+    std::vector<Planned> plan;
+    for (const Entry& e : entries)
+        plan.push_back({&e.name, &e.data, e.compress});
+    auto archive = build(plan);
+    if (!archive ||
+        std::none_of(plan.begin(), plan.end(), [](const Planned& p) { return p.deflate; }))
+        return archive;
+
+    // Deflate that did not make an entry smaller: store that entry instead.
+    auto grew = grewWhenDeflated(*archive);
+    if (!grew)
+        return grew.status();
+    bool changed = false;
+    for (std::size_t i = 0; i < plan.size() && i < grew->size(); ++i) {
+        if ((*grew)[i]) {
+            plan[i].deflate = false;
+            changed = true;
+        }
+    }
+    return changed ? build(plan) : archive;
 }
 
 } // namespace md

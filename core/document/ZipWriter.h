@@ -1,9 +1,9 @@
 #pragma once
 
-// A small zip writer (PKWARE APPNOTE 6.3: local headers, central directory, end record; no
-// ZIP64, so at most 65535 entries and 4 GiB in all). Entries are deflated (raw zlib deflate)
-// unless that does not make them smaller, then stored. Times are a fixed 1980-01-01 so the
-// same content gives the same bytes. The archive is built in memory.
+// Writes zip archives through libzip, in memory: local headers, central directory, end record;
+// no ZIP64 (so at most 65535 entries and 4 GiB in all), which add() and finish() enforce.
+// Entries are deflated (level 6) unless that does not make them smaller, then stored. Times
+// are a fixed 1980-01-01 00:00 so the same content gives the same bytes.
 
 #include "engine/Status.h"
 
@@ -37,14 +37,11 @@ private:
     struct Entry
     {
         std::string name;
-        std::uint16_t method = 0;
-        std::uint32_t crc = 0;
-        std::uint32_t compressedSize = 0;
-        std::uint32_t size = 0;
-        std::uint32_t offset = 0;
+        std::vector<std::uint8_t> data;
+        bool compress = false;
     };
     std::vector<Entry> m_entries;
-    std::vector<std::uint8_t> m_data;
+    std::uint64_t m_bytes = 0; // an upper bound of the archive's size so far
     Status m_error;
 };
 

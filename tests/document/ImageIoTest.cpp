@@ -129,19 +129,17 @@ TEST(ImageIo, ReadPngTextOnAPngWrittenByOpenCvAlone)
     EXPECT_EQ(size->second, 10);
 }
 
-TEST(ImageIo, ZtxtFromOtherWritersIsRead)
+// A 4x4 gray PNG with a zTXt chunk built by hand (valid CRC) right after IHDR.
+std::vector<std::uint8_t> pngWithZtxt(const std::string& key, std::uint8_t method,
+                                      const std::vector<std::uint8_t>& compressed)
 {
-    // Build a zTXt chunk by hand and insert it after IHDR.
     std::vector<std::uint8_t> png;
-    ASSERT_TRUE(cv::imencode(".png", cv::Mat(4, 4, CV_8UC1, cv::Scalar(9)), png));
-    const std::string text = "Latin-1 \xe9";
-    uLongf zlen = compressBound(uLong(text.size()));
-    std::vector<std::uint8_t> z(zlen);
-    ASSERT_EQ(
-        compress(z.data(), &zlen, reinterpret_cast<const Bytef*>(text.data()), uLong(text.size())),
-        Z_OK);
-    std::vector<std::uint8_t> body = {'z', 'T', 'X', 't', 'k', 'e', 'y', 0, 0};
-    body.insert(body.end(), z.begin(), z.begin() + std::ptrdiff_t(zlen));
+    EXPECT_TRUE(cv::imencode(".png", cv::Mat(4, 4, CV_8UC1, cv::Scalar(9)), png));
+    std::vector<std::uint8_t> body = {'z', 'T', 'X', 't'};
+    body.insert(body.end(), key.begin(), key.end());
+    body.push_back(0);
+    body.push_back(method);
+    body.insert(body.end(), compressed.begin(), compressed.end());
     std::vector<std::uint8_t> chunk;
     const std::uint32_t len = std::uint32_t(body.size() - 4);
     for (int s = 24; s >= 0; s -= 8)
@@ -151,11 +149,48 @@ TEST(ImageIo, ZtxtFromOtherWritersIsRead)
     for (int s = 24; s >= 0; s -= 8)
         chunk.push_back(std::uint8_t(crc >> s));
     png.insert(png.begin() + 33, chunk.begin(), chunk.end()); // 8 signature + 25 IHDR
+    return png;
+}
+
+std::vector<std::uint8_t> zlibCompress(const std::string& text)
+{
+    uLongf zlen = compressBound(uLong(text.size()));
+    std::vector<std::uint8_t> z(zlen);
+    EXPECT_EQ(
+        compress(z.data(), &zlen, reinterpret_cast<const Bytef*>(text.data()), uLong(text.size())),
+        Z_OK);
+    z.resize(zlen);
+    return z;
+}
+
+TEST(ImageIo, ZtxtFromOtherWritersIsRead)
+{
+    auto png = pngWithZtxt("key", 0, zlibCompress("Latin-1 \xe9"));
     auto chunks = parsePngText(png, "ztxt");
     ASSERT_TRUE(chunks.isOk()) << chunks.error();
     ASSERT_EQ(chunks->size(), 1u);
     EXPECT_EQ((*chunks)[0].keyword, "key");
     EXPECT_EQ((*chunks)[0].text, "Latin-1 \xc3\xa9"); // converted to UTF-8
+    EXPECT_TRUE((*chunks)[0].compressed);
+}
+
+TEST(ImageIo, UnreadableTextChunksAreRefusedNotDropped)
+{
+    // Intact chunks (their CRCs match) whose text cannot be read: libpng would skip them with
+    // a warning; the file is refused instead, naming the chunk.
+    auto z = zlibCompress(std::string(300, 'a'));
+    z[z.size() / 2] ^= 0xff; // inside the deflate stream
+    auto damaged = parsePngText(pngWithZtxt("key", 0, z), "damaged.png");
+    ASSERT_FALSE(damaged.isOk());
+    EXPECT_NE(damaged.error().find("zTXt"), std::string::npos) << damaged.error();
+    EXPECT_EQ(damaged.error().rfind("damaged.png: ", 0), 0u) << damaged.error();
+
+    auto method = parsePngText(pngWithZtxt("key", 1, zlibCompress("x")), "method.png");
+    ASSERT_FALSE(method.isOk());
+    EXPECT_NE(method.error().find("zTXt"), std::string::npos) << method.error();
+
+    auto keyword = parsePngText(pngWithZtxt("", 0, zlibCompress("x")), "keyword.png");
+    ASSERT_FALSE(keyword.isOk());
 }
 
 TEST(ImageIo, CorruptAndTruncatedPngsAreRejected)

@@ -140,16 +140,21 @@ TEST(Zip, InflateStopsAtTheDeclaredSize)
     ZipWriter w;
     ASSERT_TRUE(w.add("z", std::string(1000000, '\0')).isOk());
     auto archive = *w.finish();
-    auto z0 = ZipReader::open(archive, "z");
-    ASSERT_TRUE(z0.isOk());
-    const std::size_t sizeField =
-        std::size_t(z0->find("z")->dataOffset) + z0->find("z")->compressedSize;
-    // Patch the central directory's uncompressed size (offset 24 in the central header).
-    const std::size_t central = sizeField; // the central directory follows the only entry
-    archive[central + 24] = 0xe8;
-    archive[central + 25] = 0x03;
-    archive[central + 26] = 0;
-    archive[central + 27] = 0;
+    ASSERT_TRUE(ZipReader::open(archive, "z").isOk());
+    // Patch the uncompressed size in the local header (offset 22) and in the central
+    // directory's header (offset 24; the end record, 22 bytes, says where it starts), so the
+    // archive is consistent and lies only about the size.
+    auto patch = [&](std::size_t at) {
+        archive[at] = 0xe8;
+        archive[at + 1] = 0x03;
+        archive[at + 2] = 0;
+        archive[at + 3] = 0;
+    };
+    const std::uint8_t* end = &archive[archive.size() - 22];
+    const std::size_t central = std::size_t(end[16]) | (std::size_t(end[17]) << 8) |
+                                (std::size_t(end[18]) << 16) | (std::size_t(end[19]) << 24);
+    patch(22);
+    patch(central + 24);
     auto z = ZipReader::open(archive, "z");
     ASSERT_TRUE(z.isOk()) << z.error();
     auto data = z->read("z");
@@ -178,6 +183,52 @@ TEST(Zip, Zip64AndEncryptionAreRefused)
     enc[6] = 1;      // local flags
     enc[32 + 8] = 1; // central flags (after local header 30 + name 1 + data 1)
     expectRejected(enc, "encrypted");
+}
+
+// The archive with a ZIP64 end record and its locator before the end record, all three
+// agreeing (what a writer that always emits ZIP64 records produces).
+std::vector<std::uint8_t> withZip64EndRecord(std::vector<std::uint8_t> archive)
+{
+    const std::size_t end = archive.size() - 22;
+    std::vector<std::uint8_t> end32(archive.begin() + std::ptrdiff_t(end), archive.end());
+    archive.resize(end);
+    auto put = [&](std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            archive.push_back(std::uint8_t(v >> (8 * i)));
+    };
+    auto field = [&](std::size_t at, int bytes) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < bytes; ++i)
+            v |= std::uint64_t(end32[at + std::size_t(i)]) << (8 * i);
+        return v;
+    };
+    const std::size_t record = archive.size();
+    put(0x06064b50, 4); // ZIP64 end of central directory record
+    put(44, 8);         // its size after this field
+    put(45, 2);         // version made by
+    put(45, 2);         // version needed
+    put(0, 4);          // this disk
+    put(0, 4);          // disk with the central directory
+    put(field(8, 2), 8);
+    put(field(10, 2), 8);
+    put(field(12, 4), 8);
+    put(field(16, 4), 8);
+    put(0x07064b50, 4); // locator
+    put(0, 4);
+    put(record, 8);
+    put(1, 4);
+    archive.insert(archive.end(), end32.begin(), end32.end());
+    return archive;
+}
+
+TEST(Zip, Zip64RecordsAndTrailingBytesAreRefused)
+{
+    auto plain = test::rawZip({{"a", bytesOf("x")}});
+    ASSERT_TRUE(ZipReader::open(plain, "plain").isOk());
+    expectRejected(withZip64EndRecord(plain), "ZIP64");
+    auto trailing = plain;
+    trailing.push_back(0);
+    expectRejected(trailing, "trail");
 }
 
 TEST(Zip, OverlappingEntriesAreRejected)

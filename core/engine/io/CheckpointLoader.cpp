@@ -1,6 +1,7 @@
 #include "engine/io/CheckpointLoader.h"
 
 #include "engine/io/CheckpointLayouts.h"
+#include "engine/io/TextHelpers.h"
 
 #include <algorithm>
 #include <cctype>
@@ -62,18 +63,11 @@ std::string fileStem(const std::string& path)
 
 namespace {
 
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 std::string extension(const std::string& path)
 {
     std::string name = fileName(path);
     auto dot = name.find_last_of('.');
-    return dot == std::string::npos ? "" : lower(name.substr(dot));
+    return dot == std::string::npos ? "" : lowerAscii(name.substr(dot));
 }
 
 std::vector<std::string> filesEndingWith(const std::string& dir, const std::string& suffix)
@@ -85,7 +79,7 @@ std::vector<std::string> filesEndingWith(const std::string& dir, const std::stri
     while (dirent* e = readdir(d)) {
         std::string name = e->d_name;
         if (name.size() > suffix.size() &&
-            lower(name).compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+            lowerAscii(name).compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
             isRegularFile(joinPath(dir, name)))
             out.push_back(name);
     }

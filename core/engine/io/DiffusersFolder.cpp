@@ -6,23 +6,13 @@
 #include "engine/io/CheckpointLoader.h"
 #include "engine/io/ConfigDetection.h"
 #include "engine/io/DiffusersConfig.h"
+#include "engine/io/TextHelpers.h"
 
 #include <set>
 
 namespace md {
 
 namespace {
-
-bool startsWith(const std::string& s, const std::string& prefix)
-{
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // The safetensors files holding one component's weights.
 Result<std::vector<std::shared_ptr<const SafetensorsFile>>>

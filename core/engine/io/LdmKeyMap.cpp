@@ -1,5 +1,7 @@
 #include "engine/io/LdmKeyMap.h"
 
+#include "engine/io/TextHelpers.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -8,11 +10,6 @@
 namespace md {
 
 namespace {
-
-bool startsWith(const std::string& s, const std::string& prefix)
-{
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
 
 // Parses "<int>." at `pos`, advancing past the dot; -1 when there is none.
 int readIndex(const std::string& s, size_t& pos)

@@ -1,5 +1,7 @@
 #include "engine/io/PredictionDetection.h"
 
+#include "engine/io/TextHelpers.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -11,19 +13,6 @@ namespace {
 
 const char* const kEpsilon = "epsilon";
 const char* const kV = "v_prediction";
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string metadata(const SafetensorsFile& file, const std::string& key)
 {
@@ -79,13 +68,13 @@ PredictionGuess detectPrediction(const SafetensorsFile& file, const ModelConfig&
     };
 
     // 1. Metadata.
-    const std::string declared = lower(metadata(file, "modelspec.prediction_type"));
+    const std::string declared = lowerAscii(metadata(file, "modelspec.prediction_type"));
     if (declared == "v" || declared == "v_prediction" || declared == "v-prediction")
         return finish(kV, "prediction type v from the file's modelspec.prediction_type", false);
     if (declared == "epsilon" || declared == "eps")
         return finish(kEpsilon, "prediction type epsilon from the file's modelspec.prediction_type",
                       false);
-    const std::string arch = lower(metadata(file, "modelspec.architecture"));
+    const std::string arch = lowerAscii(metadata(file, "modelspec.architecture"));
     if (!arch.empty()) {
         const std::string base = arch.substr(0, arch.find('/')); // "<arch>/lora" etc.
         if (endsWith(base, "-v"))

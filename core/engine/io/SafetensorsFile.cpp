@@ -1,6 +1,7 @@
 #include "engine/io/SafetensorsFile.h"
 
 #include "engine/io/SafetensorsHeader.h"
+#include "engine/io/TextHelpers.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -16,12 +17,6 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 namespace md {
 
 namespace {
-
-std::string baseName(const std::string& path)
-{
-    auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 bool isFloatingName(const std::string& dtype)
 {

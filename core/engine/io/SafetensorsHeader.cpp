@@ -1,5 +1,7 @@
 #include "engine/io/SafetensorsHeader.h"
 
+#include "engine/io/TextHelpers.h"
+
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -30,14 +32,6 @@ std::string printable(const std::string& s)
     if (s.size() > 200)
         out += "...";
     return out + "'";
-}
-
-std::string shapeText(const std::vector<int64_t>& shape)
-{
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        s += (i ? "," : "") + std::to_string(shape[i]);
-    return s + "]";
 }
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or -1.
@@ -171,12 +165,12 @@ Result<SafetensorsFile::TensorInfo> readEntry(const std::string& file, const std
                              std::to_string(info.end) + "] that end before they begin");
     uint64_t needed = 0;
     if (overflow || __builtin_mul_overflow(numel, *elementSize, &needed))
-        return Status::error(where + ": shape " + shapeText(info.shape) + " of " + info.dtype +
+        return Status::error(where + ": shape " + shapeText(info.shape, ",") + " of " + info.dtype +
                              " is too large (its byte size overflows 64 bits)");
     const uint64_t have = info.end - info.begin;
     if (have != needed)
         return Status::error(where + " has " + std::to_string(have) + " bytes but shape " +
-                             shapeText(info.shape) + " of " + info.dtype + " needs " +
+                             shapeText(info.shape, ",") + " of " + info.dtype + " needs " +
                              std::to_string(needed));
     return info;
 }

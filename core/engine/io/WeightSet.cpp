@@ -1,24 +1,8 @@
 #include "engine/io/WeightSet.h"
 
+#include "engine/io/TextHelpers.h"
+
 namespace md {
-
-namespace {
-
-std::string baseName(const std::string& path)
-{
-    auto slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string shapeText(const std::vector<int64_t>& shape)
-{
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
-
-} // namespace
 
 std::vector<std::string> WeightSet::names() const
 {

@@ -9,8 +9,8 @@
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
 #include "engine/embedded/SceneClassifier.h"
-#include "engine/training/PngWriter.h"
-#include "engine/training/SceneGenerator.h"
+#include "training/PngWriter.h"
+#include "training/SceneGenerator.h"
 
 #include <algorithm>
 #include <cstdlib>

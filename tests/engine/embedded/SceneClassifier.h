@@ -6,7 +6,7 @@
 // procedural generator's renders of each word (what the model was shown for that word).
 
 #include "engine/EngineTypes.h"
-#include "engine/training/SceneVocabulary.h"
+#include "training/SceneVocabulary.h"
 
 #include <string>
 #include <torch/torch.h>

@@ -1,6 +1,6 @@
 #include "engine/embedded/SceneConcept.h"
 
-#include "engine/training/SceneGenerator.h"
+#include "training/SceneGenerator.h"
 
 namespace md::test {
 

@@ -4,7 +4,7 @@
 // the embedded model's vocabulary, with the procedural generator's render of it filling the
 // frame (what the model was shown for that word).
 
-#include "engine/training/SceneVocabulary.h"
+#include "training/SceneVocabulary.h"
 
 #include <cstdint>
 #include <optional>

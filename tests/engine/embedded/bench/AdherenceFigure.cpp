@@ -1,6 +1,6 @@
 #include "engine/embedded/bench/AdherenceFigure.h"
 
-#include "engine/training/PngWriter.h"
+#include "training/PngWriter.h"
 
 namespace md::test {
 
