@@ -120,6 +120,9 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
 MainWindow::~MainWindow()
 {
     qApp->removeEventFilter(this);
+    // Before the document it reads (children die in creation order, the document first).
+    delete m_autosave;
+    m_autosave = nullptr;
 }
 
 void MainWindow::fitToScreen()
