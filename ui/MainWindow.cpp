@@ -2,6 +2,7 @@
 
 #include "document/ProjectFile.h"
 #include "ui/Settings.h"
+#include "ui/Theme.h"
 #include "ui/canvas/BrushTool.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/ToolPalette.h"
@@ -13,26 +14,51 @@
 #include "ui/generation/GenerationController.h"
 #include "ui/generation/GenerationSession.h"
 #include "ui/panels/GenerationPanel.h"
+#include "ui/panels/PreferencesDialog.h"
+#include "ui/panels/PromptEdit.h"
 #include "ui/panels/RegionsPanel.h"
 #include "ui/panels/ResultsStrip.h"
+#include "ui/panels/ShortcutTable.h"
+#include "ui/panels/TokenCounter.h"
 
+#include <QAbstractSpinBox>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTextEdit>
 #include <QTimer>
 #include <QToolBar>
+#include <algorithm>
 
 namespace md {
+
+namespace {
+
+constexpr auto kDockFeatures = QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                               QDockWidget::DockWidgetClosable;
+
+// Widgets where Tab belongs to the typing (focus moves on), not to hiding the panels.
+bool isTextField(const QWidget* w)
+{
+    return qobject_cast<const QLineEdit*>(w) || qobject_cast<const QPlainTextEdit*>(w) ||
+           qobject_cast<const QTextEdit*>(w) || qobject_cast<const QAbstractSpinBox*>(w);
+}
+
+} // namespace
 
 MainWindow::MainWindow(Settings* settings, QWidget* parent)
     : QMainWindow(parent), m_settings(settings)
@@ -41,6 +67,12 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     setAcceptDrops(true);
     m_document = new DocumentController(this);
     m_document->undoStack()->setByteBudget(std::size_t(settings->undoMemoryBytes()));
+    // A new or opened document starts with an empty status line; connected before the
+    // panels, so what they say about the new document stays.
+    connect(m_document->model(), &ProjectModel::projectReset, this, [this] {
+        if (m_messageLabel)
+            m_messageLabel->clear();
+    });
     m_generation = new GenerationController(this);
     m_canvas = new CanvasView(m_document, this);
     m_canvas->setPreviewMode(settings->previewMode());
@@ -68,14 +100,123 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
         m_tools->setTool(ToolPalette::Tool::Box);
         showMessage(tr("Drag on the canvas to draw the box."), 5000);
     });
+    // No stale text: a cancel replaces what was said (New and Open: see above).
+    connect(m_generation, &GenerationController::generationCancelled, this,
+            [this] { showMessage(tr("Generation cancelled."), 3000); });
+    connect(m_session, &GenerationSession::overallProgress, this, [this](int percent) {
+        m_progressPercent = percent;
+        updateTitle();
+    });
 
-    resize(1400, 860);
+    auto* counter = new TokenCounter(m_generation, this);
+    for (PromptEdit* field : findChildren<PromptEdit*>())
+        counter->watch(field);
+    qApp->installEventFilter(this);
+
+    fitToScreen();
     restoreGeometry(settings->windowGeometry());
     restoreState(settings->windowState());
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    qApp->removeEventFilter(this);
+    // Before the document it reads (children die in creation order, the document first).
+    delete m_autosave;
+    m_autosave = nullptr;
+}
+
+void MainWindow::fitToScreen()
+{
+    // Most of the screen, never more than it (a fixed size overflows at 200 % scaling).
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    const QRect available = s ? s->availableGeometry() : QRect(0, 0, 1400, 860);
+    const int width = std::min(available.width(), std::max(int(available.width() * 0.85), 960));
+    const int height = std::min(available.height(), std::max(int(available.height() * 0.85), 640));
+    resize(width, height);
+    move(available.center() - QPoint(width / 2, height / 2));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    // While typing, Tab moves on to the next field instead of hiding the panels.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        auto* widget = qobject_cast<QWidget*>(watched);
+        if ((key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) && widget &&
+            isTextField(widget)) {
+            event->accept();
+            return false;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::showSliderValues()
+{
+    // Every toolbar slider (brush size and hardness, mask opacity) shows its number.
+    const QList<QAction*> actions = m_toolBar->actions();
+    for (int i = 0; i < actions.size(); ++i) {
+        auto* slider = qobject_cast<QSlider*>(m_toolBar->widgetForAction(actions[i]));
+        if (!slider)
+            continue;
+        const QString suffix = slider->maximum() == 100 ? QStringLiteral(" %") : tr(" px");
+        auto* value = new QLabel(m_toolBar);
+        value->setObjectName(slider->objectName().isEmpty() ? QStringLiteral("sliderValue")
+                                                            : slider->objectName() + "Value");
+        value->setMinimumWidth(
+            value->fontMetrics().horizontalAdvance(QString::number(slider->maximum()) + suffix));
+        const auto show = [value, suffix](int v) { value->setText(QString::number(v) + suffix); };
+        show(slider->value());
+        connect(slider, &QSlider::valueChanged, value, show);
+        if (i + 1 < actions.size())
+            m_toolBar->insertWidget(actions[i + 1], value);
+        else
+            m_toolBar->addWidget(value);
+    }
+}
+
+void MainWindow::togglePanels()
+{
+    QList<QWidget*> panels;
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        panels << dock;
+    panels << m_toolBar;
+    QList<QWidget*> visible;
+    for (QWidget* w : panels)
+        if (w->isVisible())
+            visible << w;
+    if (!visible.isEmpty()) {
+        for (QWidget* w : visible)
+            w->hide();
+        m_hiddenPanels = visible;
+        m_canvas->setFocus();
+    } else {
+        for (QWidget* w : m_hiddenPanels.isEmpty() ? panels : m_hiddenPanels)
+            w->show();
+        m_hiddenPanels.clear();
+    }
+}
+
+QString MainWindow::shortcutsHtml() const
+{
+    QList<QMenu*> menus;
+    for (QAction* a : menuBar()->actions())
+        if (a->menu())
+            menus << a->menu();
+    return shortcutTableHtml(menus);
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(m_settings, shortcutsHtml(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_autosave->setInterval(m_settings->autosaveSeconds());
+    if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
+        applyTheme(*app, m_settings->theme());
+}
 
 void MainWindow::createDocks()
 {
@@ -83,7 +224,7 @@ void MainWindow::createDocks()
     auto* regionsDock = new QDockWidget(tr("Prompts"), this);
     regionsDock->setObjectName("regionsDock");
     regionsDock->setWidget(m_regions);
-    regionsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    regionsDock->setFeatures(kDockFeatures);
     regionsDock->setMinimumWidth(300);
     addDockWidget(Qt::RightDockWidgetArea, regionsDock);
 
@@ -96,7 +237,7 @@ void MainWindow::createDocks()
     auto* generationDock = new QDockWidget(tr("Generate"), this);
     generationDock->setObjectName("generationDock");
     generationDock->setWidget(scroll);
-    generationDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    generationDock->setFeatures(kDockFeatures);
     generationDock->setMinimumWidth(260);
     addDockWidget(Qt::LeftDockWidgetArea, generationDock);
 
@@ -104,7 +245,7 @@ void MainWindow::createDocks()
     auto* resultsDock = new QDockWidget(tr("History"), this);
     resultsDock->setObjectName("resultsDock");
     resultsDock->setWidget(m_results);
-    resultsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    resultsDock->setFeatures(kDockFeatures);
     addDockWidget(Qt::BottomDockWidgetArea, resultsDock);
     connect(m_results, &ResultsStrip::exportRequested, m_files, &FileActions::exportResult);
 
@@ -123,7 +264,9 @@ void MainWindow::createMenus()
             [this] { m_files->fillRecentMenu(m_recentMenu); });
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, m_files, &FileActions::save);
-    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_files, &FileActions::saveAs);
+    // Ctrl+Shift+S everywhere (QKeySequence::SaveAs is empty on some platforms).
+    file->addAction(tr("Save &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), m_files,
+                    &FileActions::saveAs);
     file->addSeparator();
     file->addAction(tr("&Import Mask…"), QKeySequence(Qt::CTRL | Qt::Key_I), m_files,
                     &FileActions::importMask);
@@ -163,6 +306,10 @@ void MainWindow::createMenus()
     edit->addAction(tr("&Remove Region"), QKeySequence(Qt::SHIFT | Qt::Key_Delete), this,
                     [this] { m_document->removeRegion(m_document->currentRegionId()); });
     edit->addAction(m_tools->deleteAction());
+    edit->addSeparator();
+    QAction* preferences = edit->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     // ---- View
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -213,6 +360,11 @@ void MainWindow::createMenus()
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    m_toolBar->toggleViewAction()->setText(tr("Tools"));
+    view->addAction(m_toolBar->toggleViewAction());
+    m_panelsAction = view->addAction(tr("Hide or Show &Panels"), this, &MainWindow::togglePanels);
+    m_panelsAction->setShortcut(QKeySequence(Qt::Key_Tab));
+    showSliderValues();
 
     // ---- Tools
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
@@ -234,23 +386,11 @@ void MainWindow::createMenus()
     // ---- Help
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
-        QMessageBox::information(
-            this, tr("Keyboard shortcuts"),
-            tr("<table>"
-               "<tr><td><b>B</b> / <b>E</b></td><td>brush / eraser</td></tr>"
-               "<tr><td><b>U</b></td><td>box tool</td></tr>"
-               "<tr><td><b>F</b></td><td>fill (Shift+click: empty)</td></tr>"
-               "<tr><td><b>[</b> <b>]</b></td><td>brush size</td></tr>"
-               "<tr><td><b>Shift+[</b> <b>Shift+]</b></td><td>brush hardness</td></tr>"
-               "<tr><td><b>Shift+click</b></td><td>straight line from the last stroke</td></tr>"
-               "<tr><td><b>Space+drag</b>, middle drag</td><td>pan</td></tr>"
-               "<tr><td><b>Ctrl+wheel</b></td><td>zoom</td></tr>"
-               "<tr><td><b>Ctrl+0</b> / <b>Ctrl+1</b></td><td>fit / 100 %</td></tr>"
-               "<tr><td><b>1</b> <b>2</b> <b>3</b></td><td>result+masks / masks / result</td></tr>"
-               "<tr><td><b>Ctrl+Z</b></td><td>undo</td></tr>"
-               "<tr><td><b>Ctrl+Shift+Z</b>, <b>Ctrl+Y</b></td><td>redo</td></tr>"
-               "<tr><td><b>Ctrl+Return</b> / <b>Esc</b></td><td>generate / cancel</td></tr>"
-               "</table>"));
+        QMessageBox box(QMessageBox::Information, tr("Keyboard shortcuts"), shortcutsHtml(),
+                        QMessageBox::Ok, this);
+        box.setObjectName("shortcutHelp");
+        box.setTextFormat(Qt::RichText);
+        box.exec();
     });
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About MultiDiffusion Studio"),
@@ -302,7 +442,12 @@ void MainWindow::showMessage(const QString& text, int timeoutMs)
 
 void MainWindow::updateTitle()
 {
-    setWindowTitle(QStringLiteral("%1[*] — MultiDiffusion Studio").arg(m_document->displayName()));
+    // Progress in the title: what the taskbar shows on Linux, where Qt 6 has no taskbar
+    // progress API (QWinTaskbarProgress and QtMacExtras are gone since Qt 6.0).
+    const QString progress =
+        m_progressPercent >= 0 ? QStringLiteral("[%1 %] ").arg(m_progressPercent) : QString();
+    setWindowTitle(
+        QStringLiteral("%1%2[*] — MultiDiffusion Studio").arg(progress, m_document->displayName()));
     setWindowModified(m_document->isDirty());
 }
 

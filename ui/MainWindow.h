@@ -43,8 +43,16 @@ public:
     ResultsStrip* resultsStrip() const { return m_results; }
     ToolPalette* tools() const { return m_tools; }
     FileActions* files() const { return m_files; }
+    Autosave* autosave() const { return m_autosave; }
+    QAction* panelsAction() const { return m_panelsAction; }
+    // Hides every dock and the toolbar, or brings back the ones hidden (Tab, as in Krita).
+    void togglePanels();
+    // The keyboard shortcuts as HTML, read from the menus (Help and Preferences show it).
+    QString shortcutsHtml() const;
+    void showPreferences();
 
 protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -56,6 +64,8 @@ private:
     void updateTitle();
     void offerRecovery();
     void showMessage(const QString& text, int timeoutMs);
+    void fitToScreen();
+    void showSliderValues();
 
     Settings* m_settings;
     DocumentController* m_document;
@@ -73,6 +83,9 @@ private:
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_positionLabel = nullptr;
     QLabel* m_messageLabel = nullptr;
+    QAction* m_panelsAction = nullptr;
+    QList<QWidget*> m_hiddenPanels; // hidden by togglePanels(), shown again by it
+    int m_progressPercent = -1;     // shown in the title while generating
 };
 
 } // namespace md

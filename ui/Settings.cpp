@@ -87,6 +87,9 @@ void Settings::setLastExportFolder(const QString& f)
 }
 QString Settings::lastModelFolder() const
 {
+    const QString preferred = defaultModelFolder();
+    if (!preferred.isEmpty() && QDir(preferred).exists())
+        return preferred;
     return folder("folders/models");
 }
 void Settings::setLastModelFolder(const QString& f)
@@ -153,6 +156,52 @@ void Settings::setBrushHardness(double hardness)
 int Settings::autosaveSeconds() const
 {
     return m_settings.value("files/autosaveSeconds", 60).toInt();
+}
+
+void Settings::setAutosaveSeconds(int seconds)
+{
+    m_settings.setValue("files/autosaveSeconds", std::max(0, seconds));
+}
+
+ThemeChoice Settings::theme() const
+{
+    return m_settings.value("view/theme", "dark").toString() == "light" ? ThemeChoice::Light
+                                                                        : ThemeChoice::Dark;
+}
+
+void Settings::setTheme(ThemeChoice theme)
+{
+    m_settings.setValue("view/theme", theme == ThemeChoice::Light ? "light" : "dark");
+}
+
+QString Settings::defaultModelFolder() const
+{
+    return m_settings.value("folders/defaultModels").toString();
+}
+
+void Settings::setDefaultModelFolder(const QString& folder)
+{
+    m_settings.setValue("folders/defaultModels", folder);
+}
+
+QString Settings::loraFolder() const
+{
+    return m_settings.value("folders/lora").toString();
+}
+
+void Settings::setLoraFolder(const QString& folder)
+{
+    m_settings.setValue("folders/lora", folder);
+}
+
+int Settings::imagesPerClick() const
+{
+    return std::clamp(m_settings.value("generate/imagesPerClick", 1).toInt(), 1, 64);
+}
+
+void Settings::setImagesPerClick(int count)
+{
+    m_settings.setValue("generate/imagesPerClick", std::clamp(count, 1, 64));
 }
 
 qint64 Settings::undoMemoryBytes() const

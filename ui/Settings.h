@@ -11,6 +11,7 @@
 namespace md {
 
 enum class PreviewMode { Both, MasksOnly, ResultOnly };
+enum class ThemeChoice { Dark, Light };
 
 class Settings
 {
@@ -53,7 +54,19 @@ public:
     void setBrushHardness(double hardness);
 
     int autosaveSeconds() const; // 0: off
+    void setAutosaveSeconds(int seconds);
     qint64 undoMemoryBytes() const;
+
+    ThemeChoice theme() const;
+    void setTheme(ThemeChoice theme);
+    // Where model dialogs start (lastModelFolder() returns it when set); LoRA files live in
+    // loraFolder() (kept for the LoRA support to come).
+    QString defaultModelFolder() const;
+    void setDefaultModelFolder(const QString& folder);
+    QString loraFolder() const;
+    void setLoraFolder(const QString& folder);
+    int imagesPerClick() const; // "Generate more": 1..64
+    void setImagesPerClick(int count);
 
     static constexpr int maxRecent = 8;
 

@@ -24,8 +24,8 @@ int main(int argc, char** argv)
     parser.addPositionalArgument("file", "A .mdsp project or a PNG exported by the app.", "[file]");
     parser.process(app);
 
-    md::applyTheme(app);
     md::Settings settings;
+    md::applyTheme(app, settings.theme());
     md::MainWindow window(&settings);
     window.show();
     window.startUp(parser.positionalArguments());

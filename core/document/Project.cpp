@@ -64,9 +64,10 @@ Status checkSettings(const GenerationSettings& s, const std::string& where)
     return Status::ok();
 }
 
-Status checkRegion(const Project& project, const ProjectRegion& region, std::size_t index)
+// `mask`: the region's mask to check (nullptr: already checked).
+Status checkRegion(const ProjectRegion& region, const MaskImage* mask, int width, int height,
+                   bool circular, const std::string& label)
 {
-    const std::string label = regionLabel(region, index);
     if (region.id == 0)
         return Status::error(label + " has id 0; ids start at 1");
     if (auto s = checkPrompt(label + " prompt", region.prompt); !s)
@@ -79,12 +80,13 @@ Status checkRegion(const Project& project, const ProjectRegion& region, std::siz
         return Status::error(label + ": strength " + std::to_string(region.strength) +
                              " is outside [0, 100]");
     if (region.kind == RegionKind::Mask) {
-        const MaskImage& m = region.mask;
-        if (m.width != project.width || m.height != project.height)
+        if (!mask)
+            return Status::ok();
+        const MaskImage& m = *mask;
+        if (m.width != width || m.height != height)
             return Status::error(label + ": the mask is " + std::to_string(m.width) + "x" +
                                  std::to_string(m.height) + " but the canvas is " +
-                                 std::to_string(project.width) + "x" +
-                                 std::to_string(project.height));
+                                 std::to_string(width) + "x" + std::to_string(height));
         if (m.values.size() != std::size_t(m.width) * std::size_t(m.height))
             return Status::error(label + ": the mask holds " + std::to_string(m.values.size()) +
                                  " values, expected " +
@@ -101,14 +103,37 @@ Status checkRegion(const Project& project, const ProjectRegion& region, std::siz
                                  std::to_string(b.height) + "; it must not be empty");
         // On a wrap-around panorama a box may cross the seam: it starts on the canvas and
         // continues from the left edge (toGenerateRequest sends it as a mask).
-        const bool wraps = project.settings.circular && b.width <= project.width;
-        const int maxX = wraps ? project.width - 1 : project.width - b.width;
-        if (b.x < 0 || b.y < 0 || b.x > maxX || b.y > project.height - b.height)
+        const bool wraps = circular && b.width <= width;
+        const int maxX = wraps ? width - 1 : width - b.width;
+        if (b.x < 0 || b.y < 0 || b.x > maxX || b.y > height - b.height)
             return Status::error(label + ": the box (" + std::to_string(b.x) + ", " +
                                  std::to_string(b.y) + ", " + std::to_string(b.width) + "x" +
                                  std::to_string(b.height) + ") reaches outside the " +
-                                 std::to_string(project.width) + "x" +
-                                 std::to_string(project.height) + " canvas");
+                                 std::to_string(width) + "x" + std::to_string(height) + " canvas");
+    }
+    return Status::ok();
+}
+
+// A result's layout: the rules of regions, at the result's size; shared masks once.
+Status checkLayout(const RegionLayout& layout, int width, int height, bool circular,
+                   const std::string& owner, std::set<const MaskImage*>& checked)
+{
+    if (layout.size() > kMaxRegions)
+        return Status::error(owner + " records " + std::to_string(layout.size()) +
+                             " regions in its layout; the limit is " + std::to_string(kMaxRegions));
+    std::set<std::uint32_t> ids;
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+        const LayoutRegion& l = layout[i];
+        const std::string label = owner + ", layout " + regionLabel(l.region, i);
+        if (l.region.kind == RegionKind::Mask && !l.mask)
+            return Status::error(label + " has no mask");
+        const MaskImage* mask =
+            l.region.kind == RegionKind::Mask && checked.insert(l.mask.get()).second ? l.mask.get()
+                                                                                     : nullptr;
+        if (auto s = checkRegion(l.region, mask, width, height, circular, label); !s)
+            return s;
+        if (!ids.insert(l.region.id).second)
+            return Status::error(label + " reuses an id of an earlier region");
     }
     return Status::ok();
 }
@@ -230,12 +255,15 @@ Status validate(const Project& project)
     std::set<std::uint32_t> ids;
     for (std::size_t i = 0; i < project.regions.size(); ++i) {
         const ProjectRegion& region = project.regions[i];
-        if (auto s = checkRegion(project, region, i); !s)
+        if (auto s = checkRegion(region, &region.mask, project.width, project.height,
+                                 project.settings.circular, regionLabel(region, i));
+            !s)
             return s;
         if (!ids.insert(region.id).second)
             return Status::error(regionLabel(region, i) + " reuses an id of an earlier region");
     }
     std::set<std::uint32_t> resultIds;
+    std::set<const MaskImage*> checkedMasks;
     for (std::size_t i = 0; i < project.results.size(); ++i) {
         const ProjectResult& result = project.results[i];
         const std::string label =
@@ -259,6 +287,12 @@ Status validate(const Project& project)
         if (result.regions.size() > kMaxRegions)
             return Status::error(label + " records " + std::to_string(result.regions.size()) +
                                  " region prompts; the limit is " + std::to_string(kMaxRegions));
+        if (result.layout) {
+            if (auto s = checkLayout(*result.layout, img.width, img.height,
+                                     result.settings.circular, label, checkedMasks);
+                !s)
+                return s;
+        }
     }
     return Status::ok();
 }
@@ -282,7 +316,72 @@ ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t s
         r.regions.push_back({pr.id, pr.name, pr.prompt, pr.negative, pr.strength});
     }
     r.model = project.model;
+    r.layout = captureLayout(project);
+    shareLayoutMasks(r, project);
     return r;
+}
+
+RegionLayout captureLayout(const Project& project)
+{
+    RegionLayout layout;
+    layout.reserve(project.regions.size());
+    for (const ProjectRegion& pr : project.regions) {
+        LayoutRegion l;
+        l.region = pr;
+        l.region.mask = MaskImage();
+        if (pr.kind == RegionKind::Mask)
+            l.mask = std::make_shared<const MaskImage>(pr.mask);
+        layout.push_back(std::move(l));
+    }
+    return layout;
+}
+
+bool sameMask(const MaskImage& a, const MaskImage& b)
+{
+    return a.width == b.width && a.height == b.height && a.values == b.values;
+}
+
+void shareLayoutMasks(ProjectResult& result, const Project& project)
+{
+    if (!result.layout)
+        return;
+    // The newest layouts only (an unchanged mask is in the last one), which bounds the
+    // comparisons however long the history grows.
+    constexpr int kLayoutsCompared = 8;
+    std::vector<std::shared_ptr<const MaskImage>> known;
+    int layouts = 0;
+    for (auto it = project.results.rbegin();
+         it != project.results.rend() && layouts < kLayoutsCompared; ++it) {
+        if (it->id == result.id || !it->layout)
+            continue;
+        ++layouts;
+        for (const LayoutRegion& l : *it->layout)
+            if (l.mask && std::find(known.begin(), known.end(), l.mask) == known.end())
+                known.push_back(l.mask);
+    }
+    for (LayoutRegion& l : *result.layout) {
+        if (!l.mask)
+            continue;
+        for (const auto& candidate : known) {
+            if (candidate != l.mask && sameMask(*candidate, *l.mask)) {
+                l.mask = candidate;
+                break;
+            }
+        }
+    }
+}
+
+std::vector<ProjectRegion> layoutRegions(const RegionLayout& layout)
+{
+    std::vector<ProjectRegion> regions;
+    regions.reserve(layout.size());
+    for (const LayoutRegion& l : layout) {
+        ProjectRegion r = l.region;
+        if (r.kind == RegionKind::Mask && l.mask)
+            r.mask = *l.mask;
+        regions.push_back(std::move(r));
+    }
+    return regions;
 }
 
 std::uint32_t nextRegionId(const Project& project)

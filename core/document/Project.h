@@ -8,6 +8,8 @@
 #include "engine/Status.h"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,17 @@ struct UsedRegionPrompt
     float strength = 1.f;
 };
 
+// A region as it was when a result was made. `region.mask` is left empty: the mask is
+// shared (between results, and between the entries of a .mdsp) while it is unchanged.
+struct LayoutRegion
+{
+    ProjectRegion region;
+    std::shared_ptr<const MaskImage> mask; // kind Mask only
+};
+// Every region of the project when a result was made (hidden ones included), in drawing
+// order: the masks and boxes that made it.
+using RegionLayout = std::vector<LayoutRegion>;
+
 struct ProjectResult
 {
     std::uint32_t id = 0;        // stable, unique within the project, never 0
@@ -95,6 +108,9 @@ struct ProjectResult
     std::string negative;
     std::vector<UsedRegionPrompt> regions; // the visible regions used, in order
     ModelReference model;                  // the model used
+    // The regions that made it; unset for results saved before layouts were stored (their
+    // exports and "Use settings" fall back to the project's current regions).
+    std::optional<RegionLayout> layout;
 };
 
 struct Project
@@ -127,8 +143,18 @@ Project projectFromRequest(const GenerateRequest& request, const ModelReference&
 Status validate(const Project& project);
 
 // A new result holding `image`, the project's current settings with `seed`, the prompts of
-// the visible regions and the model; id = nextResultId(project), timestamp = now.
+// the visible regions, the layout (sharing masks with earlier results) and the model;
+// id = nextResultId(project), timestamp = now.
 ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t seed);
+
+// The project's regions now, as a layout (masks copied once, then shared).
+RegionLayout captureLayout(const Project& project);
+// Replaces the masks of `result`'s layout by equal ones that `project`'s other results
+// already hold, so a history of unchanged masks keeps one copy of each in memory.
+void shareLayoutMasks(ProjectResult& result, const Project& project);
+// The regions of a layout as project regions (masks copied).
+std::vector<ProjectRegion> layoutRegions(const RegionLayout& layout);
+bool sameMask(const MaskImage& a, const MaskImage& b);
 
 std::uint32_t nextRegionId(const Project& project); // max id + 1
 std::uint32_t nextResultId(const Project& project);

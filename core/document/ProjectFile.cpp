@@ -2,6 +2,7 @@
 
 #include "document/A1111Parameters.h"
 #include "document/AtomicFile.h"
+#include "document/LayoutMasks.h"
 #include "document/ProjectJson.h"
 #include "document/Thumbnail.h"
 #include "document/ZipWriter.h"
@@ -24,8 +25,12 @@ Result<std::vector<std::uint8_t>> encodeProjectArchive(const Project& project)
 {
     if (auto s = validate(project); !s)
         return s.withContext("cannot save an invalid project");
+    auto layoutMasks = collectLayoutMasks(project);
+    if (!layoutMasks)
+        return layoutMasks.status();
     ProjectJsonOptions options;
     options.thumbnail = true;
+    options.layoutMasks = &layoutMasks->names;
     auto json = projectToJson(project, options);
     if (!json)
         return json.status();
@@ -41,6 +46,9 @@ Result<std::vector<std::uint8_t>> encodeProjectArchive(const Project& project)
         if (auto s = zip.add(maskEntryName(r.id), *png); !s)
             return s;
     }
+    for (const auto& [name, png] : layoutMasks->entries)
+        if (auto s = zip.add(name, png); !s)
+            return s;
     for (const ProjectResult& r : project.results) {
         auto png = encodePng(r.image);
         if (!png)
@@ -131,6 +139,12 @@ Project projectForResult(const Project& project, const ProjectResult& result)
     p.negative = result.negative;
     if (!result.model.path.empty() || !result.model.displayName.empty())
         p.model = result.model;
+    p.results = {result};
+    if (result.layout) {
+        p.regions = layoutRegions(*result.layout);
+        return p;
+    }
+    // An older result without its layout: today's regions with the prompts it used.
     for (ProjectRegion& r : p.regions) {
         r.visible = false;
         for (const UsedRegionPrompt& u : result.regions) {
@@ -142,7 +156,6 @@ Project projectForResult(const Project& project, const ProjectResult& result)
             }
         }
     }
-    p.results = {result};
     return p;
 }
 

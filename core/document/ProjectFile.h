@@ -3,7 +3,8 @@
 // .mdsp project files and PNG exports: the public load/save surface of mdcore.
 //
 // A .mdsp file is a zip holding project.json (see ProjectJson.h), masks/<region-id>.png
-// (8-bit gray), results/<result-id>.png and thumbnail.png. Saves are atomic: the previous file
+// (8-bit gray), the other masks of the results' layouts (masks/<content hash>.png, see
+// LayoutMasks.h), results/<result-id>.png and thumbnail.png. Saves are atomic: the previous file
 // survives any failure. Loading checks everything and reports the first problem precisely.
 // A PNG export carries an A1111-style "parameters" chunk and the project JSON (masks
 // embedded) in an "mdstudio-project" chunk, so loadProject() can reopen it.
@@ -35,7 +36,8 @@ Result<Project> decodeProjectArchive(std::vector<std::uint8_t> bytes, const std:
 
 // Writes result.image as a PNG with "parameters" and "mdstudio-project" chunks. The embedded
 // project is `project` as it was for this result: its settings and prompts from the result,
-// regions the result did not use hidden, and only this result in its history.
+// its regions from the result's layout (for an older result without one: today's regions,
+// those it did not use hidden), and only this result in its history.
 Status exportPng(const Project& project, const ProjectResult& result, const std::string& path);
 Result<std::vector<std::uint8_t>> encodeExportPng(const Project& project,
                                                   const ProjectResult& result);

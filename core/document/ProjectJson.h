@@ -2,7 +2,8 @@
 
 // The project as JSON ("format": "mdstudio-project", "version": 2). Images are not inline in
 // .mdsp files: regions name their mask entry ("masks/<id>.png"), results their image entry
-// ("results/<id>.png"). In a PNG export the masks are embedded as data URIs
+// ("results/<id>.png"), a result's layout names its masks' entries (shared with the regions'
+// entries, or "masks/<content hash>.png"). In a PNG export the masks are embedded as data URIs
 // ("data:image/png;base64,...") and the one result's image is the PNG itself ("@self").
 // Older versions are migrated on load; newer ones are refused. See docs/project-format.md.
 
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -21,6 +23,8 @@ namespace md {
 constexpr const char* kProjectFormatName = "mdstudio-project";
 constexpr int kProjectFormatVersion = 2;
 constexpr const char* kSelfImageRef = "@self";
+// A result layout that is the project's own regions (PNG exports).
+constexpr const char* kRegionsLayoutRef = "@regions";
 constexpr const char* kPngDataUriPrefix = "data:image/png;base64,";
 
 std::string maskEntryName(std::uint32_t regionId);   // "masks/<id>.png"
@@ -36,6 +40,9 @@ struct ProjectJsonOptions
     // Embedded only: the id of the one result to keep, with image "@self"; others are left out.
     std::optional<std::uint32_t> selfResult;
     bool thumbnail = false; // write "thumbnail": "thumbnail.png"
+    // Archive entries only: the entry name of every mask of the results' layouts (see
+    // collectLayoutMasks in LayoutMasks.h). Without it, layouts are left out.
+    const std::map<const MaskImage*, std::string>* layoutMasks = nullptr;
 };
 
 Result<std::string> projectToJson(const Project& project, const ProjectJsonOptions& options = {});

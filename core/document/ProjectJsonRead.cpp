@@ -5,6 +5,8 @@
 #include "document/ProjectJson.h"
 
 #include <limits>
+#include <map>
+#include <memory>
 
 namespace md {
 
@@ -107,8 +109,11 @@ public:
             if (regions->size() > kMaxRegions)
                 top.fail("regions", "the project has " + std::to_string(regions->size()) +
                                         " regions; the limit is " + std::to_string(kMaxRegions));
-            for (std::size_t i = 0; i < regions->size() && m_error.isOk(); ++i)
-                p.regions.push_back(readRegion((*regions)[i], i));
+            for (std::size_t i = 0; i < regions->size() && m_error.isOk(); ++i) {
+                m_maskRefs.emplace_back();
+                p.regions.push_back(readRegion((*regions)[i], "regions[" + std::to_string(i) + "]",
+                                               m_maskRefs.back()));
+            }
         }
         if (const auto* results = top.array("results")) {
             if (results->size() > kMaxResults)
@@ -127,7 +132,11 @@ public:
             auto mask = loadMask(m_maskRefs[i], r, p);
             if (!mask)
                 return mask.status();
-            r.mask = std::move(mask.value());
+            r.mask = *mask.value();
+        }
+        for (std::size_t i = 0; i < p.results.size(); ++i) {
+            if (auto s = loadLayout(m_layouts[i], p.results[i], p); !s)
+                return s;
         }
         for (std::size_t i = 0; i < p.results.size(); ++i) {
             auto image = loadResultImage(m_resultRefs[i], p.results[i], p);
@@ -141,9 +150,9 @@ public:
     }
 
 private:
-    ProjectRegion readRegion(const nlohmann::json& j, std::size_t index)
+    // `maskRef` receives the "mask" field of a mask region.
+    ProjectRegion readRegion(const nlohmann::json& j, const std::string& path, std::string& maskRef)
     {
-        const std::string path = "regions[" + std::to_string(index) + "]";
         JsonFields f(j, path, m_what, &m_error);
         ProjectRegion r;
         r.id = std::uint32_t(f.integer("id", 0, 1, kMaxU32, true));
@@ -156,7 +165,6 @@ private:
         r.strength = float(f.number("strength", 1.0));
         r.visible = f.boolean("visible", true);
         const std::string kind = f.string("kind", "", true);
-        std::string maskRef;
         if (kind == "box") {
             r.kind = RegionKind::Box;
             if (const auto* box = f.object("box", true)) {
@@ -172,8 +180,42 @@ private:
         } else if (f.ok()) {
             f.fail("kind", "expected \"mask\" or \"box\", found \"" + kind + "\"");
         }
-        m_maskRefs.push_back(maskRef);
         return r;
+    }
+
+    // A result's "layout": absent, "@regions" (a PNG export's own regions) or its regions.
+    struct LayoutFields
+    {
+        bool present = false;
+        bool isRegions = false;
+        std::vector<ProjectRegion> regions;
+        std::vector<std::string> maskRefs;
+    };
+
+    LayoutFields readLayout(const nlohmann::json& result, const std::string& path)
+    {
+        LayoutFields out;
+        auto it = result.find("layout");
+        if (!result.is_object() || it == result.end() || it->is_null())
+            return out;
+        out.present = true;
+        if (it->is_string() && *it == kRegionsLayoutRef) {
+            out.isRegions = true;
+            return out;
+        }
+        JsonFields f(result, path, m_what, &m_error);
+        const auto* regions = f.array("layout");
+        if (!regions)
+            return out;
+        if (regions->size() > kMaxRegions)
+            f.fail("layout", std::to_string(regions->size()) + " regions; the limit is " +
+                                 std::to_string(kMaxRegions));
+        for (std::size_t i = 0; i < regions->size() && m_error.isOk(); ++i) {
+            out.maskRefs.emplace_back();
+            out.regions.push_back(readRegion(
+                (*regions)[i], path + ".layout[" + std::to_string(i) + "]", out.maskRefs.back()));
+        }
+        return out;
     }
 
     ProjectResult readResultFields(const nlohmann::json& j, std::size_t index)
@@ -213,6 +255,7 @@ private:
             JsonFields m(*model, path + ".model", m_what, &m_error);
             r.model = readModel(m);
         }
+        m_layouts.push_back(readLayout(j, path));
         return r;
     }
 
@@ -246,8 +289,12 @@ private:
         return Status::ok();
     }
 
-    Result<MaskImage> loadMask(const std::string& ref, const ProjectRegion& r, const Project& p)
+    // Each entry is decoded once; regions and layouts naming it share the mask.
+    Result<std::shared_ptr<const MaskImage>> loadMask(const std::string& ref,
+                                                      const ProjectRegion& r, const Project& p)
     {
+        if (auto it = m_masks.find(ref); it != m_masks.end())
+            return it->second;
         const std::string owner = "the mask of region " + std::to_string(r.id) +
                                   (r.name.empty() ? "" : " \"" + r.name + "\"");
         const std::string name = ref.rfind("data:", 0) == 0 ? "embedded mask" : ref;
@@ -256,7 +303,37 @@ private:
             return png.status();
         if (auto s = checkSize(*png, name, owner, p); !s)
             return s;
-        return decodeMaskPng(*png, m_what + ": " + name);
+        auto mask = decodeMaskPng(*png, m_what + ": " + name);
+        if (!mask)
+            return mask.status();
+        auto shared = std::make_shared<const MaskImage>(std::move(mask.value()));
+        m_masks.emplace(ref, shared);
+        return shared;
+    }
+
+    Status loadLayout(const LayoutFields& fields, ProjectResult& result, const Project& p)
+    {
+        if (!fields.present)
+            return Status::ok();
+        if (fields.isRegions) {
+            result.layout = captureLayout(p);
+            return Status::ok();
+        }
+        RegionLayout layout;
+        for (std::size_t i = 0; i < fields.regions.size(); ++i) {
+            LayoutRegion l;
+            l.region = fields.regions[i];
+            if (l.region.kind == RegionKind::Mask) {
+                auto mask = loadMask(fields.maskRefs[i], l.region, p);
+                if (!mask)
+                    return mask.status().withContext("result " + std::to_string(result.id) +
+                                                     " layout");
+                l.mask = std::move(mask.value());
+            }
+            layout.push_back(std::move(l));
+        }
+        result.layout = std::move(layout);
+        return Status::ok();
     }
 
     Result<RgbImage> loadResultImage(const std::string& ref, const ProjectResult& r,
@@ -287,6 +364,8 @@ private:
     Status m_error;
     std::vector<std::string> m_maskRefs;
     std::vector<std::string> m_resultRefs;
+    std::vector<LayoutFields> m_layouts;
+    std::map<std::string, std::shared_ptr<const MaskImage>> m_masks;
 };
 
 } // namespace

@@ -44,7 +44,8 @@ Json settingsJson(const GenerationSettings& s)
     return j;
 }
 
-Result<Json> regionJson(const ProjectRegion& r, const ProjectJsonOptions& options)
+// `maskRef`: what the "mask" field names (mask regions only).
+Json regionJson(const ProjectRegion& r, const std::string& maskRef)
 {
     Json j;
     j["id"] = r.id;
@@ -55,18 +56,45 @@ Result<Json> regionJson(const ProjectRegion& r, const ProjectJsonOptions& option
     j["strength"] = r.strength;
     j["kind"] = regionKindName(r.kind);
     j["visible"] = r.visible;
-    if (r.kind == RegionKind::Box) {
+    if (r.kind == RegionKind::Box)
         j["box"] =
             Json{{"x", r.box.x}, {"y", r.box.y}, {"width", r.box.width}, {"height", r.box.height}};
-    } else if (options.storage == ImageStorage::Embedded) {
-        auto png = encodeMaskPng(r.mask);
-        if (!png)
-            return png.status().withContext("region " + std::to_string(r.id) + " mask");
-        j["mask"] = kPngDataUriPrefix + base64Encode(*png);
-    } else {
-        j["mask"] = maskEntryName(r.id);
-    }
+    else
+        j["mask"] = maskRef;
     return j;
+}
+
+Result<std::string> maskRefOf(const ProjectRegion& r, const ProjectJsonOptions& options)
+{
+    if (r.kind != RegionKind::Mask)
+        return std::string();
+    if (options.storage != ImageStorage::Embedded)
+        return maskEntryName(r.id);
+    auto png = encodeMaskPng(r.mask);
+    if (!png)
+        return png.status().withContext("region " + std::to_string(r.id) + " mask");
+    return kPngDataUriPrefix + base64Encode(*png);
+}
+
+// A result's layout: in an archive, its regions with their mask entries; in a PNG export,
+// "@regions" (the export's regions are this result's layout, see projectForResult).
+Result<Json> layoutJson(const RegionLayout& layout, const ProjectJsonOptions& options)
+{
+    if (options.storage == ImageStorage::Embedded)
+        return Json(kRegionsLayoutRef);
+    Json regions = Json::array();
+    for (const LayoutRegion& l : layout) {
+        std::string ref;
+        if (l.region.kind == RegionKind::Mask) {
+            auto it = options.layoutMasks->find(l.mask.get());
+            if (it == options.layoutMasks->end())
+                return Status::error("region " + std::to_string(l.region.id) +
+                                     " of a result layout has no mask entry");
+            ref = it->second;
+        }
+        regions.push_back(regionJson(l.region, ref));
+    }
+    return regions;
 }
 
 Json resultJson(const ProjectResult& r, const std::string& imageRef)
@@ -118,20 +146,25 @@ Result<std::string> projectToJson(const Project& project, const ProjectJsonOptio
         doc["settings"] = settingsJson(project.settings);
         Json regions = Json::array();
         for (const ProjectRegion& r : project.regions) {
-            auto j = regionJson(r, options);
-            if (!j)
-                return j.status();
-            regions.push_back(std::move(j.value()));
+            auto ref = maskRefOf(r, options);
+            if (!ref)
+                return ref.status();
+            regions.push_back(regionJson(r, *ref));
         }
         doc["regions"] = std::move(regions);
         Json results = Json::array();
+        const bool embedded = options.storage == ImageStorage::Embedded;
         for (const ProjectResult& r : project.results) {
-            if (options.storage == ImageStorage::Embedded) {
-                if (options.selfResult && *options.selfResult == r.id)
-                    results.push_back(resultJson(r, kSelfImageRef));
-            } else {
-                results.push_back(resultJson(r, resultEntryName(r.id)));
+            if (embedded && !(options.selfResult && *options.selfResult == r.id))
+                continue;
+            Json j = resultJson(r, embedded ? kSelfImageRef : resultEntryName(r.id));
+            if (r.layout && (embedded || options.layoutMasks)) {
+                auto layout = layoutJson(*r.layout, options);
+                if (!layout)
+                    return layout.status().withContext("result " + std::to_string(r.id));
+                j["layout"] = std::move(layout.value());
             }
+            results.push_back(std::move(j));
         }
         doc["results"] = std::move(results);
         if (options.thumbnail)

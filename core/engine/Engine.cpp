@@ -5,6 +5,7 @@
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/pipeline/Txt2ImgPipeline.h"
 #include "engine/sampling/Sampler.h"
+#include "engine/text/PromptChunker.h"
 #include "engine/text/Tokenizer.h"
 
 #include <chrono>
@@ -127,6 +128,22 @@ Result<std::vector<int>> Engine::tokenize(const std::string& text) const
         return encodeChunk(d->model->tokenizer(), text);
     } catch (const std::exception& e) {
         return Status::error(std::string("tokenizing failed: ") + e.what());
+    }
+}
+
+Result<PromptTokenCount> Engine::countTokens(const std::string& prompt) const
+{
+    if (!d->model)
+        return Status::error("no model is loaded");
+    try {
+        const Tokenizer& tokenizer = d->model->tokenizer();
+        PromptTokenCount count;
+        count.tokens = PromptChunker::countTokens(tokenizer, prompt);
+        count.chunks = int(PromptChunker::chunkPrompt(tokenizer, prompt).size());
+        count.chunkCapacity = tokenizer.chunkCapacity();
+        return count;
+    } catch (const std::exception& e) {
+        return Status::error(std::string("counting tokens failed: ") + e.what());
     }
 }
 

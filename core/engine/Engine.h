@@ -37,6 +37,15 @@ struct BenchmarkReport
     int threads = 0; // libtorch intra-op threads
 };
 
+// How long a prompt is for the loaded model: `tokens` after weights and BREAK are applied,
+// in `chunks` encoder chunks of `chunkCapacity` tokens (75 for CLIP); every chunk is used.
+struct PromptTokenCount
+{
+    int tokens = 0;
+    int chunks = 1;
+    int chunkCapacity = 75;
+};
+
 class Engine
 {
 public:
@@ -61,8 +70,11 @@ public:
     // The token ids of the first 77-token chunk of `text`, as the model sees it.
     Result<std::vector<int>> tokenize(const std::string& text) const;
 
-    // The same for a model that is not loaded: reads only the checkpoint's headers and its
-    // tokenizer files (fast even for multi-GB checkpoints).
+    // The length of a whole prompt in tokens and chunks (for a "37/75" display).
+    Result<PromptTokenCount> countTokens(const std::string& prompt) const;
+
+    // The first-chunk ids for a model that is not loaded: reads only the checkpoint's headers and
+    // its tokenizer files (fast even for multi-GB checkpoints).
     static Result<std::vector<int>> tokenizeFile(const ModelOptions& options,
                                                  const std::string& text);
 

@@ -5,6 +5,7 @@
 #include "ui/commands/BoxCommand.h"
 #include "ui/commands/CanvasSizeCommand.h"
 #include "ui/commands/InsertRegionCommand.h"
+#include "ui/commands/LayoutCommand.h"
 #include "ui/commands/MaskPatchCommand.h"
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
@@ -405,6 +406,11 @@ void DocumentController::setCanvasResize(const CanvasResize& resize)
         return;
     m_canvasResize = resize;
     Q_EMIT canvasResizeChanged(resize);
+}
+
+void DocumentController::setLayout(const ProjectLayout& layout, const QString& text)
+{
+    m_undo->pushCommand(new LayoutCommand(m_model, layout, text));
 }
 
 // ---- Not undoable ---------------------------------------------------------------------------

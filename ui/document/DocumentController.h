@@ -86,6 +86,8 @@ public:
     // How the next size changes treat the layout (a choice of the session, not the project).
     CanvasResize canvasResize() const { return m_canvasResize; }
     void setCanvasResize(const CanvasResize& resize);
+    // Canvas size, background prompts and every region at once (a result's layout).
+    void setLayout(const ProjectLayout& layout, const QString& text);
 
     // ---- Not undoable (they mark the document dirty)
     void setSettings(const GenerationSettings& settings);

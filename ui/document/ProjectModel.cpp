@@ -110,6 +110,26 @@ void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeom
     Q_EMIT regionsChanged();
 }
 
+ProjectLayout ProjectModel::layout() const
+{
+    return {m_project.width, m_project.height, m_project.prompt, m_project.negative,
+            m_project.regions};
+}
+
+void ProjectModel::setLayout(const ProjectLayout& layout)
+{
+    const bool resized = layout.width != m_project.width || layout.height != m_project.height;
+    m_project.width = layout.width;
+    m_project.height = layout.height;
+    m_project.prompt = layout.prompt;
+    m_project.negative = layout.negative;
+    m_project.regions = layout.regions;
+    if (resized)
+        Q_EMIT canvasChanged();
+    Q_EMIT backgroundChanged();
+    Q_EMIT regionsChanged();
+}
+
 void ProjectModel::setSettings(const GenerationSettings& settings)
 {
     m_project.settings = settings;

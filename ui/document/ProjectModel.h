@@ -33,6 +33,17 @@ struct RegionGeometry
     Box box;
 };
 
+// The canvas size, background prompts and regions together: what a result's "Use settings"
+// brings back in one step.
+struct ProjectLayout
+{
+    int width = 0;
+    int height = 0;
+    std::string prompt;
+    std::string negative;
+    std::vector<ProjectRegion> regions;
+};
+
 class ProjectModel : public QObject
 {
     Q_OBJECT
@@ -54,6 +65,8 @@ public:
     void setBackground(const std::string& prompt, const std::string& negative);
     // Replaces the canvas size and the masks and boxes of the regions listed.
     void setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry);
+    ProjectLayout layout() const;
+    void setLayout(const ProjectLayout& layout);
     void setSettings(const GenerationSettings& settings);
     void setModel(const ModelReference& model);
     void addResult(ProjectResult result);

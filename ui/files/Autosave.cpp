@@ -72,6 +72,14 @@ void Autosave::onChanged()
     m_changed = true;
 }
 
+void Autosave::setInterval(int seconds)
+{
+    if (seconds > 0)
+        m_timer.start(seconds * 1000);
+    else
+        m_timer.stop();
+}
+
 bool Autosave::saveNow()
 {
     if (!m_changed || !m_document->isDirty())

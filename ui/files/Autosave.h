@@ -44,6 +44,8 @@ public:
     // from a copy of the project, so big histories never freeze the canvas). Returns true if
     // a write started; wait() blocks until it is done (tests).
     bool saveNow();
+    // Seconds between recovery writes; 0 turns autosave off.
+    void setInterval(int seconds);
     void wait();
     QString recoveryFile() const { return m_file; }
 

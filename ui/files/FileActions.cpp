@@ -256,9 +256,12 @@ void FileActions::exportResult(std::uint32_t resultId)
     for (const ProjectResult& r : m_document->project().results)
         if (r.id == resultId)
             base += QStringLiteral("-%1").arg(r.seed);
+    // Beside the project when it has a file, else where the last export went.
+    const QString folder = m_document->filePath().isEmpty()
+                               ? m_settings->lastExportFolder()
+                               : QFileInfo(m_document->filePath()).absolutePath();
     const QString path = QFileDialog::getSaveFileName(
-        m_parent, tr("Export PNG"), m_settings->lastExportFolder() + "/" + base + ".png",
-        tr("PNG images (*.png)"));
+        m_parent, tr("Export PNG"), folder + "/" + base + ".png", tr("PNG images (*.png)"));
     if (!path.isEmpty())
         exportResultTo(resultId, path);
 }

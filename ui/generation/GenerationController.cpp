@@ -50,6 +50,7 @@ void GenerationController::connectWorker()
     connect(w, &GenerationWorker::generationFinished, this, &GenerationController::onFinished);
     connect(w, &GenerationWorker::generationFailed, this, &GenerationController::onFailed);
     connect(w, &GenerationWorker::generationCancelled, this, &GenerationController::onCancelled);
+    connect(w, &GenerationWorker::tokenCountReady, this, &GenerationController::tokenCountReady);
     connect(w, &GenerationWorker::generationStarted, this, [this](quint64 id) {
         if (id == m_running) {
             m_timer.start();
@@ -85,6 +86,13 @@ void GenerationController::cancel()
     // The worker reports the cancellation when the engine stops; the UI is free at once.
     setRunning(0);
     Q_EMIT generationCancelled();
+}
+
+quint64 GenerationController::requestTokenCount(const QString& text)
+{
+    const quint64 id = m_nextCountId++;
+    m_worker->requestTokenCount(text, id);
+    return id;
 }
 
 void GenerationController::setRunning(quint64 id)

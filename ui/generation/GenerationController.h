@@ -32,6 +32,9 @@ public:
     // Starts a generation; cancels and replaces any running one. Returns its id.
     quint64 generate(const GenerateRequest& request);
     void cancel();
+    // Asks the worker for a prompt's token count; the answer comes as tokenCountReady with
+    // the returned id (after the running generation, if any).
+    quint64 requestTokenCount(const QString& text);
 
     ModelState modelState() const { return m_modelState; }
     QString modelPath() const { return m_modelPath; }
@@ -57,6 +60,8 @@ Q_SIGNALS:
     void requestEnded(quint64 requestId);
     // The worker confirmed that this request was cancelled: the engine stopped it.
     void engineCancelled(quint64 requestId);
+    // tokens < 0: no model was loaded to count with.
+    void tokenCountReady(quint64 requestId, int tokens, int chunks, int chunkCapacity);
 
 private:
     void connectWorker();
@@ -73,6 +78,7 @@ private:
     QString m_modelPath;
     ModelInfo m_modelInfo;
     quint64 m_nextId = 1;
+    quint64 m_nextCountId = 1;
     quint64 m_running = 0;
     QElapsedTimer m_timer;
 };

@@ -12,6 +12,7 @@
 
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <algorithm>
 
 namespace md {
 
@@ -52,8 +53,13 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
                     tr("Loading: %1 (%2 %)").arg(stage).arg(int(fraction * 100)), false);
             });
     connect(generation, &GenerationController::busyChanged, panel, &GenerationPanel::setBusy);
-    connect(generation, &GenerationController::progressChanged, panel,
-            &GenerationPanel::setProgress);
+    connect(generation, &GenerationController::progressChanged, this,
+            [this](int step, int totalSteps, double eta) {
+                m_panel->setProgress(step, totalSteps, eta);
+                if (m_queueTotal > 0 && totalSteps > 0)
+                    Q_EMIT overallProgress(int(
+                        100.0 * (queuePosition() - 1 + double(step) / totalSteps) / m_queueTotal));
+            });
     connect(generation, &GenerationController::previewChanged, this,
             [this](const QImage& image, int step, int totalSteps) {
                 m_preview = image;
@@ -64,14 +70,14 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
     connect(generation, &GenerationController::generationFailed, this,
             [this](const QString& message) {
                 m_preview = QImage();
-                m_snapshot.reset();
+                stopQueue();
                 updateCanvasImage();
                 m_panel->setProgressText(tr("Failed"));
                 Q_EMIT this->message(tr("Generation failed: %1").arg(message), 0);
             });
     connect(generation, &GenerationController::generationCancelled, this, [this] {
         m_preview = QImage();
-        m_snapshot.reset();
+        stopQueue();
         updateCanvasImage();
         m_panel->setProgressText(tr("Cancelled"));
     });
@@ -247,16 +253,25 @@ void GenerationSession::generate()
         return;
     }
     GenerationSettings settings = project.settings;
-    if (settings.seedMode == SeedMode::Random) {
-        settings.seed = QRandomGenerator::global()->bounded(quint64(1) << 32);
+    const bool random = settings.seedMode == SeedMode::Random;
+    const auto randomSeed = [] { return QRandomGenerator::global()->bounded(quint64(1) << 32); };
+    if (random) {
+        settings.seed = randomSeed();
         m_document->model()->setSettings(settings); // shows the seed; not an edit of note
     }
+    m_queue.clear();
+    const int count = std::max(1, m_panel->imageCount());
+    for (int i = 1; i < count; ++i) // A1111's batch count: random seeds, or the next ones
+        m_queue.push_back(random ? randomSeed() : settings.seed + std::uint64_t(i));
+    m_queueTotal = count;
     Project snapshot = project;
     snapshot.settings = settings; // a random seed is chosen above
     snapshot.results.clear();
-    m_snapshot = std::move(snapshot);
+    m_snapshot = std::move(snapshot); // every image of the click renders this state
     m_preview = QImage();
     const std::uint64_t seed = m_snapshot->settings.seed;
+    m_panel->setQueuePosition(1, count);
+    Q_EMIT overallProgress(0);
     m_generation->generate(toGenerateRequest(*m_snapshot));
     // Gentle warnings: an empty prompt is allowed, but rarely meant.
     QStringList unprompted;
@@ -271,13 +286,39 @@ void GenerationSession::generate()
     else if (QString::fromStdString(m_snapshot->prompt).trimmed().isEmpty())
         Q_EMIT message(tr("Generating with seed %1. The background prompt is empty.").arg(seed),
                        8000);
+    else if (count > 1)
+        Q_EMIT message(tr("Generating %1 images from seed %2…").arg(count).arg(seed), 3000);
     else
         Q_EMIT message(tr("Generating with seed %1…").arg(seed), 3000);
 }
 
 void GenerationSession::cancel()
 {
+    stopQueue();
     m_generation->cancel();
+}
+
+void GenerationSession::stopQueue()
+{
+    m_queue.clear();
+    m_queueTotal = 0;
+    m_snapshot.reset();
+    m_panel->setQueuePosition(0, 0);
+    Q_EMIT overallProgress(-1);
+}
+
+void GenerationSession::startNext()
+{
+    // The snapshot's seed is the running request's seed (one source of truth).
+    m_snapshot->settings.seed = m_queue.front();
+    m_queue.pop_front();
+    if (m_snapshot->settings.seedMode == SeedMode::Random) {
+        GenerationSettings settings = m_document->project().settings;
+        settings.seed = m_snapshot->settings.seed;
+        m_document->model()->setSettings(settings); // shows the seed being made
+    }
+    m_panel->setQueuePosition(queuePosition(), m_queueTotal);
+    m_generation->generate(toGenerateRequest(*m_snapshot));
 }
 
 void GenerationSession::onResult(const RgbImage& image, double seconds)
@@ -287,12 +328,20 @@ void GenerationSession::onResult(const RgbImage& image, double seconds)
         return;
     ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
     result.id = nextResultId(m_document->project());
+    shareLayoutMasks(result, m_document->project()); // the snapshot holds no history
     const std::uint32_t id = result.id;
-    m_snapshot.reset();
     m_document->addResult(std::move(result));
     m_results->selectResult(id);
-    m_panel->setProgressText(tr("Done in %1 s").arg(seconds, 0, 'f', 1));
     updateCanvasImage();
+    if (!m_queue.empty()) {
+        startNext();
+        return;
+    }
+    const int made = m_queueTotal;
+    stopQueue();
+    m_panel->setProgressText(
+        made > 1 ? tr("%1 images done (last in %2 s)").arg(made).arg(seconds, 0, 'f', 1)
+                 : tr("Done in %1 s").arg(seconds, 0, 'f', 1));
 }
 
 void GenerationSession::useSettingsOf(std::uint32_t resultId)
@@ -305,10 +354,21 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         s.seed = r.seed;
         s.seedMode = SeedMode::Fixed;
         const int width = r.image.width, height = r.image.height;
+        const std::uint64_t seed = r.seed;
+        if (r.layout) {
+            // The prompts, masks and boxes that made it: one undo step.
+            ProjectLayout layout{width, height, r.prompt, r.negative, layoutRegions(*r.layout)};
+            m_document->setSettings(s);
+            m_document->setLayout(layout, tr("Use settings of seed %1").arg(seed));
+            Q_EMIT message(
+                tr("Settings, prompts and regions of seed %1 restored (seed fixed).").arg(seed),
+                4000);
+            return;
+        }
         m_document->setSettings(s);
         if (width != p.width || height != p.height)
             m_document->setCanvasSize(width, height, CanvasResize::scale()); // undoable
-        Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(r.seed), 4000);
+        Q_EMIT message(tr("Settings of seed %1 restored (seed fixed).").arg(seed), 4000);
         return;
     }
 }

@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QStringList>
 #include <cstdint>
+#include <deque>
 #include <optional>
 
 namespace md {
@@ -33,9 +34,14 @@ public:
     // Loads the project's model, else the last used one, else the embedded default.
     void loadInitialModel();
     void chooseModel(const QString& path);
-    // Starts (or restarts) a generation of the current project.
+    // Starts (or restarts) a generation of the current project: the panel's count of images,
+    // one seed each (random ones, or the seeds after a fixed one), queued one after another;
+    // each lands in the history.
     void generate();
     void cancel();
+    // The queue: the image being made (1-based) and how many this click makes; 0 when idle.
+    int queuePosition() const { return m_queueTotal == 0 ? 0 : m_queueTotal - int(m_queue.size()); }
+    int queueTotal() const { return m_queueTotal; }
     void useSettingsOf(std::uint32_t resultId);
     void reuseLastSeed();
     // The canvas shows the result selected in the strip (0: the newest).
@@ -48,11 +54,15 @@ public:
 
 Q_SIGNALS:
     void message(const QString& text, int timeoutMs);
+    // The whole click's progress in percent (all queued images); -1 when nothing runs.
+    void overallProgress(int percent);
 
 private:
     void refreshModels();
     void onModelState(int state, const QString& message);
     void onResult(const RgbImage& image, double seconds);
+    void startNext();
+    void stopQueue();
     void updateCanvasImage();
     QString modelForProject() const;
     static ModelReference referenceFor(const QString& path);
@@ -68,6 +78,8 @@ private:
     // The project as it was sent to the engine; its settings.seed is the running request's
     // seed (the one source of truth until the result is recorded).
     std::optional<Project> m_snapshot;
+    std::deque<std::uint64_t> m_queue; // seeds still to make after the running one
+    int m_queueTotal = 0;
     QImage m_preview;
     QString m_previewBadge;
     bool m_compare = false;

@@ -45,6 +45,15 @@ void GenerationWorker::cancel()
     m_cancel = true;
 }
 
+void GenerationWorker::requestTokenCount(const QString& text, quint64 requestId)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pendingCounts.emplace_back(text.toStdString(), requestId);
+    }
+    post();
+}
+
 std::optional<PreviewImage> GenerationWorker::takePreview()
 {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -63,16 +72,21 @@ void GenerationWorker::processPending()
 {
     std::optional<ModelOptions> load;
     std::optional<std::pair<GenerateRequest, quint64>> generate;
+    std::vector<std::pair<std::string, quint64>> counts;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         load.swap(m_pendingLoad);
         generate.swap(m_pendingGenerate);
-        m_cancel = false;
+        counts.swap(m_pendingCounts);
+        if (load || generate)
+            m_cancel = false;
     }
     if (!m_engine)
         m_engine = std::make_unique<Engine>();
     if (load)
         runLoad(*load);
+    for (const auto& [text, id] : counts) // quick: before a generation that may take minutes
+        runTokenCount(text, id);
     if (generate)
         runGenerate(generate->first, generate->second);
 }
@@ -93,6 +107,20 @@ void GenerationWorker::runLoad(const ModelOptions& options)
         Q_EMIT modelLoaded(m_engine->info());
     else
         Q_EMIT loadFailed(path, QString::fromStdString(status.message()));
+}
+
+void GenerationWorker::runTokenCount(const std::string& text, quint64 requestId)
+{
+    Result<PromptTokenCount> count = Status::error("no model is loaded");
+    try {
+        count = m_engine->countTokens(text);
+    } catch (const std::exception& e) {
+        count = Status::error(e.what());
+    }
+    if (count.isOk())
+        Q_EMIT tokenCountReady(requestId, count->tokens, count->chunks, count->chunkCapacity);
+    else
+        Q_EMIT tokenCountReady(requestId, -1, 0, 0);
 }
 
 void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 requestId)

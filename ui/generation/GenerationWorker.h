@@ -20,6 +20,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace md {
 
@@ -46,6 +48,9 @@ public:
     void requestGenerate(const GenerateRequest& request, quint64 requestId);
     void cancel();
     std::optional<PreviewImage> takePreview();
+    // Counts a prompt's tokens with the loaded model's tokenizer, on the worker thread (so
+    // after the running generation); the answer comes as tokenCountReady.
+    void requestTokenCount(const QString& text, quint64 requestId);
 
 Q_SIGNALS:
     void loadStarted(const QString& path);
@@ -59,6 +64,8 @@ Q_SIGNALS:
     void generationFinished(quint64 requestId, const md::RgbImage& image);
     void generationFailed(quint64 requestId, const QString& message);
     void generationCancelled(quint64 requestId);
+    // chunks of chunkCapacity tokens; tokens < 0: no model to count with.
+    void tokenCountReady(quint64 requestId, int tokens, int chunks, int chunkCapacity);
 
 private Q_SLOTS:
     void processPending();
@@ -66,6 +73,7 @@ private Q_SLOTS:
 private:
     void runLoad(const ModelOptions& options);
     void runGenerate(const GenerateRequest& request, quint64 requestId);
+    void runTokenCount(const std::string& text, quint64 requestId);
     void post();
 
     std::unique_ptr<Engine> m_engine; // created and used on the worker thread only
@@ -74,6 +82,7 @@ private:
     std::mutex m_mutex; // guards everything below
     std::optional<ModelOptions> m_pendingLoad;
     std::optional<std::pair<GenerateRequest, quint64>> m_pendingGenerate;
+    std::vector<std::pair<std::string, quint64>> m_pendingCounts;
     std::optional<PreviewImage> m_preview;
     bool m_previewPosted = false;
 };

@@ -21,6 +21,7 @@
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace md {
@@ -135,6 +136,14 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     m_cancel->setEnabled(false);
     m_cancel->setMinimumHeight(34);
     m_cancel->setToolTip(tr("Cancel (Esc)"));
+    m_count = new QSpinBox(this);
+    m_count->setObjectName("imageCount");
+    m_count->setRange(1, 64);
+    m_count->setPrefix(QStringLiteral("× "));
+    m_count->setValue(std::clamp(settings->imagesPerClick(), 1, 64));
+    m_count->setMinimumHeight(34);
+    m_count->setToolTip(tr("Images per click: each gets its own seed (random ones, or the "
+                           "seeds after a fixed one) and lands in the history"));
     m_progress = new QProgressBar(this);
     m_progress->setTextVisible(true);
     m_progress->setRange(0, 1);
@@ -168,6 +177,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_generate, 2);
+    buttons->addWidget(m_count);
     buttons->addWidget(m_cancel, 1);
 
     auto* layout = new QVBoxLayout(this);
@@ -203,6 +213,8 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     connect(m_reuseSeed, &QToolButton::clicked, this, &GenerationPanel::reuseSeedRequested);
     connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
     connect(m_cancel, &QPushButton::clicked, this, &GenerationPanel::cancelRequested);
+    connect(m_count, &QSpinBox::valueChanged, this,
+            [this](int n) { m_settings->setImagesPerClick(n); });
 
     ProjectModel* model = document->model();
     connect(model, &ProjectModel::projectReset, this, &GenerationPanel::refresh);
@@ -378,9 +390,19 @@ void GenerationPanel::setProgress(int step, int totalSteps, double etaSeconds)
     m_progress->setRange(0, std::max(1, totalSteps));
     m_progress->setValue(step);
     const QString eta = formatEta(etaSeconds);
-    m_progress->setFormat(eta.isEmpty()
-                              ? tr("Step %1 / %2").arg(step).arg(totalSteps)
-                              : tr("Step %1 / %2 · %3").arg(step).arg(totalSteps).arg(eta));
+    m_progress->setFormat(
+        m_queueText + (eta.isEmpty() ? tr("Step %1 / %2").arg(step).arg(totalSteps)
+                                     : tr("Step %1 / %2 · %3").arg(step).arg(totalSteps).arg(eta)));
+}
+
+int GenerationPanel::imageCount() const
+{
+    return m_count->value();
+}
+
+void GenerationPanel::setQueuePosition(int index, int total)
+{
+    m_queueText = total > 1 ? tr("Image %1 of %2 · ").arg(index).arg(total) : QString();
 }
 
 void GenerationPanel::setProgressText(const QString& text)

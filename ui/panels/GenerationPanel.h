@@ -33,10 +33,15 @@ public:
     void setBusy(bool busy);
     void setProgress(int step, int totalSteps, double etaSeconds);
     void setProgressText(const QString& text);
+    // Images per click ("Generate more"), remembered in the settings.
+    int imageCount() const;
+    // Which image of the click is being made (shown with the progress); total 0: none.
+    void setQueuePosition(int index, int total);
 
     QPushButton* generateButton() const { return m_generate; }
     QPushButton* cancelButton() const { return m_cancel; }
     QSpinBox* stepsSpin() const { return m_steps; }
+    QSpinBox* countSpin() const { return m_count; }
     QLineEdit* seedEdit() const { return m_seed; }
 
 Q_SIGNALS:
@@ -72,6 +77,8 @@ private:
     QCheckBox* m_circular;
     QPushButton* m_generate;
     QPushButton* m_cancel;
+    QSpinBox* m_count;
+    QString m_queueText;
     QProgressBar* m_progress;
     QString m_currentModel;
     bool m_updating = false;

@@ -54,8 +54,8 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
     m_emptyHint->adjustSize();
 
     m_use = stripButton(tr("Use settings"),
-                        tr("Put this result's seed and settings back in "
-                           "the generation panel"),
+                        tr("Bring back this result's seed, settings, prompts and "
+                           "regions (one undo step)"),
                         this);
     m_export = stripButton(tr("Export PNG…"),
                            tr("Save this result as a PNG that remembers "

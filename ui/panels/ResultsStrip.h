@@ -1,8 +1,9 @@
 #pragma once
 
 // The project's result history as a strip of thumbnails, newest first. Clicking one shows
-// it on the canvas; its tooltip lists the settings that made it. "Use settings" sends its
-// seed and settings back to the generation panel; "Export PNG" writes it with metadata.
+// it on the canvas; its tooltip lists the settings that made it. "Use settings" brings back
+// its seed, settings, prompts and layout (masks and boxes); "Export PNG" writes it with the
+// project that made it.
 
 #include <QHash>
 #include <QIcon>
