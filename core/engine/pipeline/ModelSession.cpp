@@ -58,16 +58,34 @@ torch::Tensor ModelSession::decodeFlat(const torch::Tensor& latents,
 torch::Tensor ModelSession::decodeWrapped(const torch::Tensor& latents,
                                           const std::atomic<bool>* cancel)
 {
-    // Wrap a few latent columns around both sides, decode, and crop them away, so the
-    // decoder sees the same context at the left and right edges.
-    const int64_t pad = std::min<int64_t>(kWrapColumns, latents.size(3));
-    auto wrapped = torch::cat(
-        {latents.narrow(3, latents.size(3) - pad, pad), latents, latents.narrow(3, 0, pad)}, 3);
-    auto image = decodeFlat(wrapped, cancel);
+    // Extend the latent by a few columns from the other side at both ends and decode it
+    // (whole or tiled). Every column near the wrap then comes out twice: once near one end of
+    // the decoded strip and once near the other, each with the context of its own side only.
+    // Fold the strip back onto the cylinder with linear ramps over the 2 * pad columns at
+    // each end, so the two copies cross-fade (their weights sum to 1) as tile overlaps do:
+    // cropping the copies instead leaves a step where the right edge meets the left (the
+    // decoder sees more than `pad` columns, and tiles of a tiled decode differ in tone).
+    const int64_t width = latents.size(3);
+    const int64_t pad = std::min<int64_t>(kWrapColumns, width);
+    auto extended =
+        torch::cat({latents.narrow(3, width - pad, pad), latents, latents.narrow(3, 0, pad)}, 3);
+    auto image = decodeFlat(extended, cancel);
     if (!image.defined())
         return image;
     const int64_t f = m_model->vaeScaleFactor();
-    return image.narrow(3, pad * f, latents.size(3) * f);
+    const int64_t strip = image.size(3);
+    const double ramp = static_cast<double>(2 * pad * f);
+    auto u = torch::arange(strip, torch::kFloat64) + 0.5;
+    auto weight = torch::minimum((u / ramp).clamp_max(1.0), ((strip - u) / ramp).clamp_max(1.0))
+                      .to(torch::kFloat32)
+                      .to(image.device());
+    auto columns = torch::remainder(torch::arange(strip, torch::kLong) - pad * f, width * f)
+                       .to(image.device());
+    auto out =
+        torch::zeros({image.size(0), image.size(1), image.size(2), width * f}, image.options());
+    out.index_add_(3, columns, image * weight.view({1, 1, 1, -1}));
+    auto total = torch::zeros({width * f}, weight.options()).index_add_(0, columns, weight);
+    return out / total.clamp_min(1e-8).view({1, 1, 1, -1});
 }
 
 torch::Tensor ModelSession::decode(const torch::Tensor& latents, bool circular,
