@@ -3,6 +3,7 @@
 
 #include "CommandLine.h"
 #include "MultiDiffusionBench.h"
+#include "engine/EngineTypes.h"
 
 #include <cstdio>
 #include <sstream>
@@ -10,9 +11,6 @@
 namespace md::cli {
 
 namespace {
-
-// TODO(limits): the engine's largest canvas side (EngineTypes.h) once it has a constant.
-constexpr int kMaxSide = 16384;
 
 struct BenchArgs
 {
@@ -29,8 +27,8 @@ struct BenchArgs
 
     void addTo(CommandLine& cl)
     {
-        cl.integer("--width", width, 8, kMaxSide, "W", "image width (default: native)");
-        cl.integer("--height", height, 8, kMaxSide, "H", "image height (default: native)");
+        cl.integer("--width", width, 8, kMaxCanvasSize, "W", "image width (default: native)");
+        cl.integer("--height", height, 8, kMaxCanvasSize, "H", "image height (default: native)");
         cl.integer("--steps", steps, 1, 1000, "N", "steps of the timed image (default 20)");
         cl.sampler("--sampler", sampler, "sampler of the timed image (default dpmpp_2m_karras)");
         cl.integer("--calls", calls, 1, 10000, "N", "timed UNet calls (default 5)");

@@ -22,9 +22,6 @@ namespace md::cli {
 
 namespace {
 
-// TODO(limits): the engine's largest canvas side (EngineTypes.h) once it has a constant.
-constexpr int kMaxSide = 16384;
-
 struct GenerateArgs
 {
     std::string prompt;
@@ -43,9 +40,9 @@ struct GenerateArgs
         cl.text("--prompt", prompt, "TEXT",
                 "what to draw ((word:1.2) weights, long prompts in chunks)");
         cl.text("--negative", negative, "TEXT", "what to avoid");
-        cl.integer("--width", width, 8, kMaxSide, "W",
+        cl.integer("--width", width, 8, kMaxCanvasSize, "W",
                    "image width, a multiple of 8 (default: the model's native size)");
-        cl.integer("--height", height, 8, kMaxSide, "H",
+        cl.integer("--height", height, 8, kMaxCanvasSize, "H",
                    "image height, a multiple of 8 (default: native)");
         cl.integer("--steps", steps, 1, 1000, "N", "sampling steps (default 20)");
         cl.number("--cfg", cfg, 0.0, 100.0, "S", "classifier-free guidance scale (default 7.5)");

@@ -1,10 +1,7 @@
 #include "MultiDiffusionBench.h"
 
 #include "Command.h"
-#include "engine/fusion/BatchBudget.h"
-#include "engine/fusion/ViewGrid.h"
 
-#include <ATen/Parallel.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -83,9 +80,8 @@ Result<GenerateRequest> caseRequest(const std::string& name, SamplerKind sampler
 
 struct Timing
 {
-    std::vector<double> wall; // seconds per timed step
-    std::vector<double> cpu;  // process CPU seconds per timed step
-    int batchesPerStep = 0;
+    std::vector<double> wall;  // seconds per timed step
+    std::vector<double> cpu;   // process CPU seconds per timed step
     double longestBatch = 0;   // wall seconds between two batch callbacks
     double cancelSeconds = -1; // from raising the flag mid-batch to generate() returning
     std::string error;
@@ -134,7 +130,6 @@ Timing timeSteps(Engine& engine, GenerateRequest request, int steps, bool measur
         if (p.step <= lastStep || static_cast<int>(timing.wall.size()) >= steps)
             return;
         lastStep = p.step; // a step finished
-        timing.batchesPerStep = p.totalBatches;
         timing.wall.push_back(secondsBetween(stepStart, now));
         timing.cpu.push_back(cpuSeconds() - cpuStart);
         stepStart = now;
@@ -176,34 +171,40 @@ Timing timeSteps(Engine& engine, GenerateRequest request, int steps, bool measur
 int runMultiDiffusionBench(Engine& engine, const MultiDiffusionBenchSettings& s)
 {
     const std::string cmd = "bench";
-    const ModelInfo info = engine.info();
-    const bool cuda = info.device.rfind("cuda", 0) == 0;
-    const int f = std::max(1, info.vaeScaleFactor);
-    const int window = info.nativeWidth / f;
-    const BatchBudget budget = defaultBatchBudget(cuda, window, window);
-    const int batched = s.maxBatch > 0 ? s.maxBatch : budget.maxSamples;
-
-    std::printf("model:        %s (%s), %s, %s, %d intra-op threads\n", info.path.c_str(),
-                info.family.c_str(), info.device.c_str(), info.dtype.c_str(),
-                at::get_num_threads());
-    std::printf("sampler:      %s, cfg 7.5; views %dx%d latents, stride 8; %d timed steps "
-                "per case and mode after one warm-up step\n",
-                samplerName(s.sampler).c_str(), window, window, s.timedSteps);
-    std::printf("batch budget: %d samples per UNet call (%s)%s\n", batched, budget.reason.c_str(),
-                s.maxBatch > 0 ? " -- overridden by --max-batch" : "");
-    std::printf("one path:     2 samples per UNet call (uncond + cond of one view and prompt)\n");
-    std::printf("load average: %s (start)\n\n", loadAverage().c_str());
-    std::fflush(stdout);
-
     std::vector<GenerateRequest> requests;
+    std::vector<GenerationPlan> plans; // with the batched mode's budget
     for (const auto& name : s.cases) {
         auto r = caseRequest(name, s.sampler);
         if (!r)
             return fail(cmd, r.error(), kExitUsage);
-        if (auto v = engine.validate(r.value()); !v)
-            return fail(cmd, "case " + name + ": " + v.message(), kExitUsage);
+        r->maxBatch = s.maxBatch;
+        auto plan = engine.plan(r.value());
+        if (!plan)
+            return fail(cmd, "case " + name + ": " + plan.error(), kExitUsage);
         requests.push_back(r.value());
+        plans.push_back(plan.value());
     }
+    // The engine's own budget, for the header (the first case's views; all cases share them).
+    GenerateRequest first = requests.front();
+    first.maxBatch = 0;
+    auto defaults = engine.plan(first);
+    if (!defaults)
+        return fail(cmd, defaults.error());
+    const int batched = plans.front().batchLimit;
+
+    const ModelInfo info = engine.info();
+    std::printf("model:        %s (%s), %s, %s, %d intra-op threads\n", info.path.c_str(),
+                info.family.c_str(), info.device.c_str(), info.dtype.c_str(), info.threads);
+    std::printf("sampler:      %s, cfg 7.5; views %dx%d latents, stride %d; %d timed steps "
+                "per case and mode after one warm-up step\n",
+                samplerName(s.sampler).c_str(), defaults->viewHeight, defaults->viewWidth,
+                defaults->stride, s.timedSteps);
+    std::printf("batch budget: %d samples per UNet call (%s)%s\n", batched,
+                defaults->batchReason.c_str(),
+                s.maxBatch > 0 ? " -- overridden by --max-batch" : "");
+    std::printf("one path:     2 samples per UNet call (uncond + cond of one view and prompt)\n");
+    std::printf("load average: %s (start)\n\n", loadAverage().c_str());
+    std::fflush(stdout);
 
     std::fprintf(stderr, "warm-up step...\n");
     auto warm = requests.front();
@@ -220,8 +221,9 @@ int runMultiDiffusionBench(Engine& engine, const MultiDiffusionBenchSettings& s)
     const auto start = Clock::now();
     for (size_t i = 0; i < requests.size(); ++i) {
         GenerateRequest r = requests[i];
-        const int prompts = 1 + static_cast<int>(r.regions.size());
-        const int views = ViewGrid(r.height / f, r.width / f, window, r.stride, false).size();
+        const GenerationPlan& plan = plans[i];
+        const int prompts = plan.prompts;
+        const int views = plan.views;
         std::fprintf(stderr, "case %s: batched...\n", s.cases[i].c_str());
         r.maxBatch = batched;
         const Timing a = timeSteps(engine, r, s.timedSteps, true);
@@ -238,9 +240,9 @@ int runMultiDiffusionBench(Engine& engine, const MultiDiffusionBenchSettings& s)
         std::printf("| %s | %dx%d | %d (%d x %d) | %d | %d | %.2f (%.2f) | %.2f (%.2f) | "
                     "%.2fx (%.2fx) | %.2f | %.2f |\n",
                     label.c_str(), r.width, r.height, views * prompts, views, prompts,
-                    2 * views * prompts, a.batchesPerStep, a.meanWall(), a.meanCpu(), b.meanWall(),
-                    b.meanCpu(), b.meanWall() / a.meanWall(), b.meanCpu() / a.meanCpu(),
-                    a.longestBatch, a.cancelSeconds);
+                    plan.unetSamplesPerStep, plan.unetBatchesPerStep, a.meanWall(), a.meanCpu(),
+                    b.meanWall(), b.meanCpu(), b.meanWall() / a.meanWall(),
+                    b.meanCpu() / a.meanCpu(), a.longestBatch, a.cancelSeconds);
         std::fflush(stdout);
     }
     std::printf("\nload average: %s (end); %.0f s for the table\n", loadAverage().c_str(),

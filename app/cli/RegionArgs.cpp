@@ -3,6 +3,7 @@
 #include "CommandLine.h"
 #include "OptionChecks.h"
 #include "document/ImageIo.h"
+#include "engine/EngineTypes.h"
 
 #include <map>
 #include <sstream>
@@ -67,9 +68,10 @@ void RegionArgs::addTo(CommandLine& cl)
                checkStrength);
     cl.integer("--bootstrap-steps", m_bootstrapSteps, 0, 1000, "N",
                "MultiDiffusion bootstrapping steps (default 0)");
-    cl.integer("--window", m_window, 8, 4096, "N",
+    cl.integer("--window", m_window, kMinWindow, kMaxWindow, "N",
                "view size in latent pixels (default: the model's native size)");
-    cl.integer("--stride", m_stride, 1, 4096, "N", "view stride in latent pixels (default 8)");
+    cl.integer("--stride", m_stride, kMinStride, kMaxStride, "N",
+               "view stride in latent pixels (default 8)");
     cl.flag("--circular", m_circular, "wrap horizontally (360-degree panoramas)");
     cl.number("--feather", m_feather, 0.0, 512.0, "PX",
               "soft region edges, in canvas pixels (default 0)");

@@ -44,23 +44,22 @@ Status checkSettings(const GenerationSettings& s, const std::string& where)
     if (s.steps < 1 || s.steps > kMaxSteps)
         return Status::error(where + ": steps is " + std::to_string(s.steps) +
                              "; it must be between 1 and " + std::to_string(kMaxSteps));
-    if (!std::isfinite(s.cfg) || s.cfg < 0.f || s.cfg > 100.f)
-        return Status::error(where + ": CFG scale " + std::to_string(s.cfg) +
-                             " is outside [0, 100]");
+    if (!std::isfinite(s.cfg) || s.cfg < 0.f || s.cfg > float(kMaxCfg))
+        return Status::error(where + ": CFG scale " + std::to_string(s.cfg) + " is outside [0, " +
+                             std::to_string(kMaxCfg) + "]");
     if (s.bootstrapSteps < 0 || s.bootstrapSteps > s.steps)
         return Status::error(where + ": bootstrap steps " + std::to_string(s.bootstrapSteps) +
                              " must be between 0 and the step count " + std::to_string(s.steps));
-    if (s.window < 0 || s.window > kMaxCanvasSize / 8)
+    if (s.window < 0 || s.window > kMaxWindow)
         return Status::error(where + ": window " + std::to_string(s.window) +
-                             " latent px is outside [0, " + std::to_string(kMaxCanvasSize / 8) +
-                             "]");
-    if (s.stride < 1 || s.stride > kMaxCanvasSize / 8)
+                             " latent px is outside [0, " + std::to_string(kMaxWindow) + "]");
+    if (s.stride < kMinStride || s.stride > kMaxStride)
         return Status::error(where + ": stride " + std::to_string(s.stride) +
-                             " latent px is outside [1, " + std::to_string(kMaxCanvasSize / 8) +
-                             "]");
-    if (!std::isfinite(s.feather) || s.feather < 0.f || s.feather > float(kMaxCanvasSize))
+                             " latent px is outside [" + std::to_string(kMinStride) + ", " +
+                             std::to_string(kMaxStride) + "]");
+    if (!std::isfinite(s.feather) || s.feather < 0.f || s.feather > float(kMaxFeatherPx))
         return Status::error(where + ": feather " + std::to_string(s.feather) +
-                             " px is outside [0, " + std::to_string(kMaxCanvasSize) + "]");
+                             " px is outside [0, " + std::to_string(kMaxFeatherPx) + "]");
     return Status::ok();
 }
 
@@ -76,9 +75,10 @@ Status checkRegion(const ProjectRegion& region, const MaskImage* mask, int width
         return s;
     if (region.name.size() > 1024)
         return Status::error(label + ": the name is longer than 1024 bytes");
-    if (!std::isfinite(region.strength) || region.strength < 0.f || region.strength > 100.f)
+    if (!std::isfinite(region.strength) || region.strength < 0.f ||
+        region.strength > float(kMaxRegionStrength))
         return Status::error(label + ": strength " + std::to_string(region.strength) +
-                             " is outside [0, 100]");
+                             " is outside [0, " + std::to_string(kMaxRegionStrength) + "]");
     if (region.kind == RegionKind::Mask) {
         if (!mask)
             return Status::ok();

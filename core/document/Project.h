@@ -15,14 +15,10 @@
 
 namespace md {
 
-// Limits that validate() and the loaders enforce.
-constexpr int kMinCanvasSize = 64;
-constexpr int kMaxCanvasSize = 8192;
-constexpr int kCanvasMultiple = 8;
-constexpr std::size_t kMaxRegions = 64;
+// Limits that validate() and the loaders enforce: the engine's (kMaxCanvasSize, kMaxRegions,
+// kMaxSteps, ... in engine/EngineTypes.h) and these of the document's own.
 constexpr std::size_t kMaxResults = 4096;
 constexpr std::size_t kMaxPromptBytes = 64 * 1024;
-constexpr int kMaxSteps = 1000;
 
 enum class RegionKind { Mask, Box };
 enum class SeedMode { Random, Fixed };
@@ -138,7 +134,7 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
 Project projectFromRequest(const GenerateRequest& request, const ModelReference& model);
 
 // Everything the file format and the engine require: canvas sides multiples of 8 in
-// [64, 8192], masks at canvas size with values in [0, 1], boxes inside the canvas, unique
+// [64, 16384], masks at canvas size with values in [0, 1], boxes inside the canvas, unique
 // non-zero ids, at most 64 regions, sane steps/cfg/stride. The first problem, precisely.
 Status validate(const Project& project);
 

@@ -71,8 +71,8 @@ GenerationSettings readSettings(JsonFields& f)
     else
         f.fail("seedMode", "expected \"random\" or \"fixed\", found \"" + mode + "\"");
     s.bootstrapSteps = int(f.integer("bootstrapSteps", s.bootstrapSteps, 0, kMaxSteps));
-    s.window = int(f.integer("window", s.window, 0, kMaxCanvasSize));
-    s.stride = int(f.integer("stride", s.stride, 1, kMaxCanvasSize));
+    s.window = int(f.integer("window", s.window, 0, kMaxWindow));
+    s.stride = int(f.integer("stride", s.stride, kMinStride, kMaxStride));
     s.circular = f.boolean("circular", s.circular);
     s.feather = float(f.number("feather", s.feather));
     return s;

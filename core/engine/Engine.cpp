@@ -1,10 +1,10 @@
 #include "engine/Engine.h"
 
-#include "engine/pipeline/MultiDiffusionPipeline.h"
+#include "engine/pipeline/DiffusionPipeline.h"
+#include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/PromptEncoder.h"
+#include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
-#include "engine/pipeline/Txt2ImgPipeline.h"
-#include "engine/sampling/Sampler.h"
 #include "engine/text/PromptChunker.h"
 #include "engine/text/Tokenizer.h"
 
@@ -38,15 +38,16 @@ void synchronize(const torch::Device& device)
 class Engine::Impl
 {
 public:
-    std::shared_ptr<StableDiffusionModel> model;
-    std::unique_ptr<Txt2ImgPipeline> txt2img;
-    std::unique_ptr<MultiDiffusionPipeline> multiDiffusion;
+    std::unique_ptr<ModelSession> session; // the loaded model, nullptr when none
+    std::unique_ptr<DiffusionPipeline> pipeline;
+
+    StableDiffusionModel* model() const { return session ? &session->model() : nullptr; }
 
     Status checkRequest(const GenerateRequest& request) const
     {
-        if (!model)
+        if (!session)
             return Status::error("no model is loaded");
-        return MultiDiffusionPipeline::validate(request, *model);
+        return validateRequest(request, session->model());
     }
 };
 
@@ -59,11 +60,10 @@ Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgres
         auto model = StableDiffusionModel::load(options, onProgress);
         if (!model)
             return model.status();
-        d->multiDiffusion.reset();
-        d->txt2img.reset();
-        d->model = model.value();
-        d->txt2img = std::make_unique<Txt2ImgPipeline>(*d->model);
-        d->multiDiffusion = std::make_unique<MultiDiffusionPipeline>(*d->model, *d->txt2img);
+        d->pipeline.reset();
+        d->session.reset();
+        d->session = std::make_unique<ModelSession>(model.value());
+        d->pipeline = std::make_unique<DiffusionPipeline>(*d->session);
         return Status::ok();
     } catch (const std::exception& e) {
         return Status::error("loading " + options.path + ": " + e.what());
@@ -72,23 +72,33 @@ Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgres
 
 bool Engine::isLoaded() const
 {
-    return d->model != nullptr;
+    return d->session != nullptr;
 }
 
 ModelInfo Engine::info() const
 {
-    return d->model ? d->model->info() : ModelInfo{};
-}
-
-std::shared_ptr<StableDiffusionModel> Engine::model() const
-{
-    return d->model;
+    if (!d->session)
+        return {};
+    ModelInfo info = d->model()->info();
+    info.threads = torch::get_num_threads();
+    return info;
 }
 
 Status Engine::validate(const GenerateRequest& request) const
 {
     try {
         return d->checkRequest(request);
+    } catch (const std::exception& e) {
+        return Status::error(e.what());
+    }
+}
+
+Result<GenerationPlan> Engine::plan(const GenerateRequest& request) const
+{
+    try {
+        if (!d->pipeline)
+            return Status::error("no model is loaded");
+        return d->pipeline->plan(request);
     } catch (const std::exception& e) {
         return Status::error(e.what());
     }
@@ -101,15 +111,7 @@ Result<RgbImage> Engine::generate(const GenerateRequest& request,
         auto valid = d->checkRequest(request);
         if (!valid)
             return valid;
-        // Regions, panoramas and circular canvases fuse several diffusion paths; anything
-        // else is plain txt2img (the same numbers as diffusers' StableDiffusionPipeline).
-        if (MultiDiffusionPipeline::needsFusion(request, *d->model)) {
-            auto fused = d->multiDiffusion->run(request, callbacks);
-            if (!fused)
-                return fused.status();
-            return std::move(fused.value().image);
-        }
-        auto result = d->txt2img->run(request, callbacks);
+        auto result = d->pipeline->run(request, callbacks);
         if (!result)
             return result.status();
         return std::move(result.value().image);
@@ -122,10 +124,10 @@ Result<RgbImage> Engine::generate(const GenerateRequest& request,
 
 Result<std::vector<int>> Engine::tokenize(const std::string& text) const
 {
-    if (!d->model)
+    if (!d->session)
         return Status::error("no model is loaded");
     try {
-        return encodeChunk(d->model->tokenizer(), text);
+        return encodeChunk(d->model()->tokenizer(), text);
     } catch (const std::exception& e) {
         return Status::error(std::string("tokenizing failed: ") + e.what());
     }
@@ -133,10 +135,10 @@ Result<std::vector<int>> Engine::tokenize(const std::string& text) const
 
 Result<PromptTokenCount> Engine::countTokens(const std::string& prompt) const
 {
-    if (!d->model)
+    if (!d->session)
         return Status::error("no model is loaded");
     try {
-        const Tokenizer& tokenizer = d->model->tokenizer();
+        const Tokenizer& tokenizer = d->model()->tokenizer();
         PromptTokenCount count;
         count.tokens = PromptChunker::countTokens(tokenizer, prompt);
         count.chunks = int(PromptChunker::chunkPrompt(tokenizer, prompt).size());
@@ -161,10 +163,10 @@ Result<std::vector<int>> Engine::tokenizeFile(const ModelOptions& options, const
 
 std::vector<std::pair<std::string, std::string>> Engine::describe() const
 {
-    if (!d->model)
+    if (!d->session)
         return {};
     try {
-        return d->model->describe();
+        return d->model()->describe();
     } catch (const std::exception& e) {
         return {{"error", e.what()}};
     }
@@ -176,7 +178,7 @@ Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int un
         auto valid = d->checkRequest(request);
         if (!valid)
             return valid;
-        auto& model = *d->model;
+        auto& model = d->session->model();
         torch::NoGradGuard noGrad;
         BenchmarkReport report;
         report.device = model.info().device;
@@ -220,7 +222,7 @@ Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int un
 
         start = std::chrono::steady_clock::now();
         cpu = cpuSeconds();
-        auto image = d->txt2img->run(request);
+        auto image = d->pipeline->run(request);
         if (!image)
             return image.status();
         synchronize(model.device());

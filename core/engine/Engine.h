@@ -14,8 +14,6 @@
 
 namespace md {
 
-class StableDiffusionModel;
-
 // What `mdstudio-cli bench` reports: wall-clock seconds of the engine's own calls, and the
 // process CPU seconds they used (all threads; robust when other work shares the machine).
 struct BenchmarkReport
@@ -63,6 +61,10 @@ public:
     // model; the message says what to change.
     Status validate(const GenerateRequest& request) const;
 
+    // How generate() would run the request on the loaded model (plain or fused, views, UNet
+    // batches per step, samples per batch, prompts); validates it first.
+    Result<GenerationPlan> plan(const GenerateRequest& request) const;
+
     // Text-to-image, regions and panoramas (MultiDiffusion). On cancel: Status::cancelled().
     Result<RgbImage> generate(const GenerateRequest& request,
                               const GenerateCallbacks& callbacks = {});
@@ -84,9 +86,6 @@ public:
     // Times `unetCalls` UNet calls at the request's size (after a warm-up call) and one whole
     // generate() of the request.
     Result<BenchmarkReport> benchmark(const GenerateRequest& request, int unetCalls = 5);
-
-    // The loaded model (nullptr when none), for engine-side code such as the fusion router.
-    std::shared_ptr<StableDiffusionModel> model() const;
 
 private:
     class Impl;

@@ -4,6 +4,7 @@
 // layer, the GUI and the CLI can include them without pulling libtorch's headers in.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,6 +12,24 @@
 #include <vector>
 
 namespace md {
+
+// ---- Limits ---------------------------------------------------------------------------------
+// Written once: Engine::validate() enforces them, the document layer checks projects against
+// them and the apps size their controls with them.
+constexpr int kMaxCanvasSize = 16384; // canvas side in pixels
+constexpr int kCanvasMultiple = 8;    // canvas sides are multiples of the VAE factor (8 for all)
+// The smallest canvas side a project holds (the engine itself takes any positive multiple).
+constexpr int kMinCanvasSize = 64;
+constexpr std::size_t kMaxRegions = 64;
+constexpr int kMaxSteps = 1000; // and never more than the model's training timesteps
+constexpr int kMaxBootstrapSteps = kMaxSteps;
+constexpr int kMaxCfg = 100;                                 // CFG scale in [0, kMaxCfg]
+constexpr int kMinWindow = 8;                                // view side, latent pixels (0: native)
+constexpr int kMaxWindow = kMaxCanvasSize / kCanvasMultiple; // latent pixels
+constexpr int kMinStride = 1;                                // view stride, latent pixels
+constexpr int kMaxStride = kMaxCanvasSize / kCanvasMultiple; // latent pixels
+constexpr int kMaxFeatherPx = 512;                           // soft region edges, canvas pixels
+constexpr int kMaxRegionStrength = 10;                       // region strength in [0, 10]
 
 // 8-bit RGB, row-major, 3 bytes per pixel, no padding.
 struct RgbImage
@@ -46,9 +65,9 @@ struct ModelOptions
     std::string path;         // a diffusers folder or a single-file .safetensors checkpoint
     std::string tokenizerDir; // optional: tokenizer files when the checkpoint has none
     PredictionType prediction = PredictionType::Auto; // Auto: config or detection
-    int clipSkip = 0;             // A1111 meaning (1 = last layer, 2 = penultimate); 0: default
-    std::string device = "auto";  // "cpu", "cuda", "cuda:N" or "auto"
-    std::string dtype = "auto";   // "float32", "float16", "bfloat16" or "auto"
+    int clipSkip = 0;            // A1111 meaning (1 = last layer, 2 = penultimate); 0: default
+    std::string device = "auto"; // "cpu", "cuda", "cuda:N" or "auto"
+    std::string dtype = "auto";  // "float32", "float16", "bfloat16" or "auto"
 };
 
 struct ModelInfo
@@ -61,6 +80,7 @@ struct ModelInfo
     std::string storedDtype; // dtype of the file's weights, e.g. "F16"
     std::string dtype;       // working dtype
     std::string device;
+    int threads = 0; // libtorch intra-op threads (CPU work), read by Engine::info()
     int clipSkip = 1;
     int nativeWidth = 512; // the UNet's sample_size times the VAE factor
     int nativeHeight = 512;
@@ -100,19 +120,39 @@ struct GenerateRequest
     float cfg = 7.5f;
     std::uint64_t seed = 0;
     SamplerKind sampler = SamplerKind::DpmPp2mKarras;
-    int bootstrapSteps = 0; // MultiDiffusion bootstrapping (first B steps)
-    int window = 0;         // view size in latent pixels; 0: the model's native size
-    int stride = 8;         // view stride in latent pixels
-    bool circular = false;  // wrap horizontally (360-degree panoramas)
-    float featherPx = 0.f;  // soft region edges, in canvas pixels
-    int fullDecodeEvery = 0;   // full VAE preview every N steps (0: never)
-    bool cheapPreview = true;  // linear latent->RGB preview every step
-    int maxBatch = 0;          // UNet batch limit per call (0: chosen from memory budget)
+    int bootstrapSteps = 0;   // MultiDiffusion bootstrapping (first B steps)
+    int window = 0;           // view size in latent pixels; 0: the model's native size
+    int stride = 8;           // view stride in latent pixels
+    bool circular = false;    // wrap horizontally (360-degree panoramas)
+    float featherPx = 0.f;    // soft region edges, in canvas pixels
+    int fullDecodeEvery = 0;  // full VAE preview every N steps (0: never)
+    bool cheapPreview = true; // linear latent->RGB preview every step
+    int maxBatch = 0;         // UNet batch limit per call (0: chosen from memory budget)
+};
+
+// How generate() would run a request (Engine::plan): the path it takes and what a step costs.
+struct GenerationPlan
+{
+    bool fused = false;  // MultiDiffusion (regions, a canvas beyond one view, circular)
+    int latentWidth = 0; // the canvas in latent pixels
+    int latentHeight = 0;
+    int viewWidth = 0; // one view in latent pixels (plain: the whole canvas)
+    int viewHeight = 0;
+    int stride = 0; // between views, latent pixels (fused only)
+    int views = 1;
+    int prompts = 1;         // the background prompt and one per region
+    bool guided = true;      // classifier-free guidance: every (view, prompt) path takes 2 samples
+    int batchLimit = 2;      // UNet samples one call may take
+    std::string batchReason; // why that many
+    int unetSamplesPerStep = 2; // views x prompts x (2 when guided, else 1)
+    int unetBatchesPerStep = 1; // UNet calls per step
+    bool tiledDecode = false;   // the final VAE decode runs in overlapping tiles
+    bool wrappedDecode = false; // ... and wraps around horizontally (circular)
 };
 
 struct Progress
 {
-    int step = 0;  // steps finished
+    int step = 0; // steps finished
     int totalSteps = 0;
     int batch = 0; // UNet batches finished in this step
     int totalBatches = 0;

@@ -205,7 +205,7 @@ TEST(ProjectRoundTrip, ValidateReportsTheFirstProblem)
 
     Project small = p;
     small.width = 32;
-    EXPECT_NE(validate(small).message().find("between 64 and 8192"), std::string::npos);
+    EXPECT_NE(validate(small).message().find("between 64 and 16384"), std::string::npos);
 
     Project mask = p;
     mask.regions[2].mask = blankMask(96, 56);

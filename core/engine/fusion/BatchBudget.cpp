@@ -34,4 +34,10 @@ BatchBudget defaultBatchBudget(bool cuda, int windowH, int windowW)
     return b;
 }
 
+int batchesPerStep(int paths, int maxSamples)
+{
+    const int pairsPerBatch = std::max(1, maxSamples / 2);
+    return (paths + pairsPerBatch - 1) / pairsPerBatch;
+}
+
 } // namespace md

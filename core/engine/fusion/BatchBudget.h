@@ -17,4 +17,8 @@ struct BatchBudget
 // `cuda`: the model runs on a CUDA device. `windowH` x `windowW`: the view in latent pixels.
 BatchBudget defaultBatchBudget(bool cuda, int windowH, int windowW);
 
+// UNet calls per step for `paths` guided (view, prompt) paths of 2 samples each, whole
+// pairs per call, at most `maxSamples` samples (at least one pair) per call.
+int batchesPerStep(int paths, int maxSamples);
+
 } // namespace md

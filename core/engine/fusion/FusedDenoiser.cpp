@@ -1,5 +1,6 @@
 #include "engine/fusion/FusedDenoiser.h"
 
+#include "engine/fusion/BatchBudget.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 
@@ -45,8 +46,7 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
 
 int FusedDenoiser::batchesPerStep() const
 {
-    const int pairsPerBatch = std::max(1, m_setup.maxBatch / 2);
-    return (static_cast<int>(m_jobs.size()) + pairsPerBatch - 1) / pairsPerBatch;
+    return md::batchesPerStep(static_cast<int>(m_jobs.size()), m_setup.maxBatch);
 }
 
 torch::Tensor FusedDenoiser::crop(const torch::Tensor& t, const View& v) const

@@ -22,11 +22,13 @@ ViewGrid::ViewGrid(int latentHeight, int latentWidth, int window, int stride, bo
     : m_height(latentHeight), m_width(latentWidth)
 {
     const int viewHeight = std::min(window, latentHeight);
-    const int viewWidth = circular ? std::min(window, latentWidth) : std::min(window, latentWidth);
+    const int viewWidth = std::min(window, latentWidth);
     const std::vector<int> rows = starts(latentHeight, window, stride);
     std::vector<int> cols;
-    if (circular && latentWidth > window) {
+    if (circular) {
         // Every stride position around the cylinder; the windows past the right edge wrap.
+        // Also on a canvas no wider than one window: its views then show the whole width
+        // rolled, so the UNet sees the right edge next to the left one.
         for (int s = 0; s < latentWidth; s += std::max(stride, 1))
             cols.push_back(s);
     } else {

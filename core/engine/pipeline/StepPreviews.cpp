@@ -23,6 +23,8 @@ void StepPreviews::afterStep(int stepIndex, const torch::Tensor& x0) const
     frame.totalSteps = m_totalSteps;
     frame.fullDecode = full;
     frame.image = full ? m_renderFull(x0) : m_renderCheap(x0);
+    if (frame.image.empty()) // a full decode that was cancelled
+        return;
     m_callbacks.onPreview(frame);
 }
 

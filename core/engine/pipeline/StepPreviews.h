@@ -1,9 +1,9 @@
 #pragma once
 
-// When and how a generation reports previews, shared by the plain and the fused pipelines:
-// after each step but the last, a cheap linear preview of x0 (if the request asks for it)
-// or, every `fullDecodeEvery` steps, a full VAE decode; after the last step, the final
-// image itself, marked as a full decode.
+// When and how a generation reports previews: after each step but the last, a cheap linear
+// preview of x0 (if the request asks for it) or, every `fullDecodeEvery` steps, a full VAE
+// decode (skipped when a cancel stopped it: the renderer returns an empty image); after the
+// last step, the final image itself, marked as a full decode.
 
 #include "engine/EngineTypes.h"
 

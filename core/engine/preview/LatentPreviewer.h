@@ -1,10 +1,10 @@
 #pragma once
 
 // The cheap live preview: a per-pixel linear map from latent channels to RGB (plus a bias),
-// fitted by least squares to the model's OWN VAE decoder when the model loads, so it works
-// for any VAE (A1111's "Approx cheap" and ComfyUI's latent2rgb use fixed SD 1.5 factors).
-// Applied to the fused x0 prediction it shows where the image is heading at every step, for
-// the cost of one tiny matrix product.
+// fitted by least squares to the model's OWN VAE decoder (on the first preview of a loaded
+// model, see ModelSession::previewer), so it works for any VAE (A1111's "Approx cheap" and
+// ComfyUI's latent2rgb use fixed SD 1.5 factors). Applied to the fused x0 prediction it shows where
+// the image is heading at every step, for the cost of one tiny matrix product.
 
 #include "engine/EngineTypes.h"
 

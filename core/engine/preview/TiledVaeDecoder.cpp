@@ -35,7 +35,8 @@ bool TiledVaeDecoder::needsTiling(int latentHeight, int latentWidth) const
     return latentHeight > m_tile || latentWidth > m_tile;
 }
 
-torch::Tensor TiledVaeDecoder::decode(const torch::Tensor& latents) const
+torch::Tensor TiledVaeDecoder::decode(const torch::Tensor& latents,
+                                      const std::atomic<bool>* cancel) const
 {
     const int h = static_cast<int>(latents.size(2));
     const int w = static_cast<int>(latents.size(3));
@@ -48,13 +49,14 @@ torch::Tensor TiledVaeDecoder::decode(const torch::Tensor& latents) const
     torch::Tensor total;
     for (size_t r = 0; r < rows.size(); ++r) {
         for (size_t c = 0; c < cols.size(); ++c) {
+            if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+                return {};
             const int th = std::min(m_tile, h);
             const int tw = std::min(m_tile, w);
             auto tile = latents.narrow(2, rows[r], th).narrow(3, cols[c], tw);
             auto image = m_decode(tile).to(torch::kFloat32);
             if (!out.defined()) {
-                out = torch::zeros({1, image.size(1), h * m_factor, w * m_factor},
-                                   image.options());
+                out = torch::zeros({1, image.size(1), h * m_factor, w * m_factor}, image.options());
                 total = torch::zeros({1, 1, h * m_factor, w * m_factor}, image.options());
             }
             // The ramps span the overlap actually shared with the neighbour.

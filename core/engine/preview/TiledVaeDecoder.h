@@ -5,6 +5,7 @@
 // overlaps are cross-faded with linear ramps so no seam shows. Memory then grows with the
 // tile, not the canvas.
 
+#include <atomic>
 #include <functional>
 #include <torch/torch.h>
 
@@ -20,7 +21,9 @@ public:
 
     // Whether a latent of h x w should be tiled (more than one tile of this size).
     bool needsTiling(int latentHeight, int latentWidth) const;
-    torch::Tensor decode(const torch::Tensor& latents) const;
+    // An undefined tensor when `cancel` is raised: it is checked before every tile.
+    torch::Tensor decode(const torch::Tensor& latents,
+                         const std::atomic<bool>* cancel = nullptr) const;
 
 private:
     DecodeFunction m_decode;

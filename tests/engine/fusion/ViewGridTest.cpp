@@ -80,3 +80,16 @@ TEST(ViewGrid, CircularWrapsAndCoversEvenly)
     for (int c : coverage(grid))
         EXPECT_EQ(c, 8);
 }
+
+TEST(ViewGrid, CircularCanvasOneWindowWideWrapsToo)
+{
+    // 512x512 circular with 64-latent windows: one view would never show the UNet the right
+    // edge next to the left one. Views start every stride and wrap, covering evenly.
+    ViewGrid grid(64, 64, 64, 8, true);
+    ASSERT_EQ(grid.size(), 8);
+    EXPECT_FALSE(grid.views().front().wraps);
+    EXPECT_TRUE(grid.views().back().wraps);
+    EXPECT_EQ(grid.views().back().width, 64);
+    for (int c : coverage(grid))
+        EXPECT_EQ(c, 8);
+}

@@ -109,6 +109,8 @@ Measured measureCancel(const GenerateRequest& r)
         }
         last = now;
     };
+    auto plan = embeddedEngine().plan(r);
+    EXPECT_TRUE(plan.isOk()) << plan.error();
     auto image = embeddedEngine().generate(r, callbacks);
     const auto returned = Clock::now();
     {
@@ -121,6 +123,9 @@ Measured measureCancel(const GenerateRequest& r)
     EXPECT_TRUE(image.status().isCancelled()) << image.error();
     if (cancel.load())
         m.cancel = std::chrono::duration<double>(returned - raised).count();
+    if (plan) {
+        EXPECT_EQ(m.batchesPerStep, plan->unetBatchesPerStep); // the plan's count is the run's
+    }
     std::printf("%dx%d, %zu regions: %d UNet calls per step, longest call %.3f s, cancel "
                 "returned after %.3f s\n",
                 r.width, r.height, r.regions.size(), m.batchesPerStep, m.longestCall, m.cancel);

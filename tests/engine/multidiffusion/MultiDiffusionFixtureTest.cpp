@@ -6,15 +6,15 @@
 #include "engine/common/Fixtures.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/fusion/RegionWeights.h"
-#include "engine/pipeline/MultiDiffusionPipeline.h"
+#include "engine/multidiffusion/CpuModels.h"
+#include "engine/pipeline/DiffusionPipeline.h"
+#include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/StableDiffusionModel.h"
-#include "engine/pipeline/Txt2ImgPipeline.h"
 #include "engine/sampling/Rng.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include <fstream>
 
 using namespace md;
 using md::test::fixturePath;
@@ -24,18 +24,10 @@ using md::test::referenceTensor;
 
 namespace {
 
-StableDiffusionModel& fixtureModel()
+ModelSession& fixtureSession()
 {
-    static std::shared_ptr<StableDiffusionModel> model = [] {
-        ModelOptions options;
-        options.path = fixturePath("tiny-sd15");
-        options.device = "cpu";
-        auto loaded = StableDiffusionModel::load(options);
-        if (!loaded)
-            throw std::runtime_error("cannot load the fixture model: " + loaded.error());
-        return loaded.value();
-    }();
-    return *model;
+    static ModelSession session(test::loadCpuModel(fixturePath("tiny-sd15")));
+    return session;
 }
 
 nlohmann::json cases()
@@ -78,7 +70,7 @@ GenerateRequest regionRequest(const nlohmann::json& c)
     return r;
 }
 
-void checkRun(const std::string& prefix, const MultiDiffusionResult& result)
+void checkRun(const std::string& prefix, const DiffusionResult& result)
 {
     auto refLatents = referenceTensor(prefix + ".latents");
     const double scale = refLatents.abs().max().item<double>();
@@ -107,20 +99,25 @@ void runRegionCase(const std::string& name)
     ASSERT_TRUE(maps) << maps.error();
     EXPECT_EQ(maxAbsDiff(maps->weights, referenceTensor(prefix + ".masks")), 0.0);
 
-    auto& model = fixtureModel();
-    Txt2ImgPipeline plain(model);
-    MultiDiffusionPipeline pipeline(model, plain);
+    DiffusionPipeline pipeline(fixtureSession());
     auto result = pipeline.run(request);
     ASSERT_TRUE(result) << result.error();
+    EXPECT_TRUE(result->plan.fused);
     EXPECT_EQ(maxAbsDiff(result->initNoise, referenceTensor(prefix + ".init")), 0.0);
     checkRun(prefix, result.value());
 }
 
 } // namespace
 
-TEST(MultiDiffusionFixture, TwoRegionsWithBootstrapping) { runRegionCase("two_regions"); }
+TEST(MultiDiffusionFixture, TwoRegionsWithBootstrapping)
+{
+    runRegionCase("two_regions");
+}
 
-TEST(MultiDiffusionFixture, TallWithoutBootstrapping) { runRegionCase("tall_no_bootstrap"); }
+TEST(MultiDiffusionFixture, TallWithoutBootstrapping)
+{
+    runRegionCase("tall_no_bootstrap");
+}
 
 TEST(MultiDiffusionFixture, BootstrapBackgroundsMatchReference)
 {
@@ -130,7 +127,7 @@ TEST(MultiDiffusionFixture, BootstrapBackgroundsMatchReference)
     Rng rng(7);
     rng.randn({1, 4, 64, 64});
     EXPECT_EQ(maxAbsDiff(rng.rand({3, 3}), colours), 0.0);
-    auto& model = fixtureModel();
+    auto& model = fixtureSession().model();
     auto images = (colours * 2 - 1).view({3, 3, 1, 1}).expand({3, 3, 512, 512}).contiguous();
     auto encoded = model.encodeMean(images);
     auto ref = referenceTensor("region.two_regions.backgrounds");
@@ -152,12 +149,13 @@ TEST(MultiDiffusionFixture, Panorama512x1024)
     request.cfg = c["cfg"];
     request.seed = c["seed"];
     request.sampler = SamplerKind::Ddim;
-    auto& model = fixtureModel();
-    ASSERT_TRUE(MultiDiffusionPipeline::needsFusion(request, model));
-    Txt2ImgPipeline plain(model);
-    MultiDiffusionPipeline pipeline(model, plain);
+    DiffusionPipeline pipeline(fixtureSession());
+    auto plan = pipeline.plan(request);
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_TRUE(plan->fused);
+    EXPECT_EQ(plan->views, 9);
     auto result = pipeline.run(request);
     ASSERT_TRUE(result) << result.error();
-    EXPECT_EQ(result->views, 9);
+    EXPECT_EQ(result->plan.views, 9);
     checkRun("pano", result.value());
 }

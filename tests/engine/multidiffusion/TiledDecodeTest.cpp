@@ -6,35 +6,22 @@
 // bounds how much (PSNR) and checks that the difference does not jump at the tile borders
 // (no seam), and that the same check does flag the seams of tiles without overlap.
 
-#include "engine/common/Fixtures.h"
 #include "engine/fusion/ViewGrid.h"
-#include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/multidiffusion/CpuModels.h"
 #include "engine/preview/TiledVaeDecoder.h"
 
+#include <atomic>
 #include <cmath>
 #include <gtest/gtest.h>
 #include <iostream>
 #include <memory>
 
 using namespace md;
+using md::test::embeddedModel;
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-std::shared_ptr<StableDiffusionModel> embeddedModel()
-{
-    static std::shared_ptr<StableDiffusionModel> model = [] {
-        ModelOptions options;
-        options.path = md::test::sourcePath("resources/models/mds-tiny");
-        options.device = "cpu";
-        auto loaded = StableDiffusionModel::load(options);
-        if (!loaded)
-            throw std::runtime_error("cannot load mds-tiny: " + loaded.error());
-        return loaded.value();
-    }();
-    return model;
-}
 
 // A smooth test image in [-1, 1]: horizontal and vertical colour waves and a soft disc.
 torch::Tensor smoothImage(int height, int width)
@@ -191,4 +178,30 @@ TEST(TiledVaeDecode, SeamCheckFlagsTilesWithoutOverlap)
 {
     auto c = decodeBoth(encodedSmoothLatent(48, 160), 32, 0);
     EXPECT_GT(c.borderJump, 2.0 * c.otherJump);
+}
+
+// The cancel flag is checked before every tile: raised during the first tile's decode, the
+// decode returns an undefined tensor without decoding another tile.
+TEST(TiledVaeDecode, CancelStopsBetweenTiles)
+{
+    std::atomic<bool> cancel{false};
+    int calls = 0;
+    auto fakeDecode = [&](const torch::Tensor& z) {
+        ++calls;
+        return torch::zeros({1, 3, z.size(2) * 8, z.size(3) * 8});
+    };
+    TiledVaeDecoder tiled(fakeDecode, 8, 32, 8);
+    const auto latents = torch::zeros({1, 4, 48, 160});
+    auto image = tiled.decode(latents, &cancel);
+    ASSERT_TRUE(image.defined());
+    EXPECT_EQ(calls, 14); // 2 x 7 tiles
+    calls = 0;
+    TiledVaeDecoder cancelling(
+        [&](const torch::Tensor& z) {
+            cancel = true;
+            return fakeDecode(z);
+        },
+        8, 32, 8);
+    EXPECT_FALSE(cancelling.decode(latents, &cancel).defined());
+    EXPECT_EQ(calls, 1);
 }

@@ -3,8 +3,10 @@
 #include "engine/Engine.h"
 
 #include "engine/common/Fixtures.h"
+#include "engine/pipeline/DiffusionPipeline.h"
 #include "engine/pipeline/ModelLocator.h"
-#include "engine/pipeline/Txt2ImgPipeline.h"
+#include "engine/pipeline/ModelSession.h"
+#include "engine/pipeline/PipelineTestSupport.h"
 
 #include <atomic>
 #include <filesystem>
@@ -134,6 +136,75 @@ TEST(Engine, RequestsAreChecked)
     EXPECT_FALSE(engine.generate(r).isOk());
 }
 
+TEST(Engine, LimitsComeFromEngineTypes)
+{
+    Engine& engine = loadedEngine();
+    auto r = smallRequest();
+    r.width = kMaxCanvasSize + kCanvasMultiple;
+    auto image = engine.generate(r);
+    ASSERT_FALSE(image.isOk());
+    EXPECT_NE(image.error().find("at most " + std::to_string(kMaxCanvasSize)), std::string::npos)
+        << image.error();
+    r = smallRequest();
+    r.window = kMinWindow - 1;
+    EXPECT_FALSE(engine.validate(r).isOk());
+    r.window = kMaxWindow + 1;
+    EXPECT_FALSE(engine.validate(r).isOk());
+    r = smallRequest();
+    r.stride = kMaxStride + 1;
+    EXPECT_FALSE(engine.validate(r).isOk());
+    r = smallRequest();
+    r.featherPx = std::numeric_limits<float>::quiet_NaN();
+    EXPECT_FALSE(engine.validate(r).isOk());
+    r = smallRequest();
+    r.regions.resize(kMaxRegions + 1);
+    EXPECT_FALSE(engine.validate(r).isOk());
+}
+
+TEST(Engine, PlanSaysHowARequestRuns)
+{
+    Engine none;
+    EXPECT_FALSE(none.plan(smallRequest()).isOk());
+
+    Engine& engine = loadedEngine();
+    auto plain = engine.plan(smallRequest());
+    ASSERT_TRUE(plain.isOk()) << plain.error();
+    EXPECT_FALSE(plain->fused);
+    EXPECT_EQ(plain->latentWidth, 8);
+    EXPECT_EQ(plain->views, 1);
+    EXPECT_EQ(plain->prompts, 1);
+    EXPECT_EQ(plain->unetSamplesPerStep, 2); // uncond + cond
+    EXPECT_EQ(plain->unetBatchesPerStep, 1);
+    auto r = smallRequest();
+    r.cfg = 1.0f;
+    EXPECT_EQ(engine.plan(r)->unetSamplesPerStep, 1); // no guidance: cond only
+
+    r = smallRequest();
+    r.width = 1024;
+    r.height = 512;
+    r.maxBatch = 4;
+    Region region;
+    region.prompt = "a dog";
+    region.box = Box{0, 0, 256, 256};
+    r.regions = {region};
+    auto fused = engine.plan(r);
+    ASSERT_TRUE(fused.isOk()) << fused.error();
+    EXPECT_TRUE(fused->fused);
+    EXPECT_EQ(fused->views, 9); // 64-latent views every 8 latents across 128
+    EXPECT_EQ(fused->viewWidth, 64);
+    EXPECT_EQ(fused->prompts, 2);
+    EXPECT_EQ(fused->batchLimit, 4);
+    EXPECT_EQ(fused->unetSamplesPerStep, 36);
+    EXPECT_EQ(fused->unetBatchesPerStep, 9); // 18 paths, 2 per call
+    EXPECT_FALSE(fused->wrappedDecode);
+
+    r.width = 100;
+    auto bad = engine.plan(r);
+    ASSERT_FALSE(bad.isOk());
+    EXPECT_NE(bad.error().find("multiples of 8"), std::string::npos) << bad.error();
+    EXPECT_GT(engine.info().threads, 0);
+}
+
 TEST(Engine, ProgressPreviewsAndDeterminism)
 {
     Engine& engine = loadedEngine();
@@ -172,7 +243,8 @@ TEST(Engine, ProgressPreviewsAndDeterminism)
 TEST(Engine, SeedsChangeTheLatents)
 {
     // (The fixture's random UNet nearly ignores its input, so compare latents, not 8-bit images.)
-    Txt2ImgPipeline pipeline(*loadedEngine().model());
+    ModelSession session(test::fixtureFolderModel());
+    DiffusionPipeline pipeline(session);
     auto r = smallRequest();
     auto a = pipeline.run(r);
     auto b = pipeline.run(r);

@@ -5,8 +5,9 @@
 
 #include "engine/common/Fixtures.h"
 #include "engine/common/SyntheticModel.h"
+#include "engine/pipeline/DiffusionPipeline.h"
+#include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/StableDiffusionModel.h"
-#include "engine/pipeline/Txt2ImgPipeline.h"
 
 #include <cstdio>
 #include <gtest/gtest.h>
@@ -66,8 +67,10 @@ void runEverySampler(const test::SyntheticModelSpec& spec, const std::string& ex
     EXPECT_EQ(folder->info().family, expectFamily);
     EXPECT_EQ(folder->info().prediction, expectPrediction);
     EXPECT_EQ(single->info().prediction, expectPrediction);
-    Txt2ImgPipeline a(*folder);
-    Txt2ImgPipeline b(*single);
+    ModelSession folderSession(folder);
+    ModelSession singleSession(single);
+    DiffusionPipeline a(folderSession);
+    DiffusionPipeline b(singleSession);
     for (auto kind : allSamplers()) {
         auto ra = a.run(request(kind));
         auto rb = b.run(request(kind));

@@ -3,8 +3,9 @@
 // the diffusers folder; the single-file F16 checkpoint against the folder and the reference.
 
 #include "engine/common/ReferenceTensors.h"
+#include "engine/pipeline/DiffusionPipeline.h"
+#include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/PipelineTestSupport.h"
-#include "engine/pipeline/Txt2ImgPipeline.h"
 
 #include <cstdio>
 #include <gtest/gtest.h>
@@ -21,14 +22,16 @@ struct Measured
     double psnr = 0;
 };
 
-Measured runAndCompare(StableDiffusionModel& model, SamplerKind kind, const std::string& name,
-                       const char* label)
+Measured runAndCompare(const std::shared_ptr<StableDiffusionModel>& model, SamplerKind kind,
+                       const std::string& name, const char* label)
 {
-    Txt2ImgPipeline pipeline(model);
+    ModelSession session(model);
+    DiffusionPipeline pipeline(session);
     auto result = pipeline.run(test::fixtureTxt2ImgRequest(kind));
     EXPECT_TRUE(result.isOk()) << result.error();
     if (!result)
         return {};
+    EXPECT_FALSE(result->plan.fused);
     const auto refLatents = test::referenceTensor("t2i." + name + ".latents");
     const auto refImage = test::referenceTensor("t2i." + name + ".image");
     Measured m;
@@ -59,7 +62,7 @@ class Txt2ImgFixture : public ::testing::TestWithParam<std::pair<SamplerKind, co
 
 TEST_P(Txt2ImgFixture, FolderMatchesDiffusers)
 {
-    runAndCompare(*test::fixtureFolderModel(), GetParam().first, GetParam().second, "folder");
+    runAndCompare(test::fixtureFolderModel(), GetParam().first, GetParam().second, "folder");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSamplers, Txt2ImgFixture, ::testing::ValuesIn(kSamplers),
@@ -70,8 +73,10 @@ TEST(Txt2ImgSingleFile, SameLatentsAsTheFolder)
     // The fixture weights are exactly representable in fp16, so both layouts load the same
     // numbers and must produce the same run.
     auto request = test::fixtureTxt2ImgRequest(SamplerKind::DpmPp2mKarras);
-    Txt2ImgPipeline folder(*test::fixtureFolderModel());
-    Txt2ImgPipeline single(*test::fixtureSingleFileModel());
+    ModelSession folderSession(test::fixtureFolderModel());
+    ModelSession singleSession(test::fixtureSingleFileModel());
+    DiffusionPipeline folder(folderSession);
+    DiffusionPipeline single(singleSession);
     auto a = folder.run(request);
     auto b = single.run(request);
     ASSERT_TRUE(a.isOk()) << a.error();

@@ -1,0 +1,229 @@
+#include "engine/pipeline/DiffusionPipeline.h"
+
+#include "engine/fusion/BatchBudget.h"
+#include "engine/fusion/RegionWeights.h"
+#include "engine/fusion/ViewGrid.h"
+#include "engine/pipeline/GuidedDenoiser.h"
+#include "engine/pipeline/ModelSession.h"
+#include "engine/pipeline/RequestValidation.h"
+#include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StepPreviews.h"
+#include "engine/sampling/Rng.h"
+#include "engine/sampling/Sampler.h"
+#include "engine/sampling/SamplingLoop.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <torch/torch.h>
+
+namespace md {
+
+DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session) {}
+
+int DiffusionPipeline::window(const GenerateRequest& r) const
+{
+    return r.window > 0 ? r.window : m_session.nativeLatentSize();
+}
+
+UNetFunction DiffusionPipeline::unet()
+{
+    return [this](const torch::Tensor& s, const torch::Tensor& t, const torch::Tensor& c) {
+        return m_session.model().unet(s, t, c);
+    };
+}
+
+Result<GenerationPlan> DiffusionPipeline::plan(const GenerateRequest& request) const
+{
+    auto valid = validateRequest(request, m_session.model());
+    if (!valid)
+        return valid;
+    return planFor(request);
+}
+
+GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
+{
+    const int f = m_session.model().vaeScaleFactor();
+    GenerationPlan p;
+    p.latentWidth = r.width / f;
+    p.latentHeight = r.height / f;
+    p.prompts = 1 + static_cast<int>(r.regions.size());
+    const int w = window(r);
+    // Regions, panoramas and circular canvases fuse several diffusion paths; anything else
+    // is plain txt2img.
+    p.fused = !r.regions.empty() || r.circular || p.latentWidth > w || p.latentHeight > w;
+    if (p.fused) {
+        ViewGrid grid(p.latentHeight, p.latentWidth, w, r.stride, r.circular);
+        p.views = grid.size();
+        p.viewWidth = grid.views().front().width;
+        p.viewHeight = grid.views().front().height;
+        p.stride = r.stride;
+        p.guided = true; // each prompt with its own negative, whatever the cfg
+        if (r.maxBatch > 0) {
+            p.batchLimit = std::max(2, r.maxBatch);
+            p.batchReason = "set by the request";
+        } else {
+            const auto budget =
+                defaultBatchBudget(m_session.model().device().is_cuda(), p.viewHeight, p.viewWidth);
+            p.batchLimit = budget.maxSamples;
+            p.batchReason = budget.reason;
+        }
+        p.unetSamplesPerStep = 2 * p.views * p.prompts;
+        p.unetBatchesPerStep = batchesPerStep(p.views * p.prompts, p.batchLimit);
+    } else {
+        p.viewWidth = p.latentWidth;
+        p.viewHeight = p.latentHeight;
+        p.guided = r.cfg > 1.0f;
+        p.batchLimit = p.guided ? 2 : 1;
+        p.batchReason = p.guided ? "one guided path: uncond and cond in one call"
+                                 : "cfg <= 1: the conditional path only";
+        p.unetSamplesPerStep = p.batchLimit;
+        p.unetBatchesPerStep = 1;
+    }
+    p.tiledDecode = m_session.decodesTiled(p.latentHeight, p.latentWidth, r.circular);
+    p.wrappedDecode = r.circular;
+    return p;
+}
+
+std::vector<FusionPrompt> DiffusionPipeline::encodeConditioning(const GenerateRequest& request,
+                                                                const GenerationPlan& plan)
+{
+    // Text first (diffusers encodes the prompt before drawing the latents; the generator is
+    // not involved either way). All prompts and negatives are padded to one length, so every
+    // (view, prompt) pair batches together.
+    std::vector<std::string> texts{request.prompt};
+    for (const Region& region : request.regions)
+        texts.push_back(region.prompt);
+    const size_t n = texts.size();
+    if (plan.guided) {
+        texts.push_back(request.negative);
+        for (const Region& region : request.regions)
+            texts.push_back(region.negative);
+    }
+    auto encoded = m_session.prompts().encodeAll(texts);
+    std::vector<FusionPrompt> prompts;
+    for (size_t i = 0; i < n; ++i)
+        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : torch::Tensor()});
+    return prompts;
+}
+
+torch::Tensor DiffusionPipeline::startNoise(const GenerationPlan& plan, Rng& rng) const
+{
+    return rng.randn({1, m_session.model().latentChannels(), plan.latentHeight, plan.latentWidth});
+}
+
+std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionPrompt> prompts,
+                                                          const DenoiserInputs& in)
+{
+    if (!in.plan.fused)
+        return std::make_unique<GuidedDenoiser>(in.sampler, unet(), prompts.front().cond,
+                                                prompts.front().uncond, in.request.cfg,
+                                                in.callbacks.cancel);
+    return std::make_unique<FusedDenoiser>(in.sampler, unet(), fusionSetup(std::move(prompts), in),
+                                           in.rng, in.callbacks.cancel, in.onBatch);
+}
+
+FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
+                                           const DenoiserInputs& in)
+{
+    const GenerateRequest& r = in.request;
+    auto& model = m_session.model();
+    const auto device = model.device();
+    const int f = model.vaeScaleFactor();
+    FusionSetup setup;
+    setup.prompts = std::move(prompts);
+    auto maps = RegionWeights::build(r.regions, r.width, r.height, f, r.featherPx);
+    if (!maps) // validateRequest has checked every region
+        throw std::runtime_error(maps.error());
+    setup.weights = maps->weights.to(device);
+    setup.coverage = maps->coverage.to(device);
+    setup.views =
+        ViewGrid(in.plan.latentHeight, in.plan.latentWidth, window(r), r.stride, r.circular)
+            .views();
+    setup.cfg = r.cfg;
+    setup.maxBatch = in.plan.batchLimit;
+    if (r.bootstrapSteps > 0 && !r.regions.empty()) {
+        // Constant colours (the seed's second draw), VAE-encoded at the view's size (the
+        // encoder's mean).
+        const int b = r.bootstrapSteps;
+        auto colours = in.rng.rand({b, 3});
+        const int64_t vh = in.plan.viewHeight * f;
+        const int64_t vw = in.plan.viewWidth * f;
+        auto images = (colours * 2 - 1).view({b, 3, 1, 1}).expand({b, 3, vh, vw}).contiguous();
+        std::vector<torch::Tensor> encoded;
+        for (int i = 0; i < b; ++i)
+            encoded.push_back(model.encodeMean(images.narrow(0, i, 1).to(device)));
+        setup.backgrounds = torch::cat(encoded, 0);
+        setup.bootstrapSteps = b;
+        setup.initNoise = in.initNoise.to(device);
+    }
+    return setup;
+}
+
+Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
+                                               const GenerateCallbacks& callbacks)
+{
+    auto valid = validateRequest(request, m_session.model());
+    if (!valid)
+        return valid;
+    try {
+        torch::NoGradGuard noGrad;
+        auto& model = m_session.model();
+        DiffusionResult result;
+        result.plan = planFor(request);
+        const GenerationPlan& plan = result.plan;
+        auto sampler = makeSampler(request.sampler, model.config().scheduler, model.prediction());
+        sampler->setTimesteps(request.steps);
+        const int steps = sampler->numSteps();
+
+        auto prompts = encodeConditioning(request, plan);
+        Rng rng(request.seed);
+        result.initNoise = startNoise(plan, rng);
+        auto x =
+            (result.initNoise * static_cast<float>(sampler->initNoiseSigma())).to(model.device());
+
+        int currentStep = 0;
+        DenoiserInputs inputs{request, plan, *sampler, rng, result.initNoise, callbacks, {}};
+        if (callbacks.onProgress && plan.fused) {
+            inputs.onBatch = [&](int batch, int total) {
+                callbacks.onProgress(Progress{currentStep, steps, batch, total});
+            };
+        }
+        auto denoiser = makeDenoiser(std::move(prompts), inputs);
+
+        const StepPreviews previews(
+            request, callbacks, steps,
+            [this](const torch::Tensor& x0) { return m_session.previewer().preview(x0); },
+            [&](const torch::Tensor& x0) {
+                return m_session.decodeToRgb(x0, request.circular, callbacks.cancel);
+            });
+        LoopCallbacks loop;
+        loop.cancel = callbacks.cancel;
+        if (callbacks.onProgress || callbacks.onPreview) {
+            const int batches = plan.unetBatchesPerStep;
+            loop.onStep = [&, batches](int i, const torch::Tensor&, const torch::Tensor& x0) {
+                currentStep = i + 1;
+                if (callbacks.onProgress)
+                    callbacks.onProgress(Progress{i + 1, steps, batches, batches});
+                previews.afterStep(i, x0);
+            };
+        }
+        auto latents = runSampling(*sampler, *denoiser, x, rng, loop);
+        if (!latents)
+            return latents.status();
+        if (callbacks.cancel != nullptr && callbacks.cancel->load())
+            return Status::cancelled();
+        result.latents = latents.value().to(torch::kCPU, torch::kFloat32);
+        auto image = m_session.decode(latents.value(), request.circular, callbacks.cancel);
+        if (!image.defined())
+            return Status::cancelled();
+        result.image = tensorToRgb(image);
+        previews.finished(result.image);
+        return result;
+    } catch (const c10::Error& e) {
+        return Status::error(std::string("generation failed: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return Status::error(std::string("generation failed: ") + e.what());
+    }
+}
+
+} // namespace md

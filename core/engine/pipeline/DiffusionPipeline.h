@@ -1,0 +1,84 @@
+#pragma once
+
+// The one generation pipeline: text-to-image, regions and panoramas on a loaded model.
+//
+//   1. conditioning:  the prompts -> text encodings (every prompt and negative padded to one
+//                     length; the negative only when guidance is on)
+//   2. start latents: x = randn([1, C, H/f, W/f]) (the request's seed) * initNoiseSigma
+//   3. denoiser:      plain requests (no regions, a canvas within one view, not circular):
+//                     GuidedDenoiser, one guided UNet call per step, numerically the same as
+//                     diffusers' StableDiffusionPipeline; everything else: FusedDenoiser
+//                     (MultiDiffusion, Bar-Tal et al. 2023: every view x prompt, batched,
+//                     fused; bootstrapping draws rand([B, 3]) colours, the seed's second draw)
+//   4. loop:          runSampling, with progress, previews and cancel between UNet calls
+//   5. decode:        the session's policy (whole, tiled when large, wrapped when circular)
+//
+// Each step is one method below, the seams where later kinds of request plug in.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+#include "engine/fusion/FusedDenoiser.h"
+
+#include <functional>
+#include <memory>
+#include <torch/types.h>
+#include <vector>
+
+namespace md {
+
+class Denoiser;
+class ModelSession;
+class Rng;
+class Sampler;
+
+struct DiffusionResult
+{
+    torch::Tensor initNoise; // [1, C, h, w] unit noise drawn from the seed (CPU)
+    torch::Tensor latents;   // [1, C, h, w] final latents (float32, CPU)
+    RgbImage image;
+    GenerationPlan plan;
+};
+
+class DiffusionPipeline
+{
+public:
+    explicit DiffusionPipeline(ModelSession& session);
+
+    // Validates the request, then says how run() would go (path, views, UNet batches).
+    Result<GenerationPlan> plan(const GenerateRequest& request) const;
+
+    Result<DiffusionResult> run(const GenerateRequest& request,
+                                const GenerateCallbacks& callbacks = {});
+
+private:
+    // What the denoiser needs besides the prompts.
+    struct DenoiserInputs
+    {
+        const GenerateRequest& request;
+        const GenerationPlan& plan;
+        const Sampler& sampler;
+        Rng& rng;
+        const torch::Tensor& initNoise;
+        const GenerateCallbacks& callbacks;
+        std::function<void(int batch, int totalBatches)> onBatch;
+    };
+
+    GenerationPlan planFor(const GenerateRequest& request) const;
+    int window(const GenerateRequest& request) const;
+
+    // 1. Background first, then the regions; uncond undefined without guidance.
+    std::vector<FusionPrompt> encodeConditioning(const GenerateRequest& request,
+                                                 const GenerationPlan& plan);
+    // 2. The seed's first draw, [1, C, h, w] on the CPU (unit variance).
+    torch::Tensor startNoise(const GenerationPlan& plan, Rng& rng) const;
+    // 3. Guided or fused.
+    std::unique_ptr<Denoiser> makeDenoiser(std::vector<FusionPrompt> prompts,
+                                           const DenoiserInputs& in);
+    FusionSetup fusionSetup(std::vector<FusionPrompt> prompts, const DenoiserInputs& in);
+
+    UNetFunction unet();
+
+    ModelSession& m_session;
+};
+
+} // namespace md

@@ -1,0 +1,104 @@
+#include "engine/pipeline/ModelSession.h"
+
+#include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/preview/TiledVaeDecoder.h"
+
+#include <algorithm>
+#include <torch/torch.h>
+
+namespace md {
+
+namespace {
+
+// Latent columns taken from the other side of a circular canvas before decoding.
+constexpr int64_t kWrapColumns = 8;
+
+} // namespace
+
+ModelSession::ModelSession(std::shared_ptr<StableDiffusionModel> model)
+    : m_model(std::move(model)), m_prompts(*m_model)
+{
+}
+
+const LatentPreviewer& ModelSession::previewer()
+{
+    if (!m_previewer.isValid()) {
+        m_previewer =
+            LatentPreviewer::fit([this](const torch::Tensor& z) { return m_model->decode(z); },
+                                 m_model->latentChannels(), m_model->vaeScaleFactor(),
+                                 m_model->device(), torch::kFloat32);
+    }
+    return m_previewer;
+}
+
+int ModelSession::nativeLatentSize() const
+{
+    return m_model->config().unet.sampleSize;
+}
+
+bool ModelSession::decodesTiled(int latentHeight, int latentWidth, bool circular) const
+{
+    const int64_t native = nativeLatentSize();
+    const int64_t width =
+        circular ? latentWidth + 2 * std::min<int64_t>(kWrapColumns, latentWidth) : latentWidth;
+    return int64_t{latentHeight} * width > 4 * native * native;
+}
+
+torch::Tensor ModelSession::decodeFlat(const torch::Tensor& latents,
+                                       const std::atomic<bool>* cancel)
+{
+    if (!decodesTiled(static_cast<int>(latents.size(2)), static_cast<int>(latents.size(3)), false))
+        return m_model->decode(latents);
+    const int native = nativeLatentSize();
+    TiledVaeDecoder tiled([this](const torch::Tensor& z) { return m_model->decode(z); },
+                          m_model->vaeScaleFactor(), std::max(native, 32), std::max(native / 4, 8));
+    return tiled.decode(latents, cancel);
+}
+
+torch::Tensor ModelSession::decodeWrapped(const torch::Tensor& latents,
+                                          const std::atomic<bool>* cancel)
+{
+    // Extend the latent by a few columns from the other side at both ends and decode it
+    // (whole or tiled). Every column near the wrap then comes out twice: once near one end of
+    // the decoded strip and once near the other, each with the context of its own side only.
+    // Fold the strip back onto the cylinder with linear ramps over the 2 * pad columns at
+    // each end, so the two copies cross-fade (their weights sum to 1) as tile overlaps do:
+    // cropping the copies instead leaves a step where the right edge meets the left (the
+    // decoder sees more than `pad` columns, and tiles of a tiled decode differ in tone).
+    const int64_t width = latents.size(3);
+    const int64_t pad = std::min<int64_t>(kWrapColumns, width);
+    auto extended =
+        torch::cat({latents.narrow(3, width - pad, pad), latents, latents.narrow(3, 0, pad)}, 3);
+    auto image = decodeFlat(extended, cancel);
+    if (!image.defined())
+        return image;
+    const int64_t f = m_model->vaeScaleFactor();
+    const int64_t strip = image.size(3);
+    const double ramp = static_cast<double>(2 * pad * f);
+    auto u = torch::arange(strip, torch::kFloat64) + 0.5;
+    auto weight = torch::minimum((u / ramp).clamp_max(1.0), ((strip - u) / ramp).clamp_max(1.0))
+                      .to(torch::kFloat32)
+                      .to(image.device());
+    auto columns = torch::remainder(torch::arange(strip, torch::kLong) - pad * f, width * f)
+                       .to(image.device());
+    auto out =
+        torch::zeros({image.size(0), image.size(1), image.size(2), width * f}, image.options());
+    out.index_add_(3, columns, image * weight.view({1, 1, 1, -1}));
+    auto total = torch::zeros({width * f}, weight.options()).index_add_(0, columns, weight);
+    return out / total.clamp_min(1e-8).view({1, 1, 1, -1});
+}
+
+torch::Tensor ModelSession::decode(const torch::Tensor& latents, bool circular,
+                                   const std::atomic<bool>* cancel)
+{
+    return circular ? decodeWrapped(latents, cancel) : decodeFlat(latents, cancel);
+}
+
+RgbImage ModelSession::decodeToRgb(const torch::Tensor& latents, bool circular,
+                                   const std::atomic<bool>* cancel)
+{
+    auto image = decode(latents, circular, cancel);
+    return image.defined() ? tensorToRgb(image) : RgbImage{};
+}
+
+} // namespace md

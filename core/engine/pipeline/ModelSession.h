@@ -1,0 +1,58 @@
+#pragma once
+
+// A loaded model and what the pipeline keeps between requests: the prompt encoder (with its
+// cache of encodings), the cheap latent previewer (fitted on first use: a few small VAE
+// decodes) and the decode policy:
+//   - whole: one VAE call for canvases up to 4x the model's native area;
+//   - tiled: overlapping tiles of the native size, cross-faded, beyond that;
+//   - wrapped (circular canvases): the latent is extended by a few columns from the other
+//     side, decoded (whole or tiled), and the two copies of the columns around the wrap
+//     seam are cross-faded, so the left and right edges meet without a seam.
+// One generation at a time (not thread-safe), like the model.
+
+#include "engine/EngineTypes.h"
+#include "engine/pipeline/PromptEncoder.h"
+#include "engine/preview/LatentPreviewer.h"
+
+#include <atomic>
+#include <memory>
+#include <torch/types.h>
+
+namespace md {
+
+class StableDiffusionModel;
+
+class ModelSession
+{
+public:
+    explicit ModelSession(std::shared_ptr<StableDiffusionModel> model);
+
+    StableDiffusionModel& model() { return *m_model; }
+    const StableDiffusionModel& model() const { return *m_model; }
+    PromptEncoder& prompts() { return m_prompts; }
+    // Fitted on first use.
+    const LatentPreviewer& previewer();
+
+    // The UNet's native sample size in latent pixels.
+    int nativeLatentSize() const;
+    // Whether decode() tiles a latent of h x w (wrapped: with the extra columns).
+    bool decodesTiled(int latentHeight, int latentWidth, bool circular) const;
+
+    // Scaled latents [1, C, h, w] -> image [1, 3, f*h, f*w] in [-1, 1] by the policy above.
+    // An undefined tensor when `cancel` was raised between two tiles.
+    torch::Tensor decode(const torch::Tensor& latents, bool circular,
+                         const std::atomic<bool>* cancel = nullptr);
+    // The same as 8-bit RGB (empty when cancelled).
+    RgbImage decodeToRgb(const torch::Tensor& latents, bool circular,
+                         const std::atomic<bool>* cancel = nullptr);
+
+private:
+    torch::Tensor decodeFlat(const torch::Tensor& latents, const std::atomic<bool>* cancel);
+    torch::Tensor decodeWrapped(const torch::Tensor& latents, const std::atomic<bool>* cancel);
+
+    std::shared_ptr<StableDiffusionModel> m_model;
+    PromptEncoder m_prompts;
+    LatentPreviewer m_previewer;
+};
+
+} // namespace md

@@ -1,0 +1,78 @@
+#include "engine/pipeline/RequestValidation.h"
+
+#include "engine/fusion/RegionWeights.h"
+#include "engine/pipeline/StableDiffusionModel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace md {
+
+namespace {
+
+Status checkImage(const GenerateRequest& r, const StableDiffusionModel& model)
+{
+    const int f = model.vaeScaleFactor();
+    const std::string size = std::to_string(r.width) + "x" + std::to_string(r.height);
+    if (r.width <= 0 || r.height <= 0 || r.width % f != 0 || r.height % f != 0)
+        return Status::error("image size " + size + " must be positive multiples of " +
+                             std::to_string(f));
+    if (r.width > kMaxCanvasSize || r.height > kMaxCanvasSize)
+        return Status::error("image size " + size + " is too large (at most " +
+                             std::to_string(kMaxCanvasSize) + " a side)");
+    const int maxSteps = std::min(kMaxSteps, model.config().scheduler.numTrainTimesteps);
+    if (r.steps < 1 || r.steps > maxSteps)
+        return Status::error("steps must be between 1 and " + std::to_string(maxSteps) + ", got " +
+                             std::to_string(r.steps));
+    if (!std::isfinite(r.cfg) || r.cfg < 0.0f || r.cfg > float(kMaxCfg))
+        return Status::error("cfg must be between 0 and " + std::to_string(kMaxCfg) + ", got " +
+                             std::to_string(r.cfg));
+    return Status::ok();
+}
+
+Status checkFusion(const GenerateRequest& r)
+{
+    if (r.regions.size() > kMaxRegions)
+        return Status::error(std::to_string(r.regions.size()) + " regions; at most " +
+                             std::to_string(kMaxRegions) + " are supported");
+    if (r.stride < kMinStride || r.stride > kMaxStride)
+        return Status::error("the view stride must be between " + std::to_string(kMinStride) +
+                             " and " + std::to_string(kMaxStride) + " latent pixels, got " +
+                             std::to_string(r.stride));
+    if (r.window < 0 || (r.window > 0 && r.window < kMinWindow) || r.window > kMaxWindow)
+        return Status::error("the view window must be 0 (the model's native size) or between " +
+                             std::to_string(kMinWindow) + " and " + std::to_string(kMaxWindow) +
+                             " latent pixels (" + std::to_string(kMinWindow * kCanvasMultiple) +
+                             " to " + std::to_string(kMaxCanvasSize) + " px), got " +
+                             std::to_string(r.window));
+    if (r.bootstrapSteps < 0 || r.bootstrapSteps > kMaxBootstrapSteps)
+        return Status::error("bootstrap steps must be between 0 and " +
+                             std::to_string(kMaxBootstrapSteps));
+    if (!(r.featherPx >= 0.f && r.featherPx <= float(kMaxFeatherPx)))
+        return Status::error("feather must be between 0 and " + std::to_string(kMaxFeatherPx) +
+                             " pixels");
+    for (size_t i = 0; i < r.regions.size(); ++i) {
+        const Region& region = r.regions[i];
+        const std::string label = "region " + std::to_string(i + 1);
+        if (!(region.strength >= 0.f && region.strength <= float(kMaxRegionStrength)))
+            return Status::error(label + ": strength must be between 0 and " +
+                                 std::to_string(kMaxRegionStrength));
+        auto mask = RegionWeights::canvasMask(region, r.width, r.height);
+        if (!mask)
+            return mask.status().withContext(label);
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status validateRequest(const GenerateRequest& request, const StableDiffusionModel& model)
+{
+    auto image = checkImage(request, model);
+    if (!image)
+        return image;
+    return checkFusion(request);
+}
+
+} // namespace md

@@ -1,0 +1,16 @@
+#pragma once
+
+// Whether a request can run on a loaded model: sizes, steps, cfg, regions and the view
+// settings against the limits in EngineTypes.h and the model (its VAE factor and training
+// timesteps). The message says what to change.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+
+namespace md {
+
+class StableDiffusionModel;
+
+Status validateRequest(const GenerateRequest& request, const StableDiffusionModel& model);
+
+} // namespace md
