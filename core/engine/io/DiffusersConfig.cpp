@@ -1,9 +1,12 @@
 #include "engine/io/DiffusersConfig.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <sys/stat.h>
+#include <vector>
 
 namespace md {
 
@@ -19,6 +22,27 @@ struct FieldError : std::runtime_error
 bool present(const json& j, const char* key)
 {
     return j.contains(key) && !j.at(key).is_null();
+}
+
+// Sane bounds for the numbers that size modules: a config outside them is refused before any
+// module is built (0 groups divide by zero, huge sizes overflow the pixel arithmetic).
+void requireRange(const char* key, long long value, long long lo, long long hi)
+{
+    if (value < lo || value > hi)
+        throw FieldError(std::string("\"") + key + "\" is " + std::to_string(value) +
+                         "; it must be between " + std::to_string(lo) + " and " +
+                         std::to_string(hi));
+}
+
+void requireGroupsDivide(int groups, const std::vector<int>& channels)
+{
+    requireRange("norm_num_groups", groups, 1, 1024);
+    for (int c : channels) {
+        requireRange("block_out_channels", c, 1, 16384);
+        if (c % groups != 0)
+            throw FieldError("\"norm_num_groups\" " + std::to_string(groups) + " does not divide " +
+                             std::to_string(c) + " channels");
+    }
 }
 
 int getInt(const json& j, const char* key, int fallback)
@@ -206,6 +230,13 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         c.transformerLayersPerBlock = getUniformInt(j, "transformer_layers_per_block", 1);
         const std::string mid = getString(j, "mid_block_type", "UNetMidBlock2DCrossAttn");
         c.midBlockHasAttention = mid.find("CrossAttn") != std::string::npos;
+        requireRange("in_channels", c.inChannels, 1, 64);
+        requireRange("out_channels", c.outChannels, 1, 64);
+        requireRange("layers_per_block", c.layersPerBlock, 1, 16);
+        requireRange("cross_attention_dim", c.crossAttentionDim, 1, 16384);
+        requireRange("sample_size", c.sampleSize, 1, 1024);
+        requireRange("transformer_layers_per_block", c.transformerLayersPerBlock, 1, 64);
+        requireGroupsDivide(c.normNumGroups, c.blockOutChannels);
         return c;
     });
 }
@@ -230,6 +261,17 @@ Result<VaeConfig> vaeConfigFromJson(const nlohmann::json& j, const std::string& 
         c.sampleSize = getUniformInt(j, "sample_size", 512);
         if (c.blockOutChannels.empty())
             throw FieldError("\"block_out_channels\" is empty");
+        requireRange("in_channels", c.inChannels, 1, 64);
+        requireRange("out_channels", c.outChannels, 1, 64);
+        requireRange("latent_channels", c.latentChannels, 1, 64);
+        requireRange("layers_per_block", c.layersPerBlock, 1, 16);
+        requireRange("sample_size", c.sampleSize, 1, 16384);
+        requireGroupsDivide(c.normNumGroups, c.blockOutChannels);
+        if (!std::isfinite(c.scalingFactor) || c.scalingFactor <= 0.0)
+            throw FieldError("\"scaling_factor\" must be a positive number, got " +
+                             std::to_string(c.scalingFactor));
+        if (!std::isfinite(c.shiftFactor))
+            throw FieldError("\"shift_factor\" must be finite");
         return c;
     });
 }
@@ -294,6 +336,12 @@ Result<SchedulerConfig> schedulerConfigFromJson(const nlohmann::json& j, const s
             throw FieldError("timestep_spacing \"" + c.timestepSpacing + "\" is not supported");
         if (c.numTrainTimesteps <= 0)
             throw FieldError("num_train_timesteps must be positive");
+        requireRange("num_train_timesteps", c.numTrainTimesteps, 1, 100000);
+        if (!(std::isfinite(c.betaStart) && std::isfinite(c.betaEnd) && c.betaStart > 0.0 &&
+              c.betaStart <= c.betaEnd && c.betaEnd < 1.0))
+            throw FieldError("beta_start " + std::to_string(c.betaStart) + " and beta_end " +
+                             std::to_string(c.betaEnd) +
+                             " must satisfy 0 < beta_start <= beta_end < 1");
         return c;
     });
 }
