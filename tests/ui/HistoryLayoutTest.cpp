@@ -46,16 +46,13 @@ private:
     CanvasView* canvas() const { return m_window->canvas(); }
     ResultsStrip* strip() const { return m_window->resultsStrip(); }
 
+    // Press at `from`, eight moves along the line, release at `to`.
     void stroke(QPointF from, QPointF to)
     {
-        QTest::mousePress(canvas(), Qt::LeftButton, {},
-                          test::widgetPoint(canvas(), from.x(), from.y()));
-        for (int i = 1; i <= 8; ++i) {
-            const QPointF p = from + (to - from) * (i / 8.0);
-            QTest::mouseMove(canvas(), test::widgetPoint(canvas(), p.x(), p.y()));
-        }
-        QTest::mouseRelease(canvas(), Qt::LeftButton, {},
-                            test::widgetPoint(canvas(), to.x(), to.y()));
+        QList<QPointF> points{from};
+        for (int i = 1; i <= 8; ++i)
+            points.append(from + (to - from) * (i / 8.0));
+        test::drag(canvas(), points);
     }
 
     // A result of the current project, as the generation session records it.
