@@ -74,7 +74,7 @@ struct ModelInfo
 {
     std::string path;
     std::string layout;      // "diffusers folder" or "single-file (LDM)"
-    std::string family;      // "SD 1.x", "SD 2.x", ...
+    std::string family;      // "SD 1.x", "SD 2.x", "SDXL", ...
     std::string prediction;  // "epsilon" or "v_prediction"
     std::string tokenizer;   // "CLIP BPE" or "sentencepiece"
     std::string storedDtype; // dtype of the file's weights, e.g. "F16"
@@ -89,6 +89,10 @@ struct ModelInfo
     std::int64_t unetParameters = 0;
     std::int64_t vaeParameters = 0;
     std::int64_t textEncoderParameters = 0;
+    // SDXL: the second text encoder (0 when there is none).
+    std::int64_t textEncoder2Parameters = 0;
+    std::string textEncoders; // e.g. "CLIP ViT-L (12 layers, 768)" or "CLIP-L + OpenCLIP bigG"
+    std::string vae;          // e.g. "scale 8, scaling factor 0.13025, decoded in float32"
 };
 
 // A box region in canvas pixels, origin top-left.

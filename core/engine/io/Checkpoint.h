@@ -14,8 +14,13 @@ namespace md {
 
 struct TokenizerFiles
 {
-    enum class Kind { None, ClipBpe, SentencePiece };
+    // BuiltinClip: no files; the CLIP BPE merges shipped in resources/clip (OpenAI's
+    // bpe_simple_vocab_16e6), cut to the text encoder's vocabulary size.
+    enum class Kind { None, ClipBpe, SentencePiece, BuiltinClip };
     Kind kind = Kind::None;
+    // BuiltinClip: the pad token: "<|endoftext|>" (SD 1.x, SDXL encoder 1) or "!" (id 0:
+    // OpenCLIP, SD 2.x and SDXL encoder 2).
+    std::string builtinPadToken = "<|endoftext|>";
     std::string vocabJson;          // ClipBpe: vocab.json
     std::string mergesTxt;          // ClipBpe: merges.txt
     std::string specialTokensMap;   // optional: special_tokens_map.json ("" when absent)
@@ -50,9 +55,11 @@ struct Checkpoint
     WeightSet unet{"unet"};
     WeightSet vae{"vae"};
     WeightSet textEncoder{"text_encoder"};
-    std::string layout;      // "diffusers folder" | "single-file (LDM)"
+    WeightSet textEncoder2{"text_encoder_2"}; // SDXL (config.hasTextEncoder2)
+    std::string layout;      // "diffusers folder" | "single-file (LDM)" | "single-file (SGM)"
     std::string storedDtype; // the weights' dtype in the files, e.g. "F16" (or "F16+F32")
     TokenizerFiles tokenizer;
+    TokenizerFiles tokenizer2; // SDXL: text_encoder_2's tokenizer
     // Kind::None: what to tell the user (the caller asks for --tokenizer DIR).
     std::string tokenizerMessage;
     // Guesses, fallbacks and ignored tensors, one line each, for `info` and logs.

@@ -135,7 +135,19 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
                                   "proj_in.weight' is missing or is neither a Linear nor a "
                                   "1x1 conv weight"};
             c.useLinearProjection = projIn.size() == 2;
-            c.transformerLayersPerBlock = countIndexed(unet, attention + "transformer_blocks.");
+            // Per level: the first attention of each down block (levels without one count 1).
+            c.transformerLayersPerBlock.clear();
+            for (size_t b = 0; b < c.blockOutChannels.size(); ++b) {
+                const std::string blocks =
+                    "down_blocks." + std::to_string(b) + ".attentions.0.transformer_blocks.";
+                const int n = countIndexed(unet, blocks);
+                c.transformerLayersPerBlock.push_back(n > 0 ? n : 1);
+            }
+            bool uniform = true;
+            for (int n : c.transformerLayersPerBlock)
+                uniform = uniform && n == c.transformerLayersPerBlock.front();
+            if (uniform)
+                c.transformerLayersPerBlock.resize(1);
         } else {
             notes.push_back("unet: no cross-attention layers; cross_attention_dim left at " +
                             std::to_string(c.crossAttentionDim));

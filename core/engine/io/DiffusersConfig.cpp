@@ -176,13 +176,13 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         if (!j.is_object())
             throw FieldError("not a JSON object");
         for (const char* unsupported :
-             {"addition_embed_type", "class_embed_type", "encoder_hid_dim", "time_cond_proj_dim",
-              "num_class_embeds"})
+             {"class_embed_type", "encoder_hid_dim", "time_cond_proj_dim", "num_class_embeds",
+              "reverse_transformer_layers_per_block"})
             if (present(j, unsupported))
                 throw FieldError(std::string("\"") + unsupported + "\" is set (" +
                                  j.at(unsupported).dump() +
-                                 "): this UNet variant (SDXL-style or class-conditioned) is "
-                                 "not supported");
+                                 "): this UNet variant (class-conditioned or LCM-distilled) "
+                                 "is not supported");
         UNetConfig c;
         c.inChannels = getInt(j, "in_channels", 4);
         c.outChannels = getInt(j, "out_channels", 4);
@@ -227,7 +227,30 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         c.normEps = getDouble(j, "norm_eps", 1e-5);
         c.flipSinToCos = getBool(j, "flip_sin_to_cos", true);
         c.freqShift = getInt(j, "freq_shift", 0);
-        c.transformerLayersPerBlock = getUniformInt(j, "transformer_layers_per_block", 1);
+        c.transformerLayersPerBlock = getIntList(j, "transformer_layers_per_block", 1, {1});
+        if (c.transformerLayersPerBlock.size() != 1 && c.transformerLayersPerBlock.size() != blocks)
+            throw FieldError("\"transformer_layers_per_block\" has " +
+                             std::to_string(c.transformerLayersPerBlock.size()) +
+                             " entries for " + std::to_string(blocks) + " blocks");
+        bool uniformLayers = true;
+        for (int n : c.transformerLayersPerBlock)
+            uniformLayers = uniformLayers && n == c.transformerLayersPerBlock.front();
+        if (uniformLayers)
+            c.transformerLayersPerBlock.resize(1);
+        c.additionEmbedType = getString(j, "addition_embed_type", "");
+        if (!c.additionEmbedType.empty() && c.additionEmbedType != "text_time")
+            throw FieldError("\"addition_embed_type\" \"" + c.additionEmbedType +
+                             "\" is not supported (only SDXL's \"text_time\")");
+        c.additionTimeEmbedDim = getInt(j, "addition_time_embed_dim", 0);
+        c.projectionClassEmbeddingsInputDim = getInt(j, "projection_class_embeddings_input_dim", 0);
+        if (c.hasTextTime()) {
+            requireRange("addition_time_embed_dim", c.additionTimeEmbedDim, 2, 4096);
+            if (c.additionTimeEmbedDim % 2 != 0)
+                throw FieldError("\"addition_time_embed_dim\" must be even");
+            requireRange("projection_class_embeddings_input_dim",
+                         c.projectionClassEmbeddingsInputDim, 6 * c.additionTimeEmbedDim + 1,
+                         65536);
+        }
         const std::string mid = getString(j, "mid_block_type", "UNetMidBlock2DCrossAttn");
         c.midBlockHasAttention = mid.find("CrossAttn") != std::string::npos;
         requireRange("in_channels", c.inChannels, 1, 64);
@@ -235,7 +258,8 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         requireRange("layers_per_block", c.layersPerBlock, 1, 16);
         requireRange("cross_attention_dim", c.crossAttentionDim, 1, 16384);
         requireRange("sample_size", c.sampleSize, 1, 1024);
-        requireRange("transformer_layers_per_block", c.transformerLayersPerBlock, 1, 64);
+        for (int layers : c.transformerLayersPerBlock)
+            requireRange("transformer_layers_per_block", layers, 1, 64);
         requireGroupsDivide(c.normNumGroups, c.blockOutChannels);
         return c;
     });
@@ -258,6 +282,7 @@ Result<VaeConfig> vaeConfigFromJson(const nlohmann::json& j, const std::string& 
         c.useQuantConv = getBool(j, "use_quant_conv", true);
         c.usePostQuantConv = getBool(j, "use_post_quant_conv", true);
         c.midBlockAddAttention = getBool(j, "mid_block_add_attention", true);
+        c.forceUpcast = getBool(j, "force_upcast", false);
         c.sampleSize = getUniformInt(j, "sample_size", 512);
         if (c.blockOutChannels.empty())
             throw FieldError("\"block_out_channels\" is empty");

@@ -17,8 +17,8 @@ Result<nlohmann::json> readJsonFile(const std::string& path);
 
 // `source` (e.g. "tiny-sd15/unet/config.json") prefixes every message.
 // UNet: the legacy "attention_head_dim" holds head COUNTS when "num_attention_heads" is null;
-// an int is repeated for every block. SDXL-style add-ons (addition_embed_type,
-// class_embed_type, ...) are refused as unsupported.
+// an int is repeated for every block. SDXL's "text_time" added conditioning is read; other
+// add-ons (class_embed_type, encoder_hid_dim, ...) are refused as unsupported.
 Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string& source);
 Result<VaeConfig> vaeConfigFromJson(const nlohmann::json& j, const std::string& source);
 // transformers' legacy eos_token_id 2 means "pool at argmax(input_ids)", i.e. at the

@@ -9,6 +9,8 @@ std::string familyName(ModelFamily family)
         return "SD 1.x";
     case ModelFamily::SD2:
         return "SD 2.x";
+    case ModelFamily::SDXL:
+        return "SDXL";
     case ModelFamily::Embedded:
         return "embedded (SD-shaped, sentencepiece tokenizer)";
     case ModelFamily::Unknown:

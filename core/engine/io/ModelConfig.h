@@ -27,8 +27,22 @@ struct UNetConfig
     double normEps = 1e-5;
     bool flipSinToCos = true;
     int freqShift = 0;
-    int transformerLayersPerBlock = 1;
+    // Transformer blocks per attention of each down level (SD 1.x/2.x 1; SDXL base
+    // [1, 2, 10]); one value for all, or one per level. Up blocks mirror it (reversed),
+    // the mid block uses the last level's.
+    std::vector<int> transformerLayersPerBlock{1};
     bool midBlockHasAttention = true;
+    // SDXL's added conditioning ("addition_embed_type": "text_time"): time_embedding(t) +
+    // add_embedding(concat(pooled text, sinusoid(add_time_ids))). Empty = none (SD 1.x/2.x).
+    std::string additionEmbedType;
+    int additionTimeEmbedDim = 0;             // SDXL 256 (sinusoid width per time id)
+    int projectionClassEmbeddingsInputDim = 0; // SDXL 2816 = 1280 pooled + 6 * 256
+    bool hasTextTime() const { return additionEmbedType == "text_time"; }
+    int transformerLayersAt(size_t level) const
+    {
+        return transformerLayersPerBlock.size() == 1 ? transformerLayersPerBlock[0]
+                                                     : transformerLayersPerBlock.at(level);
+    }
 };
 
 struct VaeConfig
@@ -44,6 +58,9 @@ struct VaeConfig
     bool useQuantConv = true;
     bool usePostQuantConv = true;
     bool midBlockAddAttention = true;
+    // diffusers' force_upcast: the VAE overflows in float16 (SDXL's): decode in float32 or
+    // bfloat16 unless it is a known fp16-safe VAE.
+    bool forceUpcast = false;
     int sampleSize = 512;
     int scaleFactor() const { return 1 << (static_cast<int>(blockOutChannels.size()) - 1); }
 };
@@ -73,11 +90,14 @@ struct SchedulerConfig
     std::string timestepSpacing = "leading";    // "leading", "trailing", "linspace"
     int stepsOffset = 1;
     bool setAlphaToOne = false;
+    // Rescale the betas to zero terminal SNR (Lin et al. 2024), as v-prediction SDXL
+    // fine-tunes (NoobAI-v-pred) are trained and sampled.
+    bool rescaleBetasZeroSnr = false;
 };
 
 // SD1 / SD2: the released families' shapes. Embedded: a model made by this project (it says
 // so in its configs). Unknown: any other SD-shaped model (e.g. a sentencepiece tokenizer).
-enum class ModelFamily { SD1, SD2, Embedded, Unknown };
+enum class ModelFamily { SD1, SD2, SDXL, Embedded, Unknown };
 
 struct ModelConfig
 {
@@ -85,13 +105,21 @@ struct ModelConfig
     UNetConfig unet;
     VaeConfig vae;
     TextEncoderConfig textEncoder;
+    // SDXL: the second text encoder (OpenCLIP bigG as CLIPTextModelWithProjection); its
+    // penultimate states are concatenated to the first one's, its projected EOS state is the
+    // pooled vector of the added conditioning.
+    bool hasTextEncoder2 = false;
+    TextEncoderConfig textEncoder2;
+    // model_index.json's force_zeros_for_empty_prompt (SDXL): an empty negative prompt is
+    // zeros (embeddings and pooled), not the encoding of "".
+    bool forceZerosForEmptyPrompt = false;
     SchedulerConfig scheduler;
     // A1111 clip skip that the model expects by default (1 = last layer). Note that for
     // SD 2.x the loader already drops OpenCLIP's last block, so its default is 1 too.
     int defaultClipSkip = 1;
 };
 
-// "SD 1.x", "SD 2.x", "embedded (SD-shaped, sentencepiece tokenizer)", "custom SD-shaped".
+// "SD 1.x", "SD 2.x", "SDXL", "embedded (SD-shaped, sentencepiece tokenizer)", "custom SD-shaped".
 std::string familyName(ModelFamily family);
 
 } // namespace md

@@ -36,6 +36,9 @@ ClipTextModelImpl::ClipTextModelImpl(const TextEncoderConfig& config) : m_config
     }
     m_finalLayerNorm = textModel->register_module(
         "final_layer_norm", LayerNormLayer(config.hiddenSize, config.layerNormEps));
+    if (config.hasProjection)
+        m_textProjection = register_module(
+            "text_projection", LinearLayer(config.hiddenSize, config.projectionDim, false));
 }
 
 torch::Tensor ClipTextModelImpl::embed(const torch::Tensor& ids)
@@ -75,6 +78,26 @@ ClipTextOutput ClipTextModelImpl::forwardWithPooled(const torch::Tensor& ids, in
     if (!out.hidden.defined())
         out.hidden = last;
     out.pooled = pooled(ids, last);
+    return out;
+}
+
+ClipTextOutput ClipTextModelImpl::forwardHidden(const torch::Tensor& ids, int clipSkip,
+                                              bool withPooled)
+{
+    TORCH_CHECK(!withPooled || !m_textProjection.is_empty(),
+                "text encoder: no text_projection for a pooled vector");
+    const int layers = static_cast<int>(m_layers.size());
+    const int run = layers - std::clamp(clipSkip, 1, std::max(1, layers)) + 1;
+    const int total = withPooled ? layers : run;
+    auto h = embed(ids);
+    ClipTextOutput out;
+    for (int i = 0; i < total; ++i) {
+        h = m_layers[i](h);
+        if (i + 1 == run)
+            out.hidden = h;
+    }
+    if (withPooled)
+        out.pooled = m_textProjection(pooled(ids, m_finalLayerNorm(h)));
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/nn/ClipEncoderLayer.h"
 #include "engine/nn/EmbeddingLayer.h"
 #include "engine/nn/LayerNormLayer.h"
+#include "engine/nn/LinearLayer.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
@@ -19,7 +20,8 @@ namespace md::nn {
 struct ClipTextOutput
 {
     torch::Tensor hidden; // final_layer_norm(hidden_states[-clipSkip]) [B, L, D]
-    torch::Tensor pooled; // last_hidden_state at the EOS position [B, D]
+    torch::Tensor pooled; // last_hidden_state at the EOS position [B, D] (forwardHidden:
+                          // projected, [B, projectionDim])
 };
 
 class ClipTextModelImpl : public torch::nn::Module
@@ -37,6 +39,12 @@ public:
     // last layer, so all layers run).
     ClipTextOutput forwardWithPooled(const torch::Tensor& ids, int clipSkip = 1);
 
+    // SDXL's conditioning: hidden_states[-clipSkip] WITHOUT the final layer norm (clipSkip 2
+    // = the penultimate layer, SDXL's default), and when `pooled` is asked for,
+    // text_projection(final_layer_norm(last layer)[EOS]) (CLIPTextModelWithProjection's
+    // text_embeds; all layers run then). Needs config().hasProjection for the pooled vector.
+    ClipTextOutput forwardHidden(const torch::Tensor& ids, int clipSkip, bool pooled);
+
     // The pooled output from a last_hidden_state: the state at the EOS token. With
     // eos_token_id == 2 (the legacy value that SD 1.x configs carry) transformers takes the
     // position of the largest id (the real EOS has the highest id of the vocabulary);
@@ -53,6 +61,7 @@ private:
     EmbeddingLayer m_positionEmbedding{nullptr};
     std::vector<ClipEncoderLayer> m_layers;
     LayerNormLayer m_finalLayerNorm{nullptr};
+    LinearLayer m_textProjection{nullptr}; // "text_projection" (hasProjection)
 };
 TORCH_MODULE(ClipTextModel);
 

@@ -41,12 +41,18 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
     const int64_t temb = channels[0] * 4;
     m_convIn = register_module("conv_in", Conv2dLayer(config.inChannels, channels[0], 3, 1, 1));
     m_timeEmbedding = register_module("time_embedding", TimestepEmbedding(channels[0], temb));
+    if (config.hasTextTime())
+        m_addEmbedding = register_module(
+            "add_embedding", TimestepEmbedding(config.projectionClassEmbeddingsInputDim, temb));
+    TORCH_CHECK(config.transformerLayersPerBlock.size() == 1 ||
+                    config.transformerLayersPerBlock.size() == levels,
+                "UNet config: ", config.transformerLayersPerBlock.size(),
+                " transformer_layers_per_block entries for ", levels, " levels");
 
     UNetBlockOptions base;
     base.tembChannels = temb;
     base.groups = config.normNumGroups;
     base.eps = config.normEps;
-    base.transformerLayers = config.transformerLayersPerBlock;
     base.contextDim = config.crossAttentionDim;
     base.linearProjection = config.useLinearProjection;
     base.upcastAttention = config.upcastAttention;
@@ -59,6 +65,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         o.layers = config.layersPerBlock;
         o.hasAttention = config.downBlockHasAttention[i];
         o.heads = headsAt(config, i);
+        o.transformerLayers = config.transformerLayersAt(i);
         o.addSampler = i + 1 < levels;
         m_down.emplace_back(o);
         down->push_back(m_down.back());
@@ -69,6 +76,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
     mid.outChannels = channels.back();
     mid.hasAttention = config.midBlockHasAttention;
     mid.heads = headsAt(config, levels - 1);
+    mid.transformerLayers = config.transformerLayersAt(levels - 1);
     m_mid = register_module("mid_block", MidBlock2D(mid));
 
     auto up = register_module("up_blocks", torch::nn::ModuleList());
@@ -83,6 +91,7 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
         o.layers = config.layersPerBlock + 1;
         o.hasAttention = config.upBlockHasAttention[i];
         o.heads = headsAt(config, level);
+        o.transformerLayers = config.transformerLayersAt(level);
         o.addSampler = i + 1 < levels;
         m_up.emplace_back(o);
         up->push_back(m_up.back());
@@ -95,7 +104,9 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNetConfig& config) : m
 
 torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample,
                                                 const torch::Tensor& timestep,
-                                                const torch::Tensor& encoderHiddenStates)
+                                                const torch::Tensor& encoderHiddenStates,
+                                                const torch::Tensor& textEmbeds,
+                                                const torch::Tensor& timeIds)
 {
     const int64_t batch = sample.size(0);
     auto t = timestep.to(sample.device());
@@ -108,7 +119,22 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample,
                                                  m_config.flipSinToCos, m_config.freqShift)
                          .to(sample.scalar_type());
     // Every resnet applies SiLU to the embedding first: do it once here.
-    auto temb = siluInplace(m_timeEmbedding(projected));
+    auto emb = m_timeEmbedding(projected);
+    if (m_config.hasTextTime()) {
+        TORCH_CHECK(textEmbeds.defined() && timeIds.defined(),
+                    "this UNet (SDXL) needs the pooled text embeds and the add_time_ids");
+        TORCH_CHECK(textEmbeds.size(0) == batch && timeIds.size(0) == batch,
+                    "UNet: text embeds / time ids batch differs from the sample's");
+        auto timeEmbeds =
+            sinusoidalTimestepEmbedding(timeIds.to(sample.device()).flatten(),
+                                        m_config.additionTimeEmbedDim, m_config.flipSinToCos,
+                                        m_config.freqShift)
+                .reshape({batch, -1});
+        auto addEmbeds =
+            torch::cat({textEmbeds.to(sample.device(), torch::kFloat32), timeEmbeds}, -1);
+        emb = addInto(emb, m_addEmbedding(addEmbeds.to(emb.scalar_type())));
+    }
+    auto temb = siluInplace(emb);
 
     auto x = m_convIn(sample);
     std::vector<torch::Tensor> skips;

@@ -1,7 +1,8 @@
 #pragma once
 
-// diffusers' UNet2DConditionModel for Stable Diffusion 1.x / 2.x, built from a UNetConfig
-// (any number of levels and widths). Parameter names are diffusers' state-dict keys
+// diffusers' UNet2DConditionModel for Stable Diffusion 1.x / 2.x and SDXL, built from a
+// UNetConfig (any number of levels and widths, transformer depth per level, SDXL's
+// "text_time" added conditioning). Parameter names are diffusers' state-dict keys
 // ("conv_in.weight", "down_blocks.0.attentions.1.transformer_blocks.0.attn2.to_k.weight",
 // ...), so a diffusers checkpoint binds by name (see WeightLoading.h).
 //
@@ -31,8 +32,11 @@ public:
     // sample [B, inChannels, h, w] (any h, w; non-square fine), timestep [B], [1] or a scalar
     // (integer or floating), encoderHiddenStates [B, L, crossAttentionDim]
     // -> the model output [B, outChannels, h, w] (epsilon or v, as trained).
+    // SDXL (config().hasTextTime()): textEmbeds [B, P] (the pooled text vector) and timeIds
+    // [B, 6] (original H, W, crop top, left, target H, W in pixels) are required.
     torch::Tensor forward(const torch::Tensor& sample, const torch::Tensor& timestep,
-                          const torch::Tensor& encoderHiddenStates);
+                          const torch::Tensor& encoderHiddenStates,
+                          const torch::Tensor& textEmbeds = {}, const torch::Tensor& timeIds = {});
 
     const UNetConfig& config() const { return m_config; }
 
@@ -40,6 +44,7 @@ private:
     UNetConfig m_config;
     Conv2dLayer m_convIn{nullptr};
     TimestepEmbedding m_timeEmbedding{nullptr};
+    TimestepEmbedding m_addEmbedding{nullptr}; // SDXL "add_embedding"
     std::vector<DownBlock2D> m_down;
     MidBlock2D m_mid{nullptr};
     std::vector<UpBlock2D> m_up;

@@ -3,41 +3,13 @@
 #include "engine/io/CheckpointLoader.h"
 #include "engine/nn/ModelFactory.h"
 #include "engine/pipeline/DeviceSelection.h"
-#include "engine/text/ClipTokenizer.h"
-#include "engine/text/SentencePieceTokenizer.h"
+#include "engine/pipeline/TokenizerLoading.h"
 
 #include <torch/torch.h>
 
 namespace md {
 
 namespace {
-
-Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const Checkpoint& ckpt)
-{
-    const auto& files = ckpt.tokenizer;
-    switch (files.kind) {
-    case TokenizerFiles::Kind::ClipBpe: {
-        auto tok = ClipTokenizer::load(files.vocabJson, files.mergesTxt, files.specialTokensMap,
-                                       files.tokenizerConfig);
-        if (!tok)
-            return tok.status();
-        return std::shared_ptr<const Tokenizer>(tok.value());
-    }
-    case TokenizerFiles::Kind::SentencePiece: {
-        auto tok = SentencePieceTokenizer::load(files.sentencePieceModel,
-                                                ckpt.config.textEncoder.maxPositionEmbeddings);
-        if (!tok)
-            return tok.status();
-        return std::shared_ptr<const Tokenizer>(tok.value());
-    }
-    case TokenizerFiles::Kind::None:
-        break;
-    }
-    std::string message = ckpt.tokenizerMessage.empty() ? ckpt.path + " has no tokenizer files"
-                                                        : ckpt.tokenizerMessage;
-    return Status::error(message + " (pass --tokenizer DIR: a folder with vocab.json + "
-                                   "merges.txt or a sentencepiece .model)");
-}
 
 void report(const LoadProgressFn& fn, const std::string& stage, float fraction)
 {
@@ -58,7 +30,8 @@ StableDiffusionModel::loadTokenizerOnly(const ModelOptions& options)
         auto ckpt = loadCheckpoint(options.path, copts);
         if (!ckpt)
             return ckpt.status();
-        auto tok = loadTokenizer(ckpt.value());
+        auto tok = loadTokenizer(ckpt->tokenizer, ckpt->config.textEncoder, options.path,
+                                 ckpt->tokenizerMessage);
         if (!tok)
             return tok.status().withContext(options.path);
         return tok;
@@ -98,7 +71,8 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         model->m_vaeDtype = torch::kFloat32;
 
         report(onProgress, "tokenizer", 0.05f);
-        auto tok = loadTokenizer(ckpt.value());
+        auto tok = loadTokenizer(ckpt->tokenizer, ckpt->config.textEncoder, options.path,
+                                 ckpt->tokenizerMessage);
         if (!tok)
             return tok.status().withContext(options.path);
         model->m_tokenizer = tok.value();
