@@ -194,8 +194,14 @@ Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int un
         auto uncond = prompts.encode(request.negative);
         synchronize(model.device());
         report.textEncodeSeconds = secondsSince(start);
-        const int64_t length = std::max(cond.size(1), uncond.size(1));
-        auto context = torch::cat({prompts.padTo(uncond, length), prompts.padTo(cond, length)}, 0);
+        const int64_t length = std::max(cond.context.size(1), uncond.context.size(1));
+        UNetConditioning context;
+        context.context = torch::cat(
+            {prompts.padTo(uncond, length).context, prompts.padTo(cond, length).context}, 0);
+        if (model.isSdxl()) {
+            context.pooled = torch::cat({uncond.pooled, cond.pooled}, 0);
+            context.timeIds = sizeTimeIds(request.height, request.width, 2);
+        }
 
         const int f = model.vaeScaleFactor();
         auto sample =

@@ -261,8 +261,8 @@ torch::Tensor officialImage(StableDiffusionModel& model, const Scene& s, int boo
             }
             for (int k = 0; k < n; ++k) {
                 auto lat = latents[static_cast<size_t>(k)];
-                auto u = model.unet(lat, t, encoded[static_cast<size_t>(n + k)]);
-                auto c = model.unet(lat, t, encoded[static_cast<size_t>(k)]);
+                auto u = model.unet(lat, t, encoded[static_cast<size_t>(n + k)].context);
+                auto c = model.unet(lat, t, encoded[static_cast<size_t>(k)].context);
                 auto stepped = ddim->step(u + kCfg * (c - u), i, lat, rng);
                 auto m = crop(weights[static_cast<size_t>(k)]);
                 crop(value).add_(stepped * m);

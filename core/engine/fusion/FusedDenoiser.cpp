@@ -31,13 +31,23 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
                                     std::to_string(m_setup.weights.size(0)) + " weight maps");
     if (m_setup.views.empty())
         throw std::invalid_argument("MultiDiffusion: the canvas has no views");
-    std::vector<torch::Tensor> conds, unconds;
+    std::vector<torch::Tensor> conds, unconds, condPooled, uncondPooled;
     for (const auto& p : m_setup.prompts) {
-        conds.push_back(p.cond);
-        unconds.push_back(p.uncond);
+        conds.push_back(p.cond.context);
+        unconds.push_back(p.uncond.context);
+        if (p.cond.pooled.defined() && p.uncond.pooled.defined()) {
+            condPooled.push_back(p.cond.pooled);
+            uncondPooled.push_back(p.uncond.pooled);
+        }
     }
     m_condAll = torch::cat(conds, 0);
     m_uncondAll = torch::cat(unconds, 0);
+    if (!condPooled.empty()) {
+        if (static_cast<int>(condPooled.size()) != n)
+            throw std::invalid_argument("MultiDiffusion: some prompts lack a pooled vector");
+        m_condPooledAll = torch::cat(condPooled, 0);
+        m_uncondPooledAll = torch::cat(uncondPooled, 0);
+    }
     m_setup.maxBatch = std::max(2, m_setup.maxBatch);
     for (int v = 0; v < static_cast<int>(m_setup.views.size()); ++v)
         for (int p = 0; p < n; ++p)
@@ -102,6 +112,7 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
         const size_t end = std::min(m_jobs.size(), start + static_cast<size_t>(pairsPerBatch));
         std::vector<torch::Tensor> inputs;
         std::vector<int64_t> promptIndex;
+        std::vector<torch::Tensor> timeIds;
         for (size_t j = start; j < end; ++j) {
             const Job& job = m_jobs[j];
             const View& view = views[static_cast<size_t>(job.view)];
@@ -113,14 +124,28 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
             }
             inputs.push_back(m_sampler.scaleModelInput(xView, stepIndex));
             promptIndex.push_back(job.prompt);
+            if (m_setup.timeIdsScale > 0)
+                timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
+                                              int64_t{view.width} * m_setup.timeIdsScale));
         }
         auto in = torch::cat(inputs, 0);
         const int64_t count = in.size(0);
         auto idx = torch::tensor(promptIndex, torch::kLong).to(m_condAll.device());
-        auto context =
+        UNetConditioning c;
+        c.context =
             torch::cat({m_uncondAll.index_select(0, idx), m_condAll.index_select(0, idx)}, 0);
+        if (m_condPooledAll.defined()) {
+            const auto pooledIdx = idx.to(m_condPooledAll.device());
+            c.pooled = torch::cat({m_uncondPooledAll.index_select(0, pooledIdx),
+                                   m_condPooledAll.index_select(0, pooledIdx)},
+                                  0);
+        }
+        if (!timeIds.empty()) {
+            auto ids = torch::cat(timeIds, 0);
+            c.timeIds = torch::cat({ids, ids}, 0).to(x.device());
+        }
         auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
-        auto out = m_unet(torch::cat({in, in}, 0), timesteps, context).to(x.scalar_type());
+        auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
         auto uncond = out.narrow(0, 0, count);
         auto cond = out.narrow(0, count, count);
         auto guided = uncond + m_setup.cfg * (cond - uncond);

@@ -17,6 +17,7 @@
 // (step, view) in loop order (the seed contract).
 
 #include "engine/fusion/ViewGrid.h"
+#include "engine/sampling/Conditioning.h"
 #include "engine/sampling/Denoiser.h"
 
 #include <atomic>
@@ -29,14 +30,10 @@ namespace md {
 class Rng;
 class Sampler;
 
-// The model: (scaled input [B,C,h,w], timestep [B], context [B,L,D]) -> output [B,C,h,w].
-using UNetFunction =
-    std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&)>;
-
 struct FusionPrompt
 {
-    torch::Tensor cond;   // [1, L, D]
-    torch::Tensor uncond; // [1, L, D] (same L for every prompt)
+    TextEncoding cond;   // [1, L, D] (+ pooled [1, P] for SDXL)
+    TextEncoding uncond; // [1, L, D] (same L for every prompt)
 };
 
 struct FusionSetup
@@ -51,6 +48,9 @@ struct FusionSetup
     int bootstrapSteps = 0;
     torch::Tensor backgrounds; // [B, C, window_h, window_w] encoded constant colours
     torch::Tensor initNoise;   // [1, C, h, w] unit noise of the canvas (before init sigma)
+    // SDXL: pixels per latent for each view's add_time_ids (its own size, no crop); 0 = the
+    // model takes no time ids.
+    int timeIdsScale = 0;
 };
 
 class FusedDenoiser : public Denoiser
@@ -81,8 +81,10 @@ private:
     const std::atomic<bool>* m_cancel;
     std::function<void(int, int)> m_onBatch;
     std::vector<Job> m_jobs;
-    torch::Tensor m_condAll;   // [N, L, D]
-    torch::Tensor m_uncondAll; // [N, L, D]
+    torch::Tensor m_condAll;         // [N, L, D]
+    torch::Tensor m_uncondAll;       // [N, L, D]
+    torch::Tensor m_condPooledAll;   // [N, P] (SDXL) or undefined
+    torch::Tensor m_uncondPooledAll; // [N, P] (SDXL) or undefined
 };
 
 } // namespace md

@@ -64,7 +64,7 @@ openComponentFiles(const std::string& componentDir)
 // The diffusers name of a tensor of a folder's component; "" to skip it.
 std::string folderName(const std::string& component, const std::string& key)
 {
-    if (component == "text_encoder") {
+    if (component == "text_encoder" || component == "text_encoder_2") {
         if (endsWith(key, "position_ids"))
             return ""; // regenerated 0..N-1, never trusted
         for (const char* bare : {"embeddings.", "encoder.", "final_layer_norm."})
@@ -158,10 +158,18 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
                                         index->at("_class_name").is_string()
                                     ? index->at("_class_name").get<std::string>()
                                     : "";
-        if (cls.find("XL") != std::string::npos || index->contains("text_encoder_2"))
+        const bool twoEncoders = index->is_object() && index->contains("text_encoder_2") &&
+                                 !index->at("text_encoder_2").is_null();
+        if (twoEncoders && !isDirectory(joinPath(dir, "text_encoder_2")))
             return Status::error(indexPath + ": " + (cls.empty() ? "this pipeline" : cls) +
-                                 " (SDXL-style, two text encoders) is not supported; SD 1.x "
-                                 "and 2.x only");
+                                 " names a text_encoder_2 but " + joinPath(dir, "text_encoder_2") +
+                                 " is missing");
+        if (index->is_object() && index->contains("force_zeros_for_empty_prompt") &&
+            index->at("force_zeros_for_empty_prompt").is_boolean())
+            ckpt.config.forceZerosForEmptyPrompt =
+                index->at("force_zeros_for_empty_prompt").get<bool>();
+        else if (cls == "StableDiffusionXLPipeline")
+            ckpt.config.forceZerosForEmptyPrompt = true; // the pipeline's default
     } else if (isDirectory(joinPath(dir, "unet"))) {
         ckpt.notes.push_back("no model_index.json; read unet/, vae/, text_encoder/ directly");
     } else {
@@ -175,6 +183,30 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
                                   {"text_encoder", &ckpt.textEncoder}})
         if (Status s = loadComponent(dir, component, *set); !s)
             return s;
+    ckpt.config.hasTextEncoder2 = isDirectory(joinPath(dir, "text_encoder_2"));
+    if (ckpt.config.hasTextEncoder2) {
+        if (Status s = loadComponent(dir, "text_encoder_2", ckpt.textEncoder2); !s)
+            return s;
+        auto te2 = readConfig<TextEncoderConfig>(dir, "text_encoder_2/config.json",
+                                                 textEncoderConfigFromJson);
+        if (!te2)
+            return te2.status();
+        if (Status s = checkTextEncoderConfig(te2.value(), ckpt.textEncoder2,
+                                              fileName(dir) + "/text_encoder_2/config.json");
+            !s)
+            return s;
+        ckpt.config.textEncoder2 = te2.value();
+        ckpt.config.textEncoder2.hasProjection =
+            ckpt.textEncoder2.contains("text_projection.weight");
+        if (!ckpt.config.textEncoder2.hasProjection)
+            return Status::error(joinPath(dir, "text_encoder_2") +
+                                 ": no text_projection.weight (SDXL's second encoder is a "
+                                 "CLIPTextModelWithProjection; its projected EOS state is the "
+                                 "pooled vector)");
+        ckpt.config.textEncoder2.projectionDim =
+            static_cast<int>(ckpt.textEncoder2.shape("text_projection.weight")[0]);
+        ckpt.config.defaultClipSkip = 2; // SDXL conditions on the penultimate layers
+    }
 
     auto unet = readConfig<UNetConfig>(dir, "unet/config.json", unetConfigFromJson);
     if (!unet)
@@ -229,6 +261,22 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
         ckpt.tokenizerMessage = dir + " has no tokenizer/ folder. Pass --tokenizer DIR with the "
                                       "model's tokenizer files: vocab.json + merges.txt (CLIP "
                                       "BPE) or a sentencepiece .model file.";
+    }
+    if (ckpt.config.hasTextEncoder2) {
+        const std::string tokenizer2 = joinPath(dir, "tokenizer_2");
+        if (isDirectory(tokenizer2)) {
+            auto tok = findTokenizerFiles(tokenizer2);
+            if (!tok)
+                return tok.status();
+            ckpt.tokenizer2 = tok.value();
+        } else if (ckpt.config.textEncoder2.vocabSize == 49408) {
+            ckpt.tokenizer2.kind = TokenizerFiles::Kind::BuiltinClip; // OpenCLIP pads with "!"
+            ckpt.tokenizer2.builtinPadToken = "!";
+            ckpt.notes.push_back("no tokenizer_2/: the shipped CLIP BPE, padded with \"!\"");
+        } else {
+            ckpt.tokenizer2 = ckpt.tokenizer;
+            ckpt.notes.push_back("no tokenizer_2/: text_encoder_2 uses tokenizer/");
+        }
     }
     ckpt.config.family =
         reportedFamily(ckpt.config.family, ckpt.tokenizer.kind, hasEmbeddedMarker(dir));

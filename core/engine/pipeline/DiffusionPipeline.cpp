@@ -27,7 +27,7 @@ int DiffusionPipeline::window(const GenerateRequest& r) const
 
 UNetFunction DiffusionPipeline::unet()
 {
-    return [this](const torch::Tensor& s, const torch::Tensor& t, const torch::Tensor& c) {
+    return [this](const torch::Tensor& s, const torch::Tensor& t, const UNetConditioning& c) {
         return m_session.model().unet(s, t, c);
     };
 }
@@ -100,9 +100,14 @@ std::vector<FusionPrompt> DiffusionPipeline::encodeConditioning(const GenerateRe
             texts.push_back(region.negative);
     }
     auto encoded = m_session.prompts().encodeAll(texts);
+    // SDXL (force_zeros_for_empty_prompt): an empty negative is zeros, not the encoding of "".
+    if (m_session.model().config().forceZerosForEmptyPrompt)
+        for (size_t i = n; i < texts.size(); ++i)
+            if (texts[i].empty())
+                encoded[i] = PromptEncoder::zerosLike(encoded[i]);
     std::vector<FusionPrompt> prompts;
     for (size_t i = 0; i < n; ++i)
-        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : torch::Tensor()});
+        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : TextEncoding()});
     return prompts;
 }
 
@@ -114,10 +119,15 @@ torch::Tensor DiffusionPipeline::startNoise(const GenerationPlan& plan, Rng& rng
 std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionPrompt> prompts,
                                                           const DenoiserInputs& in)
 {
-    if (!in.plan.fused)
+    if (!in.plan.fused) {
+        // SDXL: the image's add_time_ids, (H, W, 0, 0, H, W).
+        const torch::Tensor timeIds =
+            m_session.model().isSdxl() ? sizeTimeIds(in.request.height, in.request.width)
+                                       : torch::Tensor();
         return std::make_unique<GuidedDenoiser>(in.sampler, unet(), prompts.front().cond,
                                                 prompts.front().uncond, in.request.cfg,
-                                                in.callbacks.cancel);
+                                                in.callbacks.cancel, timeIds);
+    }
     return std::make_unique<FusedDenoiser>(in.sampler, unet(), fusionSetup(std::move(prompts), in),
                                            in.rng, in.callbacks.cancel, in.onBatch);
 }
@@ -141,6 +151,8 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
             .views();
     setup.cfg = r.cfg;
     setup.maxBatch = in.plan.batchLimit;
+    if (model.isSdxl())
+        setup.timeIdsScale = f; // each view's own size in pixels
     if (r.bootstrapSteps > 0 && !r.regions.empty()) {
         // Constant colours (the seed's second draw), VAE-encoded at the view's size (the
         // encoder's mean).

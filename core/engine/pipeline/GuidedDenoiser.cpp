@@ -7,17 +7,37 @@
 
 namespace md {
 
-GuidedDenoiser::GuidedDenoiser(const Sampler& sampler, UNetFunction unet, torch::Tensor cond,
-                               torch::Tensor uncond, float cfg, const std::atomic<bool>* cancel)
-    : m_sampler(sampler), m_unet(std::move(unet)), m_cfg(cfg), m_cancel(cancel)
+namespace {
+
+// [n, ...] rows repeated so that each of the n rows covers b samples: [n * b, ...].
+torch::Tensor perSample(const torch::Tensor& rows, int64_t b)
+{
+    if (!rows.defined() || b == 1)
+        return rows;
+    return rows.repeat_interleave(b, 0);
+}
+
+} // namespace
+
+GuidedDenoiser::GuidedDenoiser(const Sampler& sampler, UNetFunction unet, const TextEncoding& cond,
+                               const TextEncoding& uncond, float cfg,
+                               const std::atomic<bool>* cancel, torch::Tensor timeIds)
+    : m_sampler(sampler), m_unet(std::move(unet)), m_timeIds(std::move(timeIds)), m_cfg(cfg),
+      m_cancel(cancel)
 {
     if (guided()) {
-        if (cond.size(1) != uncond.size(1))
+        if (cond.context.size(1) != uncond.context.size(1))
             throw std::invalid_argument("guided denoiser: prompt and negative prompt encodings "
                                         "differ in length (pad them first)");
-        m_context = torch::cat({uncond, cond}, 0);
+        m_context = torch::cat({uncond.context, cond.context}, 0);
+        if (cond.pooled.defined() != uncond.pooled.defined())
+            throw std::invalid_argument("guided denoiser: only one of prompt and negative "
+                                        "prompt has a pooled vector");
+        if (cond.pooled.defined())
+            m_pooled = torch::cat({uncond.pooled, cond.pooled}, 0);
     } else {
-        m_context = cond;
+        m_context = cond.context;
+        m_pooled = cond.pooled;
     }
 }
 
@@ -28,18 +48,18 @@ torch::Tensor GuidedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     const auto input = m_sampler.scaleModelInput(x, stepIndex);
     const auto t = static_cast<float>(m_sampler.timesteps().at(static_cast<size_t>(stepIndex)));
     const int64_t b = x.size(0);
-    if (!guided()) {
-        auto timestep = torch::full({b}, t, torch::TensorOptions().dtype(torch::kFloat32));
-        return m_unet(input, timestep.to(x.device()), m_context.expand({b, -1, -1}));
-    }
-    auto batch = torch::cat({input, input}, 0);
-    auto context = b == 1 ? m_context
-                          : torch::cat({m_context[0].unsqueeze(0).expand({b, -1, -1}),
-                                        m_context[1].unsqueeze(0).expand({b, -1, -1})},
-                                       0);
+    const int64_t paths = m_context.size(0); // 2 guided (uncond, cond), 1 otherwise
+    UNetConditioning c;
+    c.context = paths == 1 ? m_context.expand({b, -1, -1}) : perSample(m_context, b);
+    c.pooled = perSample(m_pooled, b);
+    if (m_timeIds.defined())
+        c.timeIds = m_timeIds.repeat({paths * b, 1}).to(x.device());
+    auto batch = paths == 1 ? input : torch::cat({input, input}, 0);
     auto timestep =
-        torch::full({2 * b}, t, torch::TensorOptions().dtype(torch::kFloat32)).to(x.device());
-    auto out = m_unet(batch, timestep, context);
+        torch::full({paths * b}, t, torch::TensorOptions().dtype(torch::kFloat32)).to(x.device());
+    auto out = m_unet(batch, timestep, c);
+    if (paths == 1)
+        return out;
     auto chunks = out.chunk(2, 0);
     const auto& uncond = chunks[0];
     const auto& cond = chunks[1];

@@ -18,9 +18,11 @@ class Sampler;
 class GuidedDenoiser : public Denoiser
 {
 public:
-    // cond, uncond: [1, L, D] of equal L.
-    GuidedDenoiser(const Sampler& sampler, UNetFunction unet, torch::Tensor cond,
-                   torch::Tensor uncond, float cfg, const std::atomic<bool>* cancel = nullptr);
+    // cond, uncond: [1, L, D] of equal L (+ pooled [1, P] each for SDXL); timeIds: [1, 6] for
+    // SDXL (the image's add_time_ids), else undefined.
+    GuidedDenoiser(const Sampler& sampler, UNetFunction unet, const TextEncoding& cond,
+                   const TextEncoding& uncond, float cfg, const std::atomic<bool>* cancel = nullptr,
+                   torch::Tensor timeIds = {});
 
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
@@ -29,7 +31,9 @@ public:
 private:
     const Sampler& m_sampler;
     UNetFunction m_unet;
-    torch::Tensor m_context; // [2B, L, D] uncond first, or [B, L, D] cond only
+    torch::Tensor m_context; // [2, L, D] uncond first, or [1, L, D] cond only
+    torch::Tensor m_pooled;  // [2, P] / [1, P] (SDXL) or undefined
+    torch::Tensor m_timeIds; // [1, 6] (SDXL) or undefined
     float m_cfg;
     const std::atomic<bool>* m_cancel;
 };

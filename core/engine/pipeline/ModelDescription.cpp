@@ -1,5 +1,8 @@
 // StableDiffusionModel::describe(): the architecture as (label, value) lines.
 
+#include "engine/pipeline/ModelDescription.h"
+
+#include "engine/pipeline/DeviceSelection.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include <sstream>
@@ -35,7 +38,37 @@ std::string millions(std::int64_t n)
     return os.str();
 }
 
+std::string encoder(const TextEncoderConfig& t)
+{
+    std::ostringstream os;
+    os << (t.hiddenAct == "gelu" ? "OpenCLIP" : "CLIP") << " (" << t.numHiddenLayers
+       << " layers, width " << t.hiddenSize << ", " << t.numAttentionHeads << " heads, "
+       << t.hiddenAct;
+    if (t.hasProjection)
+        os << ", projection " << t.projectionDim;
+    os << ")";
+    return os.str();
+}
+
 } // namespace
+
+std::string describeTextEncoders(const ModelConfig& config)
+{
+    std::string out = encoder(config.textEncoder);
+    if (config.hasTextEncoder2)
+        out += " + " + encoder(config.textEncoder2);
+    return out;
+}
+
+std::string describeVae(const VaeConfig& vae, torch::Dtype dtype)
+{
+    std::ostringstream os;
+    os << "scale " << vae.scaleFactor() << ", scaling factor " << vae.scalingFactor << ", "
+       << dtypeName(dtype);
+    if (vae.forceUpcast)
+        os << " (overflows in float16: never decoded in it)";
+    return os.str();
+}
 
 std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe() const
 {
@@ -63,14 +96,25 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
     add("unet up blocks", blocks(c.unet.upBlockHasAttention, "CrossAttnUp", "Up"));
     add("unet heads", list(c.unet.numHeads));
     add("unet layers per block", std::to_string(c.unet.layersPerBlock));
+    add("unet transformer depth", list(c.unet.transformerLayersPerBlock));
+    if (c.unet.hasTextTime())
+        add("unet added conditioning",
+            "text_time (pooled + 6 time ids x " + std::to_string(c.unet.additionTimeEmbedDim) +
+                " = " + std::to_string(c.unet.projectionClassEmbeddingsInputDim) + ")");
     add("unet cross-attention dim", std::to_string(c.unet.crossAttentionDim));
-    add("unet projection", c.unet.useLinearProjection ? "linear (SD 2.x)" : "1x1 conv (SD 1.x)");
+    add("unet projection", c.unet.useLinearProjection ? "linear" : "1x1 conv");
     add("unet latent channels", std::to_string(c.unet.inChannels));
-    add("text encoder", std::to_string(c.textEncoder.numHiddenLayers) + " layers, width " +
-                            std::to_string(c.textEncoder.hiddenSize) + ", " +
-                            std::to_string(c.textEncoder.numAttentionHeads) + " heads, " +
-                            c.textEncoder.hiddenAct + ", " +
-                            std::to_string(c.textEncoder.maxPositionEmbeddings) + " positions");
+    add("text encoder", encoder(c.textEncoder));
+    if (c.hasTextEncoder2) {
+        add("text encoder 2", encoder(c.textEncoder2));
+        if (m_tokenizer2)
+            add("tokenizer 2", m_tokenizer2->kindName() + ", " +
+                                   std::to_string(m_tokenizer2->vocabSize()) + " tokens, pad id " +
+                                   std::to_string(m_tokenizer2->padId()));
+        add("empty negative", c.forceZerosForEmptyPrompt ? "zeros (force_zeros_for_empty_prompt)"
+                                                         : "the encoding of \"\"");
+    }
+    add("vae", i.vae);
     add("vae channels", list(c.vae.blockOutChannels));
     add("vae latent channels", std::to_string(c.vae.latentChannels));
     add("vae scale factor", std::to_string(c.vae.scaleFactor()));
@@ -78,6 +122,8 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
     add("unet parameters", millions(i.unetParameters));
     add("vae parameters", millions(i.vaeParameters));
     add("text encoder parameters", millions(i.textEncoderParameters));
+    if (c.hasTextEncoder2)
+        add("text encoder 2 parameters", millions(i.textEncoder2Parameters));
     for (const auto& note : m_notes)
         add("note", note);
     return out;

@@ -23,12 +23,30 @@ torch::Tensor PromptEncoder::applyEmphasis(const torch::Tensor& z, const torch::
     return out;
 }
 
-torch::Tensor PromptEncoder::encodeUncached(const std::string& prompt)
+TextEncoding PromptEncoder::encodeUncached(const std::string& prompt)
 {
-    return encodeChunks(PromptChunker::chunkPrompt(m_model.tokenizer(), prompt));
+    auto first = encodeChunks(PromptChunker::chunkPrompt(m_model.tokenizer(), prompt), false);
+    if (!m_model.isSdxl())
+        return first;
+    auto second = encodeChunks(PromptChunker::chunkPrompt(*m_model.tokenizer2(), prompt), true);
+    // Different chunk counts (the tokenizers differ on "!"): pad the shorter side with its
+    // encoder's empty chunk.
+    const auto padSide = [this](torch::Tensor states, int64_t length, bool isSecond) {
+        if (states.size(1) >= length)
+            return states;
+        const Tokenizer& tok = isSecond ? *m_model.tokenizer2() : m_model.tokenizer();
+        auto empty = encodeChunks(PromptChunker::chunkPrompt(tok, ""), isSecond).context;
+        const int64_t repeats = (length - states.size(1)) / empty.size(1);
+        return torch::cat({states, empty.repeat({1, repeats, 1})}, 1);
+    };
+    const int64_t length = std::max(first.context.size(1), second.context.size(1));
+    auto context = torch::cat({padSide(first.context, length, false),
+                               padSide(second.context, length, true)},
+                              -1);
+    return TextEncoding(context, second.pooled);
 }
 
-torch::Tensor PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks)
+TextEncoding PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks, bool second)
 {
     if (chunks.empty())
         throw std::invalid_argument("prompt encoder: no token chunks");
@@ -46,13 +64,23 @@ torch::Tensor PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks)
             weighted = weighted || w != 1.0f;
     }
     auto idTensor = torch::tensor(ids, torch::kInt64).view({k, length});
-    auto z = m_model.encodeTokens(idTensor); // [k, L, D]
+    TextEncoding out;
+    torch::Tensor z;
+    if (second) {
+        auto encoded = m_model.encodeTokens2(idTensor, true);
+        z = encoded.context;
+        out.pooled = encoded.pooled.narrow(0, 0, 1); // the first chunk's
+
+    } else {
+        z = m_model.encodeTokens(idTensor); // [k, L, D]
+    }
     if (weighted)
         z = applyEmphasis(z, torch::tensor(weights, torch::kFloat32).view({k, length}));
-    return z.reshape({1, k * length, z.size(2)});
+    out.context = z.reshape({1, k * length, z.size(2)});
+    return out;
 }
 
-torch::Tensor PromptEncoder::encode(const std::string& prompt)
+TextEncoding PromptEncoder::encode(const std::string& prompt)
 {
     auto it = m_cache.find(prompt);
     if (it != m_cache.end())
@@ -64,29 +92,36 @@ torch::Tensor PromptEncoder::encode(const std::string& prompt)
     return z;
 }
 
-torch::Tensor PromptEncoder::emptyChunk()
+TextEncoding PromptEncoder::emptyChunk()
 {
     return encode("");
 }
 
-torch::Tensor PromptEncoder::padTo(const torch::Tensor& states, int64_t length)
+TextEncoding PromptEncoder::zerosLike(const TextEncoding& like)
 {
-    const int64_t have = states.size(1);
-    if (have >= length)
-        return states;
-    const auto empty = emptyChunk();
-    const int64_t chunk = empty.size(1);
-    const int64_t repeats = (length - have + chunk - 1) / chunk;
-    return torch::cat({states, empty.repeat({1, repeats, 1})}, 1);
+    return TextEncoding(torch::zeros_like(like.context),
+                        like.pooled.defined() ? torch::zeros_like(like.pooled) : torch::Tensor());
 }
 
-std::vector<torch::Tensor> PromptEncoder::encodeAll(const std::vector<std::string>& prompts)
+TextEncoding PromptEncoder::padTo(const TextEncoding& encoding, int64_t length)
 {
-    std::vector<torch::Tensor> out;
+    const int64_t have = encoding.context.size(1);
+    if (have >= length)
+        return encoding;
+    const auto empty = emptyChunk().context;
+    const int64_t chunk = empty.size(1);
+    const int64_t repeats = (length - have + chunk - 1) / chunk;
+    return TextEncoding(torch::cat({encoding.context, empty.repeat({1, repeats, 1})}, 1),
+                        encoding.pooled);
+}
+
+std::vector<TextEncoding> PromptEncoder::encodeAll(const std::vector<std::string>& prompts)
+{
+    std::vector<TextEncoding> out;
     int64_t longest = 0;
     for (const auto& p : prompts) {
         out.push_back(encode(p));
-        longest = std::max(longest, out.back().size(1));
+        longest = std::max(longest, out.back().context.size(1));
     }
     for (auto& z : out)
         z = padTo(z, longest);

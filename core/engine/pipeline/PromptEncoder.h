@@ -8,9 +8,14 @@
 //      rescaled so its mean equals the unweighted mean (skipped when all weights are 1, so
 //      plain prompts give exactly diffusers' embeddings);
 //   4. chunks are concatenated along the sequence: a 120-token prompt gives [1, 154, D].
+// SDXL: steps 1-3 run on each encoder with its own tokenizer, the states are concatenated on
+// the feature axis ([1, 77k, 768 + 1280]) and the pooled vector is encoder 2's for the FIRST
+// chunk (as A1111 and ComfyUI do); when the tokenizers cut a prompt into different chunk
+// counts, the shorter side is padded with its empty prompt's chunk.
 // Prompts of different lengths (cond / uncond, or several regions) are padded to the same
 // length with repeats of the empty prompt's encoding.
 
+#include "engine/sampling/Conditioning.h"
 #include "engine/text/PromptChunker.h"
 
 #include <map>
@@ -27,27 +32,30 @@ class PromptEncoder
 public:
     explicit PromptEncoder(StableDiffusionModel& model);
 
-    // [1, 77 * chunks, D], float32 on the model's device. Results are cached per text.
-    torch::Tensor encode(const std::string& prompt);
-    // Already chunked tokens (e.g. from PromptChunker::chunk with custom spans); not cached.
-    torch::Tensor encode(const std::vector<TokenChunk>& chunks) { return encodeChunks(chunks); }
+    // context [1, 77 * chunks, D] (+ SDXL's pooled [1, P]), float32 on the model's device.
+    // Results are cached per text.
+    TextEncoding encode(const std::string& prompt);
     // Several prompts, all padded to the longest (see padTo).
-    std::vector<torch::Tensor> encodeAll(const std::vector<std::string>& prompts);
+    std::vector<TextEncoding> encodeAll(const std::vector<std::string>& prompts);
     // Appends repeats of the empty prompt's encoding up to `length` tokens (a multiple of
-    // the chunk length above the current one).
-    torch::Tensor padTo(const torch::Tensor& states, int64_t length);
+    // the chunk length above the current one); the pooled vector is kept.
+    TextEncoding padTo(const TextEncoding& encoding, int64_t length);
     // The encoding of "" (one chunk).
-    torch::Tensor emptyChunk();
+    TextEncoding emptyChunk();
+    // SDXL's force_zeros_for_empty_prompt: zeros shaped like `like` (context and pooled).
+    static TextEncoding zerosLike(const TextEncoding& like);
 
     // A1111 "Original" emphasis on z [k, L, D] with weights [k, L].
     static torch::Tensor applyEmphasis(const torch::Tensor& z, const torch::Tensor& weights);
 
 private:
-    torch::Tensor encodeUncached(const std::string& prompt);
-    torch::Tensor encodeChunks(const std::vector<TokenChunk>& chunks);
+    TextEncoding encodeUncached(const std::string& prompt);
+    // One encoder's chunks -> [1, 77k, D] (and encoder 2's pooled vector of chunk 0 when
+    // `second` is set).
+    TextEncoding encodeChunks(const std::vector<TokenChunk>& chunks, bool second);
 
     StableDiffusionModel& m_model;
-    std::map<std::string, torch::Tensor> m_cache;
+    std::map<std::string, TextEncoding> m_cache;
 };
 
 } // namespace md

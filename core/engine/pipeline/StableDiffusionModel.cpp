@@ -3,6 +3,7 @@
 #include "engine/io/CheckpointLoader.h"
 #include "engine/nn/ModelFactory.h"
 #include "engine/pipeline/DeviceSelection.h"
+#include "engine/pipeline/ModelDescription.h"
 #include "engine/pipeline/TokenizerLoading.h"
 
 #include <torch/torch.h>
@@ -84,6 +85,20 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
                                  std::to_string(model->m_config.textEncoder.vocabSize) +
                                  " embeddings: they do not belong together");
 
+        if (model->m_config.hasTextEncoder2) {
+            auto tok2 = loadTokenizer(ckpt->tokenizer2, ckpt->config.textEncoder2, options.path,
+                                      ckpt->tokenizerMessage);
+            if (!tok2)
+                return tok2.status().withContext(options.path + " (tokenizer_2)");
+            model->m_tokenizer2 = tok2.value();
+            if (model->m_tokenizer2->vocabSize() > model->m_config.textEncoder2.vocabSize)
+                return Status::error("the second tokenizer of " + options.path + " has " +
+                                     std::to_string(model->m_tokenizer2->vocabSize()) +
+                                     " tokens but text_encoder_2 has only " +
+                                     std::to_string(model->m_config.textEncoder2.vocabSize) +
+                                     " embeddings: they do not belong together");
+        }
+
         torch::NoGradGuard noGrad;
         report(onProgress, "text encoder", 0.1f);
         auto text = nn::loadTextEncoder(model->m_config.textEncoder, ckpt->textEncoder,
@@ -91,6 +106,14 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         if (!text)
             return text.status().withContext(options.path);
         model->m_text = text.value();
+        if (model->m_config.hasTextEncoder2) {
+            report(onProgress, "text encoder 2", 0.15f);
+            auto text2 = nn::loadTextEncoder(model->m_config.textEncoder2, ckpt->textEncoder2,
+                                             model->m_dtype, model->m_device);
+            if (!text2)
+                return text2.status().withContext(options.path + " (text_encoder_2)");
+            model->m_text2 = text2.value();
+        }
 
         report(onProgress, "unet", 0.3f);
         auto unet = nn::loadUNet(model->m_config.unet, ckpt->unet, model->m_dtype, model->m_device);
@@ -119,10 +142,13 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         model->m_config.scheduler.predictionType = predictionName(model->m_prediction);
         model->m_clipSkip =
             options.clipSkip > 0 ? options.clipSkip : std::max(1, model->m_config.defaultClipSkip);
-        if (model->m_clipSkip > model->m_config.textEncoder.numHiddenLayers)
+        const int layers = model->m_config.hasTextEncoder2
+                               ? std::min(model->m_config.textEncoder.numHiddenLayers,
+                                          model->m_config.textEncoder2.numHiddenLayers)
+                               : model->m_config.textEncoder.numHiddenLayers;
+        if (model->m_clipSkip > layers)
             return Status::error("clip skip " + std::to_string(model->m_clipSkip) +
-                                 " is more than the text encoder's " +
-                                 std::to_string(model->m_config.textEncoder.numHiddenLayers) +
+                                 " is more than the text encoder's " + std::to_string(layers) +
                                  " layers");
 
         auto& info = model->m_info;
@@ -142,6 +168,10 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         info.unetParameters = nn::parameterCount(*model->m_unet);
         info.vaeParameters = nn::parameterCount(*model->m_vae);
         info.textEncoderParameters = nn::parameterCount(*model->m_text);
+        if (model->m_config.hasTextEncoder2)
+            info.textEncoder2Parameters = nn::parameterCount(*model->m_text2);
+        info.textEncoders = describeTextEncoders(model->m_config);
+        info.vae = describeVae(model->m_config.vae, model->m_vaeDtype);
         report(onProgress, "ready", 1.0f);
         return model;
     } catch (const c10::Error& e) {
@@ -153,15 +183,29 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
 
 torch::Tensor StableDiffusionModel::encodeTokens(const torch::Tensor& ids)
 {
-    auto states = m_text->forward(ids.to(m_device, torch::kInt64), m_clipSkip);
-    return states.to(torch::kFloat32);
+    const auto tokens = ids.to(m_device, torch::kInt64);
+    if (isSdxl())
+        return m_text->forwardHidden(tokens, m_clipSkip, false).hidden.to(torch::kFloat32);
+    return m_text->forward(tokens, m_clipSkip).to(torch::kFloat32);
+}
+
+TextEncoding StableDiffusionModel::encodeTokens2(const torch::Tensor& ids, bool withPooled)
+{
+    TORCH_CHECK(isSdxl(), "this model has no second text encoder");
+    auto out = m_text2->forwardHidden(ids.to(m_device, torch::kInt64), m_clipSkip, withPooled);
+    return TextEncoding(out.hidden.to(torch::kFloat32),
+                        withPooled ? out.pooled.to(torch::kFloat32) : torch::Tensor());
 }
 
 torch::Tensor StableDiffusionModel::unet(const torch::Tensor& sample, const torch::Tensor& timestep,
-                                         const torch::Tensor& context)
+                                         const UNetConditioning& c)
 {
+    const auto cast = [this](const torch::Tensor& t) {
+        return t.defined() ? t.to(m_device, m_dtype) : t;
+    };
     auto out = m_unet->forward(sample.to(m_device, m_dtype), timestep.to(m_device),
-                               context.to(m_device, m_dtype));
+                               cast(c.context), cast(c.pooled),
+                               c.timeIds.defined() ? c.timeIds.to(m_device) : c.timeIds);
     return out.to(torch::kFloat32);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-// A loaded Stable-Diffusion-family model: the three networks on their device and dtype,
-// the tokenizer, the scheduler config and the resolved options (prediction type, clip skip).
+// A loaded Stable-Diffusion-family model: the networks on their device and dtype (SDXL: two
+// text encoders), the tokenizers, the scheduler config and the resolved options (prediction type, clip skip).
 // Its calls take and return float32 tensors whatever the working dtype; the casts happen
 // here. Not thread-safe: one generation at a time.
 
@@ -11,6 +11,7 @@
 #include "engine/nn/AutoencoderKL.h"
 #include "engine/nn/ClipTextModel.h"
 #include "engine/nn/UNet2DConditionModel.h"
+#include "engine/sampling/Conditioning.h"
 #include "engine/text/Tokenizer.h"
 
 #include <memory>
@@ -39,6 +40,9 @@ public:
     const ModelInfo& info() const { return m_info; }
     const Tokenizer& tokenizer() const { return *m_tokenizer; }
     std::shared_ptr<const Tokenizer> tokenizerPtr() const { return m_tokenizer; }
+    // SDXL: text_encoder_2 and its tokenizer (null / absent otherwise).
+    bool isSdxl() const { return m_config.hasTextEncoder2; }
+    const Tokenizer* tokenizer2() const { return m_tokenizer2.get(); }
     const torch::Device& device() const { return m_device; }
     torch::Dtype dtype() const { return m_dtype; }             // UNet and text encoder
     torch::Dtype vaeDtype() const { return m_vaeDtype; }       // always float32
@@ -49,12 +53,22 @@ public:
     const std::vector<std::string>& notes() const { return m_notes; }
 
     // ids [B, L] (int64) -> text states [B, L, D] (float32, on device), with the model's
-    // clip skip.
+    // clip skip: SD 1.x/2.x final_layer_norm(hidden_states[-clipSkip]); SDXL's first encoder
+    // hidden_states[-clipSkip] (no final norm).
     torch::Tensor encodeTokens(const torch::Tensor& ids);
+    // SDXL's second encoder: hidden_states[-clipSkip] [B, L, D2] and, when asked, the pooled
+    // vector (text_projection of the EOS state) [B, P]; float32 on device.
+    TextEncoding encodeTokens2(const torch::Tensor& ids, bool withPooled);
     // One UNet call: sample [B, C, h, w], timestep [B] (any floating/integer dtype),
-    // context [B, L, D] -> output [B, C, h, w] float32 on device.
+    // context [B, L, D] (+ SDXL's pooled [B, P] and time ids [B, 6]) -> output [B, C, h, w]
+    // float32 on device.
     torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
-                       const torch::Tensor& context);
+                       const UNetConditioning& conditioning);
+    torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
+                       const torch::Tensor& context)
+    {
+        return unet(sample, timestep, UNetConditioning{context, {}, {}});
+    }
     // Scaled latents (UNet space) -> image [B, 3, H, W] in [-1, 1], unclamped, float32.
     torch::Tensor decode(const torch::Tensor& latents);
     // Image [B, 3, H, W] in [-1, 1] -> scaled latents of the encoder's mean (float32).
@@ -63,6 +77,7 @@ public:
     nn::UNet2DConditionModel& unetModule() { return m_unet; }
     nn::AutoencoderKL& vaeModule() { return m_vae; }
     nn::ClipTextModel& textModule() { return m_text; }
+    nn::ClipTextModel& text2Module() { return m_text2; }
 
 private:
     StableDiffusionModel() = default;
@@ -70,6 +85,7 @@ private:
     ModelConfig m_config;
     ModelInfo m_info;
     std::shared_ptr<const Tokenizer> m_tokenizer;
+    std::shared_ptr<const Tokenizer> m_tokenizer2;
     torch::Device m_device{torch::kCPU};
     torch::Dtype m_dtype = torch::kFloat32;
     torch::Dtype m_vaeDtype = torch::kFloat32;
@@ -79,6 +95,7 @@ private:
     nn::UNet2DConditionModel m_unet{nullptr};
     nn::AutoencoderKL m_vae{nullptr};
     nn::ClipTextModel m_text{nullptr};
+    nn::ClipTextModel m_text2{nullptr};
 };
 
 } // namespace md

@@ -4,7 +4,9 @@
 #include "engine/io/SafetensorsFile.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -21,13 +23,14 @@ std::string shapeText(const torch::Tensor& t)
     return s.str();
 }
 
-std::shared_ptr<const SafetensorsFile> referenceFile()
+std::shared_ptr<const SafetensorsFile> referenceFile(const std::string& relative)
 {
     static std::mutex mutex;
-    static std::shared_ptr<const SafetensorsFile> file;
+    static std::map<std::string, std::shared_ptr<const SafetensorsFile>> files;
     std::lock_guard<std::mutex> lock(mutex);
+    auto& file = files[relative];
     if (!file) {
-        const std::string path = fixturePath("tiny-sd15-reference.safetensors");
+        const std::string path = fixturePath(relative);
         auto opened = SafetensorsFile::open(path);
         if (!opened)
             throw std::runtime_error("reference tensors unavailable (set MD_FIXTURES_DIR?): " +
@@ -50,11 +53,23 @@ void checkSameShape(const torch::Tensor& a, const torch::Tensor& b, const char* 
 
 torch::Tensor referenceTensor(const std::string& name)
 {
-    auto file = referenceFile();
+    return referenceTensorIn("tiny-sd15-reference.safetensors", name);
+}
+
+torch::Tensor referenceTensorIn(const std::string& fixtureFile, const std::string& name)
+{
+    auto file = referenceFile(fixtureFile);
     auto tensor = file->load(name);
     if (!tensor)
         throw std::runtime_error("reference tensor missing: " + tensor.error());
     return tensor.value();
+}
+
+torch::Tensor imageTensor(const RgbImage& image)
+{
+    auto t = torch::empty({image.height, image.width, 3}, torch::kUInt8);
+    std::memcpy(t.data_ptr<std::uint8_t>(), image.pixels.data(), image.pixels.size());
+    return t;
 }
 
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b)

@@ -26,6 +26,12 @@ torch::Tensor toyUnet(const torch::Tensor& x, const torch::Tensor& t, const torc
     return torch::tanh(x * (0.5 + tt)) * 0.7 + c * 0.3 + torch::sin(x * 3.0) * 0.1 * tt;
 }
 
+torch::Tensor toyFusionUnet(const torch::Tensor& x, const torch::Tensor& t,
+                            const UNetConditioning& c)
+{
+    return toyUnet(x, t, c.context);
+}
+
 struct ToySetup
 {
     std::vector<FusionPrompt> prompts;
@@ -77,8 +83,8 @@ torch::Tensor officialStep(const ToySetup& s, Sampler& ddim, const torch::Tensor
         for (int k = 0; k < n; ++k) {
             auto lat = latents[static_cast<size_t>(k)];
             auto tt = torch::full({1}, t);
-            auto u = toyUnet(lat, tt, s.prompts[static_cast<size_t>(k)].uncond);
-            auto c = toyUnet(lat, tt, s.prompts[static_cast<size_t>(k)].cond);
+            auto u = toyUnet(lat, tt, s.prompts[static_cast<size_t>(k)].uncond.context);
+            auto c = toyUnet(lat, tt, s.prompts[static_cast<size_t>(k)].cond.context);
             auto eps = u + cfg * (c - u);
             auto stepped = ddim.step(eps, i, lat, rng);
             auto m = masks[k].unsqueeze(0);
@@ -116,7 +122,7 @@ void compareWithOfficial(int h, int w, int window, int maxBatch, int bootSteps)
     fs.bootstrapSteps = bootSteps;
     fs.backgrounds = s.backgrounds;
     fs.initNoise = init;
-    FusedDenoiser denoiser(*ddimFused, toyUnet, fs, rngFused);
+    FusedDenoiser denoiser(*ddimFused, toyFusionUnet, fs, rngFused);
 
     auto xFused = init.clone();
     auto xRef = init.clone();
@@ -166,10 +172,10 @@ TEST(FusedDenoiser, CancelBetweenBatchesReturnsUndefined)
     fs.views = s.views;
     fs.maxBatch = 2;
     int calls = 0;
-    auto unet = [&](const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& c) {
+    auto unet = [&](const torch::Tensor& x, const torch::Tensor& t, const UNetConditioning& c) {
         if (++calls == 2)
             cancel = true;
-        return toyUnet(x, t, c);
+        return toyUnet(x, t, c.context);
     };
     FusedDenoiser denoiser(*ddim, unet, fs, rng, &cancel);
     auto out = denoiser.predict(torch::randn({1, 4, 8, 8}), 0);

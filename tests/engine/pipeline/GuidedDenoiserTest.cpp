@@ -29,7 +29,8 @@ TEST(GuidedDenoiser, OneBatchTwoCallUncondFirst)
     int calls = 0;
     torch::Tensor seenInput, seenTimestep;
     UNetFunction unet = [&](const torch::Tensor& s, const torch::Tensor& t,
-                            const torch::Tensor& c) {
+                            const UNetConditioning& conditioning) {
+        const auto& c = conditioning.context;
         ++calls;
         seenInput = s;
         seenTimestep = t;
@@ -52,9 +53,10 @@ TEST(GuidedDenoiser, NoGuidanceAtCfgOne)
 {
     auto sampler = euler();
     int batch = 0;
-    UNetFunction unet = [&](const torch::Tensor& s, const torch::Tensor&, const torch::Tensor& c) {
+    UNetFunction unet = [&](const torch::Tensor& s, const torch::Tensor&,
+                            const UNetConditioning& c) {
         batch = static_cast<int>(s.size(0));
-        return torch::ones_like(s) * c.mean();
+        return torch::ones_like(s) * c.context.mean();
     };
     GuidedDenoiser d(*sampler, unet, torch::full({1, 3, 2}, 2.0), torch::Tensor(), 1.0f);
     const auto out = d.predict(torch::zeros({1, 4, 2, 2}), 0);
@@ -67,7 +69,7 @@ TEST(GuidedDenoiser, CancelReturnsNothing)
     auto sampler = euler();
     std::atomic<bool> cancel{true};
     int calls = 0;
-    UNetFunction unet = [&](const torch::Tensor& s, const torch::Tensor&, const torch::Tensor&) {
+    UNetFunction unet = [&](const torch::Tensor& s, const torch::Tensor&, const UNetConditioning&) {
         ++calls;
         return s;
     };

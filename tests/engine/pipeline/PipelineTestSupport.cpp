@@ -63,11 +63,4 @@ GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler)
     return r;
 }
 
-torch::Tensor imageTensor(const RgbImage& image)
-{
-    auto t = torch::empty({image.height, image.width, 3}, torch::kUInt8);
-    std::memcpy(t.data_ptr<std::uint8_t>(), image.pixels.data(), image.pixels.size());
-    return t;
-}
-
 } // namespace md::test

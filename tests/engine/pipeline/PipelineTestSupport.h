@@ -4,6 +4,7 @@
 // the txt2img case of tiny-sd15-cases.json.
 
 #include "engine/EngineTypes.h"
+#include "engine/common/ReferenceTensors.h" // imageTensor
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include <memory>
@@ -20,7 +21,5 @@ std::shared_ptr<StableDiffusionModel> fixtureSingleFileModel();
 // cases.json "txt2img" with the given sampler.
 GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler);
 
-// [H, W, 3] uint8 tensor of an RgbImage (a copy).
-torch::Tensor imageTensor(const RgbImage& image);
 
 } // namespace md::test

@@ -19,7 +19,7 @@ TEST(PromptEncoder, PlainPromptMatchesTransformers)
     auto model = test::fixtureFolderModel();
     PromptEncoder encoder(*model);
     torch::NoGradGuard noGrad;
-    const auto z = encoder.encode("a photo of a red cat sitting on a wooden table");
+    const auto z = encoder.encode("a photo of a red cat sitting on a wooden table").context;
     ASSERT_EQ(z.sizes(), (std::vector<int64_t>{1, 77, 32}));
     const auto ref = test::referenceTensor("text.last_hidden_state")[0].unsqueeze(0);
     const double diff = test::maxAbsDiff(z.cpu(), ref);
@@ -35,16 +35,16 @@ TEST(PromptEncoder, LongPromptsComeInChunksAndPaddingRepeatsTheEmptyPrompt)
     std::string longPrompt;
     for (int i = 0; i < 100; ++i)
         longPrompt += "cat ";
-    const auto cond = encoder.encode(longPrompt);
+    const auto cond = encoder.encode(longPrompt).context;
     EXPECT_EQ(cond.size(1), 154);
-    const auto uncond = encoder.encode("blurry");
+    const auto uncond = encoder.encode("blurry").context;
     EXPECT_EQ(uncond.size(1), 77);
     const auto all = encoder.encodeAll({longPrompt, "blurry"});
     ASSERT_EQ(all.size(), 2u);
-    EXPECT_EQ(all[1].size(1), 154);
-    EXPECT_TRUE(torch::equal(all[1].narrow(1, 0, 77), uncond));
-    EXPECT_TRUE(torch::equal(all[1].narrow(1, 77, 77), encoder.emptyChunk()));
-    EXPECT_TRUE(torch::equal(all[0], cond));
+    EXPECT_EQ(all[1].context.size(1), 154);
+    EXPECT_TRUE(torch::equal(all[1].context.narrow(1, 0, 77), uncond));
+    EXPECT_TRUE(torch::equal(all[1].context.narrow(1, 77, 77), encoder.emptyChunk().context));
+    EXPECT_TRUE(torch::equal(all[0].context, cond));
 }
 
 TEST(PromptEncoder, EmphasisScalesTokensAndKeepsTheMean)
@@ -67,8 +67,8 @@ TEST(PromptEncoder, WeightedPromptDiffersOnlyThroughEmphasis)
     auto model = test::fixtureFolderModel();
     PromptEncoder encoder(*model);
     torch::NoGradGuard noGrad;
-    const auto plain = encoder.encode("a red cat");
-    const auto weighted = encoder.encode("a (red:1.5) cat");
+    const auto plain = encoder.encode("a red cat").context;
+    const auto weighted = encoder.encode("a (red:1.5) cat").context;
     ASSERT_EQ(plain.sizes(), weighted.sizes());
     EXPECT_FALSE(torch::allclose(plain, weighted));
     // Same tokens, so the unweighted states are the same up to the mean-restoring factor.

@@ -1,0 +1,71 @@
+#include "engine/sdxl/SdxlFixtures.h"
+
+#include "engine/common/Fixtures.h"
+#include "engine/common/ReferenceTensors.h"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <torch/torch.h>
+
+namespace md::test {
+
+namespace {
+
+std::shared_ptr<StableDiffusionModel> loadOrThrow(const std::string& relative)
+{
+    ModelOptions o;
+    o.path = fixturePath(relative);
+    o.device = "cpu";
+    auto model = StableDiffusionModel::load(o);
+    if (!model)
+        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
+    return model.value();
+}
+
+} // namespace
+
+std::shared_ptr<StableDiffusionModel> sdxlFolderModel()
+{
+    static auto model = loadOrThrow("sdxl/tiny-sdxl");
+    return model;
+}
+
+std::shared_ptr<StableDiffusionModel> sdxlSingleFileModel()
+{
+    static auto model = loadOrThrow("sdxl/tiny-sdxl.safetensors");
+    return model;
+}
+
+torch::Tensor sdxlReference(const std::string& name)
+{
+    return referenceTensorIn("sdxl/tiny-sdxl-reference.safetensors", name);
+}
+
+GenerateRequest sdxlTxt2ImgRequest(SamplerKind sampler)
+{
+    const std::string path = fixturePath("sdxl/tiny-sdxl-cases.json");
+    std::ifstream in(path);
+    if (!in)
+        throw std::runtime_error("cannot read " + path);
+    const auto cases = nlohmann::json::parse(in);
+    const auto& t = cases.at("txt2img");
+    GenerateRequest r;
+    r.prompt = t.at("prompt").get<std::string>();
+    r.negative = t.at("negative_prompt").get<std::string>();
+    r.width = t.at("width").get<int>();
+    r.height = t.at("height").get<int>();
+    r.steps = t.at("steps").get<int>();
+    r.cfg = t.at("cfg").get<float>();
+    r.seed = t.at("seed").get<std::uint64_t>();
+    r.sampler = sampler;
+    return r;
+}
+
+double componentTolerance(const torch::Tensor& reference)
+{
+    return 1e-4 * std::max(1.0, reference.abs().max().item<double>());
+}
+
+} // namespace md::test
