@@ -348,6 +348,7 @@ Result<SchedulerConfig> schedulerConfigFromJson(const nlohmann::json& j, const s
         c.timestepSpacing = getString(j, "timestep_spacing", c.timestepSpacing);
         c.stepsOffset = getInt(j, "steps_offset", c.stepsOffset);
         c.setAlphaToOne = getBool(j, "set_alpha_to_one", c.setAlphaToOne);
+        c.rescaleBetasZeroSnr = getBool(j, "rescale_betas_zero_snr", c.rescaleBetasZeroSnr);
         if (present(j, "trained_betas"))
             throw FieldError("\"trained_betas\" is not supported");
         if (c.betaSchedule != "scaled_linear" && c.betaSchedule != "linear")

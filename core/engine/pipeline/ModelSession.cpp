@@ -41,7 +41,7 @@ bool ModelSession::decodesTiled(int latentHeight, int latentWidth, bool circular
     const int64_t native = nativeLatentSize();
     const int64_t width =
         circular ? latentWidth + 2 * std::min<int64_t>(kWrapColumns, latentWidth) : latentWidth;
-    return int64_t{latentHeight} * width > 4 * native * native;
+    return int64_t{latentHeight} * width >= 4 * native * native;
 }
 
 torch::Tensor ModelSession::decodeFlat(const torch::Tensor& latents,

@@ -3,8 +3,9 @@
 // A loaded model and what the pipeline keeps between requests: the prompt encoder (with its
 // cache of encodings), the cheap latent previewer (fitted on first use: a few small VAE
 // decodes) and the decode policy:
-//   - whole: one VAE call for canvases up to 4x the model's native area;
-//   - tiled: overlapping tiles of the native size, cross-faded, beyond that;
+//   - whole: one VAE call for canvases below 4x the model's native area;
+//   - tiled: overlapping tiles of the native size, cross-faded, from 4x up (SD 1.x from
+//     1024x1024, SDXL from 2048x2048: a float32 SDXL decode of 2048^2 needs ~10 GB);
 //   - wrapped (circular canvases): the latent is extended by a few columns from the other
 //     side, decoded (whole or tiled), and the two copies of the columns around the wrap
 //     seam are cross-faded, so the left and right edges meet without a seam.

@@ -47,6 +47,32 @@ std::vector<float> cosineBetas(int n)
     return betas;
 }
 
+// Lin et al. (2024), "Common Diffusion Noise Schedules and Sample Steps are Flawed", Alg. 1:
+// shift and scale sqrt(alpha-bar) so that the last timestep has zero SNR and the first keeps
+// its value, then turn it back into betas.
+std::vector<float> rescaledToZeroTerminalSnr(const std::vector<float>& betas)
+{
+    std::vector<double> root;
+    double product = 1.0;
+    for (float beta : betas) {
+        product *= 1.0 - static_cast<double>(beta);
+        root.push_back(std::sqrt(product));
+    }
+    const double first = root.front();
+    const double last = root.back();
+    for (double& r : root)
+        r = (r - last) * first / (first - last);
+    std::vector<float> out;
+    out.reserve(betas.size());
+    double previous = 1.0;
+    for (size_t i = 0; i < root.size(); ++i) {
+        const double abar = root[i] * root[i];
+        out.push_back(static_cast<float>(1.0 - (i == 0 ? abar : abar / previous)));
+        previous = abar;
+    }
+    return out;
+}
+
 } // namespace
 
 NoiseSchedule::NoiseSchedule(const SchedulerConfig& config)
@@ -71,6 +97,8 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config)
                                     "\" is not supported (expected linear, scaled_linear or "
                                     "squaredcos_cap_v2)");
     }
+    if (config.rescaleBetasZeroSnr)
+        betas = rescaledToZeroTerminalSnr(betas);
     // torch.cumprod on the CPU accumulates float32 products in double.
     double product = 1.0;
     m_alphasCumprod.reserve(betas.size());
@@ -78,7 +106,11 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config)
     for (float beta : betas) {
         const float alpha = 1.0f - beta;
         product *= static_cast<double>(alpha);
-        const auto abar = static_cast<float>(product);
+        auto abar = static_cast<float>(product);
+        // Zero terminal SNR: the last alpha-bar is 0 (sigma infinite); like diffusers' Euler
+        // and DPM-Solver schedulers, use 2^-24 instead so every sampler gets a finite sigma.
+        if (config.rescaleBetasZeroSnr && m_alphasCumprod.size() + 1 == betas.size())
+            abar = std::max(abar, 0x1p-24f);
         m_alphasCumprod.push_back(abar);
         const float ratio = (1.0f - abar) / abar;
         m_sigmas.push_back(std::sqrt(ratio));

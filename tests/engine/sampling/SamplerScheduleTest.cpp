@@ -2,6 +2,7 @@
 // and the timestep spacing rules against hand-computed tables.
 
 #include "engine/common/ReferenceTensors.h"
+#include "engine/sampling/NoiseSchedule.h"
 #include "engine/sampling/Sampler.h"
 
 #include <cmath>
@@ -186,4 +187,30 @@ TEST(SamplerSchedule, RejectsBadInput)
     EXPECT_THROW(s->setTimesteps(1001), std::invalid_argument);
     s->setTimesteps(1000); // every training timestep is allowed
     EXPECT_EQ(s->numSteps(), 1000);
+}
+
+// Zero terminal SNR (v-prediction SDXL fine-tunes such as NoobAI-v-pred): Lin et al.'s
+// rescale keeps the first alpha-bar, drives the last to zero SNR (kept at 2^-24 so sigma
+// stays finite: sigma_max = sqrt((1 - 2^-24) / 2^-24) ~ 4096, as diffusers' Euler), and
+// stays monotonic.
+TEST(NoiseScheduleZeroSnr, RescaleKeepsTheFirstAndZeroesTheLast)
+{
+    SchedulerConfig plain = fixtureConfig();
+    SchedulerConfig zsnr = plain;
+    zsnr.rescaleBetasZeroSnr = true;
+    const NoiseSchedule a(plain);
+    const NoiseSchedule b(zsnr);
+    ASSERT_EQ(a.alphasCumprod().size(), b.alphasCumprod().size());
+    EXPECT_NEAR(b.alphasCumprod().front(), a.alphasCumprod().front(), 1e-6);
+    EXPECT_FLOAT_EQ(b.alphasCumprod().back(), 0x1p-24f);
+    EXPECT_GT(a.alphasCumprod().back(), 1e-3f); // the plain schedule never reaches zero SNR
+    for (size_t i = 1; i < b.alphasCumprod().size(); ++i)
+        EXPECT_LT(b.alphasCumprod()[i], b.alphasCumprod()[i - 1]) << i;
+    EXPECT_NEAR(b.sigmaMax(), 4096.0, 1.0);
+    // A sampler built on it starts from a finite, huge sigma.
+    zsnr.timestepSpacing = "trailing";
+    auto trailing = makeSampler(SamplerKind::Euler, zsnr, PredictionType::VPrediction);
+    trailing->setTimesteps(20);
+    EXPECT_DOUBLE_EQ(trailing->timesteps().front(), 999.0);
+    EXPECT_TRUE(std::isfinite(trailing->initNoiseSigma()));
 }
