@@ -4,6 +4,9 @@
 #include "engine/text/EmbeddedClipBpe.h"
 #include "engine/text/GzipInflate.h"
 
+#include <map>
+#include <mutex>
+
 namespace md {
 
 namespace {
@@ -112,6 +115,25 @@ Result<ClipBpeVocabulary> ClipBpeVocabulary::builtin(int vocabSize)
     if (!text)
         return text.status().withContext("reading " + source);
     return fromMergesText(*text, vocabSize, source);
+}
+
+Result<std::shared_ptr<const BytePairEncoder>> ClipBpeVocabulary::builtinEncoder(int vocabSize)
+{
+    static std::mutex mutex;
+    static std::map<int, std::weak_ptr<const BytePairEncoder>> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(vocabSize); it != cache.end()) {
+        if (auto shared = it->second.lock())
+            return shared;
+    }
+    auto built = builtin(vocabSize);
+    if (!built)
+        return built.status();
+    const int unkId = built->vocab.at(kEndOfText);
+    std::shared_ptr<const BytePairEncoder> encoder =
+        std::make_shared<const BytePairEncoder>(std::move(built->vocab), built->merges, unkId);
+    cache[vocabSize] = encoder;
+    return encoder;
 }
 
 } // namespace md

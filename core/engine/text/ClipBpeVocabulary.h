@@ -12,6 +12,7 @@
 
 #include "engine/Status.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,6 +20,8 @@
 #include <vector>
 
 namespace md {
+
+class BytePairEncoder;
 
 struct ClipBpeVocabulary
 {
@@ -46,6 +49,10 @@ struct ClipBpeVocabulary
                                                     const std::string& source);
     // The same from the merges shipped with the engine (resources/clip, EmbeddedClipBpe).
     static Result<ClipBpeVocabulary> builtin(int vocabSize);
+    // The encoder of builtin(vocabSize) (unknown token: "<|endoftext|>"), built once and
+    // shared while anything holds it: SDXL's two tokenizers, a model loaded again while the
+    // last one is alive. Thread-safe.
+    static Result<std::shared_ptr<const BytePairEncoder>> builtinEncoder(int vocabSize);
 };
 
 } // namespace md

@@ -130,7 +130,16 @@ Result<std::shared_ptr<ClipTokenizer>> ClipTokenizer::load(const std::string& vo
                 return json.status().withContext("loading the tokenizer's special tokens");
             readSpecialNames(*json, names);
         }
-        return create(std::move(vocab), *merges, names, options, vocabJson);
+        // The encoder needs the unknown token's id; create() checks every role's token.
+        int unkId = -1;
+        if (auto it = vocab.find(names.unk); it != vocab.end())
+            unkId = it->second;
+        for (const auto& [added, id] : names.added) {
+            if (unkId < 0 && added == names.unk)
+                unkId = id;
+        }
+        auto bpe = std::make_shared<const BytePairEncoder>(std::move(vocab), *merges, unkId);
+        return create(std::move(bpe), names, options, vocabJson);
     } catch (const std::exception& e) {
         return Status::error("loading the CLIP tokenizer from " + vocabJson + ": " + e.what());
     }
@@ -141,13 +150,12 @@ ClipTokenizer::fromBuiltinBpe(int vocabSize, const std::string& padToken,
                               const ClipTokenizerOptions& options)
 {
     try {
-        auto built = ClipBpeVocabulary::builtin(vocabSize);
-        if (!built)
-            return built.status().withContext("building the CLIP tokenizer");
+        auto bpe = ClipBpeVocabulary::builtinEncoder(vocabSize);
+        if (!bpe)
+            return bpe.status().withContext("building the CLIP tokenizer");
         TokenNames names;
         names.pad = padToken;
-        auto tokenizer = create(std::move(built->vocab), built->merges, names, options,
-                                "the shipped CLIP BPE vocabulary");
+        auto tokenizer = create(*bpe, names, options, "the shipped CLIP BPE vocabulary");
         if (tokenizer)
             (*tokenizer)->m_kindName = "CLIP BPE (shipped with the app)";
         return tokenizer;
@@ -157,19 +165,16 @@ ClipTokenizer::fromBuiltinBpe(int vocabSize, const std::string& padToken,
 }
 
 Result<std::shared_ptr<ClipTokenizer>>
-ClipTokenizer::create(std::unordered_map<std::string, int> vocab,
-                      const std::vector<std::pair<std::string, std::string>>& merges,
-                      const TokenNames& names, const ClipTokenizerOptions& options,
-                      const std::string& source)
+ClipTokenizer::create(std::shared_ptr<const BytePairEncoder> bpe, const TokenNames& names,
+                      const ClipTokenizerOptions& options, const std::string& source)
 {
     std::shared_ptr<ClipTokenizer> tokenizer(new ClipTokenizer());
     tokenizer->m_options = options;
     tokenizer->m_maxLength = names.maxLength;
 
     auto idOf = [&](const std::string& text) -> int {
-        auto it = vocab.find(text);
-        if (it != vocab.end())
-            return it->second;
+        if (const int id = bpe->tokenId(text); id >= 0)
+            return id;
         for (const auto& [added, id] : names.added) {
             if (added == text)
                 return id;
@@ -205,8 +210,7 @@ ClipTokenizer::create(std::unordered_map<std::string, int> vocab,
         tokenizer->m_specialTokens.begin(), tokenizer->m_specialTokens.end(),
         [](const SpecialToken& a, const SpecialToken& b) { return a.text.size() > b.text.size(); });
 
-    tokenizer->m_bpe =
-        std::make_unique<BytePairEncoder>(std::move(vocab), merges, tokenizer->m_unkId);
+    tokenizer->m_bpe = std::move(bpe);
     return tokenizer;
 }
 

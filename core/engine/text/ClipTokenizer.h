@@ -16,7 +16,6 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -90,15 +89,15 @@ public:
 private:
     ClipTokenizer() = default;
     // `source` names the vocabulary in messages.
-    static Result<std::shared_ptr<ClipTokenizer>>
-    create(std::unordered_map<std::string, int> vocab,
-           const std::vector<std::pair<std::string, std::string>>& merges, const TokenNames& names,
-           const ClipTokenizerOptions& options, const std::string& source);
+    static Result<std::shared_ptr<ClipTokenizer>> create(std::shared_ptr<const BytePairEncoder> bpe,
+                                                         const TokenNames& names,
+                                                         const ClipTokenizerOptions& options,
+                                                         const std::string& source);
     void encodeText(const std::string& text, std::vector<int>& ids) const;
     bool isSpecial(int id) const;
 
-    std::unique_ptr<BytePairEncoder> m_bpe;
-    std::vector<SpecialToken> m_specialTokens; // longest first
+    std::shared_ptr<const BytePairEncoder> m_bpe; // shared by built-in tokenizers
+    std::vector<SpecialToken> m_specialTokens;    // longest first
     ClipTokenizerOptions m_options;
     std::string m_kindName = "CLIP BPE";
     int m_bosId = -1;
