@@ -25,8 +25,12 @@ Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const TokenizerFiles& fil
             return tok.status();
         return std::shared_ptr<const Tokenizer>(tok.value());
     }
-    case TokenizerFiles::Kind::BuiltinClip:
-        return Status::error("the shipped CLIP BPE tokenizer is not built in yet");
+    case TokenizerFiles::Kind::BuiltinClip: {
+        auto tok = ClipTokenizer::fromBuiltinBpe(config.vocabSize, files.builtinPadToken);
+        if (!tok)
+            return tok.status().withContext(checkpointPath);
+        return std::shared_ptr<const Tokenizer>(tok.value());
+    }
     case TokenizerFiles::Kind::None:
         break;
     }

@@ -45,6 +45,7 @@ BytePairEncoder::BytePairEncoder(std::unordered_map<std::string, int> vocab,
     }
 
     int rank = 0;
+    m_merges.reserve(merges.size());
     for (const auto& [left, right] : merges) {
         const int a = tokenId(left), b = tokenId(right), merged = tokenId(left + right);
         if (a < 0 || b < 0 || merged < 0) {

@@ -1,5 +1,6 @@
 #include "engine/text/ClipTokenizer.h"
 
+#include "engine/text/ClipBpeVocabulary.h"
 #include "engine/text/ClipPreTokenizer.h"
 #include "engine/text/Unicode.h"
 
@@ -49,19 +50,8 @@ std::optional<std::string> tokenContent(const Json& value)
     return std::nullopt;
 }
 
-struct SpecialNames
-{
-    std::string bos = "<|startoftext|>";
-    std::string eos = "<|endoftext|>";
-    std::string unk = "<|endoftext|>";
-    std::string pad = "<|endoftext|>";
-    std::vector<std::string> extra;                 // additional special tokens
-    std::vector<std::pair<std::string, int>> added; // tokenizer_config's added tokens
-    int maxLength = 77;
-};
-
 // Reads the four role names (and extra tokens) from one of the two JSON files.
-void readSpecialNames(const Json& json, SpecialNames& names)
+void readSpecialNames(const Json& json, ClipTokenizer::TokenNames& names)
 {
     if (!json.is_object())
         return;
@@ -127,23 +117,11 @@ Result<std::shared_ptr<ClipTokenizer>> ClipTokenizer::load(const std::string& vo
         auto mergesFile = readFile(mergesTxt);
         if (!mergesFile)
             return mergesFile.status().withContext("loading the CLIP merges");
-        std::vector<std::pair<std::string, std::string>> merges;
-        std::istringstream lines(*mergesFile);
-        std::string line;
-        for (int lineNo = 1; std::getline(lines, line); ++lineNo) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            if (line.empty() || (lineNo == 1 && line.rfind("#version", 0) == 0))
-                continue;
-            const auto space = line.find(' ');
-            if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
-                line.find(' ', space + 1) != std::string::npos)
-                return Status::error(mergesTxt + ": line " + std::to_string(lineNo) +
-                                     " is not two symbols separated by one space");
-            merges.emplace_back(line.substr(0, space), line.substr(space + 1));
-        }
+        auto merges = ClipBpeVocabulary::parseMerges(*mergesFile, mergesTxt);
+        if (!merges)
+            return merges.status();
 
-        SpecialNames names;
+        TokenNames names;
         for (const std::string& path : {tokenizerConfigJson, specialTokensMapJson}) {
             if (path.empty())
                 continue; // special_tokens_map.json, read last, wins (as in transformers)
@@ -152,57 +130,88 @@ Result<std::shared_ptr<ClipTokenizer>> ClipTokenizer::load(const std::string& vo
                 return json.status().withContext("loading the tokenizer's special tokens");
             readSpecialNames(*json, names);
         }
-
-        std::shared_ptr<ClipTokenizer> tokenizer(new ClipTokenizer());
-        tokenizer->m_options = options;
-        tokenizer->m_maxLength = names.maxLength;
-
-        auto idOf = [&](const std::string& text) -> int {
-            auto it = vocab.find(text);
-            if (it != vocab.end())
-                return it->second;
-            for (const auto& [added, id] : names.added) {
-                if (added == text)
-                    return id;
-            }
-            return -1;
-        };
-        const std::pair<const char*, std::pair<const std::string*, int*>> roles[] = {
-            {"BOS", {&names.bos, &tokenizer->m_bosId}},
-            {"EOS", {&names.eos, &tokenizer->m_eosId}},
-            {"unknown", {&names.unk, &tokenizer->m_unkId}},
-            {"pad", {&names.pad, &tokenizer->m_padId}},
-        };
-        for (const auto& [role, target] : roles) {
-            *target.second = idOf(*target.first);
-            if (*target.second < 0)
-                return Status::error(std::string("the ") + role + " token \"" + *target.first +
-                                     "\" is not in " + vocabJson);
+        // The encoder needs the unknown token's id; create() checks every role's token.
+        int unkId = -1;
+        if (auto it = vocab.find(names.unk); it != vocab.end())
+            unkId = it->second;
+        for (const auto& [added, id] : names.added) {
+            if (unkId < 0 && added == names.unk)
+                unkId = id;
         }
-
-        std::vector<std::string> specialTexts = {names.bos, names.eos, names.unk, names.pad};
-        specialTexts.insert(specialTexts.end(), names.extra.begin(), names.extra.end());
-        for (const auto& [text, id] : names.added)
-            specialTexts.push_back(text);
-        for (const std::string& text : specialTexts) {
-            const int id = idOf(text);
-            const bool known =
-                std::any_of(tokenizer->m_specialTokens.begin(), tokenizer->m_specialTokens.end(),
-                            [&](const SpecialToken& s) { return s.text == text; });
-            if (id >= 0 && !text.empty() && !known)
-                tokenizer->m_specialTokens.push_back({text, id});
-        }
-        std::stable_sort(tokenizer->m_specialTokens.begin(), tokenizer->m_specialTokens.end(),
-                         [](const SpecialToken& a, const SpecialToken& b) {
-                             return a.text.size() > b.text.size();
-                         });
-
-        tokenizer->m_bpe =
-            std::make_unique<BytePairEncoder>(std::move(vocab), merges, tokenizer->m_unkId);
-        return tokenizer;
+        auto bpe = std::make_shared<const BytePairEncoder>(std::move(vocab), *merges, unkId);
+        return create(std::move(bpe), names, options, vocabJson);
     } catch (const std::exception& e) {
         return Status::error("loading the CLIP tokenizer from " + vocabJson + ": " + e.what());
     }
+}
+
+Result<std::shared_ptr<ClipTokenizer>>
+ClipTokenizer::fromBuiltinBpe(int vocabSize, const std::string& padToken,
+                              const ClipTokenizerOptions& options)
+{
+    try {
+        auto bpe = ClipBpeVocabulary::builtinEncoder(vocabSize);
+        if (!bpe)
+            return bpe.status().withContext("building the CLIP tokenizer");
+        TokenNames names;
+        names.pad = padToken;
+        auto tokenizer = create(*bpe, names, options, "the shipped CLIP BPE vocabulary");
+        if (tokenizer)
+            (*tokenizer)->m_kindName = "CLIP BPE (shipped with the app)";
+        return tokenizer;
+    } catch (const std::exception& e) {
+        return Status::error(std::string("building the CLIP tokenizer: ") + e.what());
+    }
+}
+
+Result<std::shared_ptr<ClipTokenizer>>
+ClipTokenizer::create(std::shared_ptr<const BytePairEncoder> bpe, const TokenNames& names,
+                      const ClipTokenizerOptions& options, const std::string& source)
+{
+    std::shared_ptr<ClipTokenizer> tokenizer(new ClipTokenizer());
+    tokenizer->m_options = options;
+    tokenizer->m_maxLength = names.maxLength;
+
+    auto idOf = [&](const std::string& text) -> int {
+        if (const int id = bpe->tokenId(text); id >= 0)
+            return id;
+        for (const auto& [added, id] : names.added) {
+            if (added == text)
+                return id;
+        }
+        return -1;
+    };
+    const std::pair<const char*, std::pair<const std::string*, int*>> roles[] = {
+        {"BOS", {&names.bos, &tokenizer->m_bosId}},
+        {"EOS", {&names.eos, &tokenizer->m_eosId}},
+        {"unknown", {&names.unk, &tokenizer->m_unkId}},
+        {"pad", {&names.pad, &tokenizer->m_padId}},
+    };
+    for (const auto& [role, target] : roles) {
+        *target.second = idOf(*target.first);
+        if (*target.second < 0)
+            return Status::error(std::string("the ") + role + " token \"" + *target.first +
+                                 "\" is not in " + source);
+    }
+
+    std::vector<std::string> specialTexts = {names.bos, names.eos, names.unk, names.pad};
+    specialTexts.insert(specialTexts.end(), names.extra.begin(), names.extra.end());
+    for (const auto& [text, id] : names.added)
+        specialTexts.push_back(text);
+    for (const std::string& text : specialTexts) {
+        const int id = idOf(text);
+        const bool known =
+            std::any_of(tokenizer->m_specialTokens.begin(), tokenizer->m_specialTokens.end(),
+                        [&](const SpecialToken& s) { return s.text == text; });
+        if (id >= 0 && !text.empty() && !known)
+            tokenizer->m_specialTokens.push_back({text, id});
+    }
+    std::stable_sort(
+        tokenizer->m_specialTokens.begin(), tokenizer->m_specialTokens.end(),
+        [](const SpecialToken& a, const SpecialToken& b) { return a.text.size() > b.text.size(); });
+
+    tokenizer->m_bpe = std::move(bpe);
+    return tokenizer;
 }
 
 Result<std::shared_ptr<ClipTokenizer>>
