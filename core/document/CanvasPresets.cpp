@@ -55,25 +55,4 @@ std::vector<CanvasPreset> canvasPresets(const std::string& family, int nativeWid
     return out;
 }
 
-const char* canvasShapeName(CanvasShape shape)
-{
-    switch (shape) {
-    case CanvasShape::Square:
-        return "Square";
-    case CanvasShape::Landscape:
-        return "Landscape";
-    case CanvasShape::Portrait:
-        return "Portrait";
-    case CanvasShape::Wide:
-        return "Wide";
-    case CanvasShape::Panorama:
-        return "Panorama";
-    case CanvasShape::Tall:
-        return "Tall";
-    case CanvasShape::Large:
-        break;
-    }
-    return "Large";
-}
-
 } // namespace md

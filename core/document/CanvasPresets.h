@@ -29,7 +29,4 @@ std::vector<CanvasPreset> canvasPresets(const std::string& family, int nativeWid
 // SDXL's aspect-ratio buckets alone, square first, each landscape bucket before its transpose.
 std::vector<CanvasPreset> sdxlBuckets();
 
-// The English name of a shape ("Square", ...), for text that is not translated.
-const char* canvasShapeName(CanvasShape shape);
-
 } // namespace md

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -56,6 +58,32 @@ void writeCache(const std::string& cachePath, const nlohmann::json& cache)
     const std::string text = cache.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
     (void)writeFileAtomic(cachePath, reinterpret_cast<const std::uint8_t*>(text.data()),
                           text.size());
+}
+
+// This process's digests (also when the cache file cannot be written): key -> size, time, digest.
+struct Remembered
+{
+    std::uint64_t size = 0;
+    std::int64_t mtime = 0;
+    std::string sha256;
+};
+std::mutex g_rememberedMutex;
+std::map<std::string, Remembered> g_remembered;
+
+std::string remembered(const std::string& key, std::uint64_t size, std::int64_t mtime)
+{
+    std::lock_guard<std::mutex> lock(g_rememberedMutex);
+    const auto it = g_remembered.find(key);
+    return it != g_remembered.end() && it->second.size == size && it->second.mtime == mtime
+               ? it->second.sha256
+               : std::string();
+}
+
+void remember(const std::string& key, std::uint64_t size, std::int64_t mtime,
+              const std::string& sha256)
+{
+    std::lock_guard<std::mutex> lock(g_rememberedMutex);
+    g_remembered[key] = {size, mtime, sha256};
 }
 
 // The cached digest of `key` when its size and time still match; "" otherwise.
@@ -112,11 +140,15 @@ Result<std::string> modelFileSha256(const std::string& path)
         if (ec)
             return Status::error(path + ": cannot read its modification time: " + ec.message());
         const std::string key = file.string();
+        if (std::string known = remembered(key, size, mtime); !known.empty())
+            return known;
         const std::string cachePath = modelHashCachePath();
         if (const std::string cached = cachedDigest(readCache(cachePath), key, size, mtime);
             !cached.empty())
             return cached;
         auto digest = hashWholeFile(file);
+        if (digest)
+            remember(key, size, mtime, digest.value());
         if (!digest || cachePath.empty())
             return digest;
         // Re-read: another process may have added entries while this one was hashing.

@@ -76,11 +76,5 @@ TEST(CanvasPresets, OtherNativeSizesScale)
     }
 }
 
-TEST(CanvasPresets, ShapeNames)
-{
-    EXPECT_STREQ(canvasShapeName(CanvasShape::Square), "Square");
-    EXPECT_STREQ(canvasShapeName(CanvasShape::Panorama), "Panorama");
-}
-
 } // namespace
 } // namespace md

@@ -27,6 +27,14 @@ std::vector<std::uint8_t> sampleWeights(std::size_t size, std::uint8_t salt)
     return w;
 }
 
+// `weights` written to dir/name, and the reference describeModel makes for it.
+Result<ModelReference> describeWritten(const test::ScratchDir& dir, const std::string& name,
+                                       const std::vector<std::uint8_t>& weights)
+{
+    test::writeAll(dir.path(name), weights);
+    return describeModel(dir.path(name));
+}
+
 TEST(ModelSha256, WholeFileDigestAndItsCache)
 {
     test::ScratchDir dir;
@@ -46,21 +54,30 @@ TEST(ModelSha256, WholeFileDigestAndItsCache)
     EXPECT_EQ(entries[key]["sha256"], digest.value());
     EXPECT_EQ(entries[key]["size"], weights.size());
 
-    // A valid entry is used as is (no re-read): a planted digest comes back.
+    // A valid entry of the cache file is used as is (no read of the model): the digest
+    // planted for a file this process has not hashed comes back.
+    const std::string other = dir.path("other.safetensors");
+    test::writeAll(other, weights);
     auto planted = entries;
-    planted[key]["sha256"] = std::string(64, 'a');
+    planted[fs::absolute(other).string()] = {
+        {"size", weights.size()},
+        {"mtime", std::int64_t(fs::last_write_time(other).time_since_epoch().count())},
+        {"sha256", std::string(64, 'a')}};
     const std::string text = planted.dump();
     test::writeAll(cache, std::vector<std::uint8_t>(text.begin(), text.end()));
-    EXPECT_EQ(modelFileSha256(file).value(), std::string(64, 'a'));
+    EXPECT_EQ(modelFileSha256(other).value(), std::string(64, 'a'));
 
     // Another size (a changed file) is hashed again.
     const auto changed = sampleWeights(weights.size() + 1, 2);
     test::writeAll(file, changed);
     EXPECT_EQ(modelFileSha256(file).value(), Sha256::hex(changed.data(), changed.size()));
 
-    // A damaged cache is skipped, not an error.
+    // A damaged cache is skipped, not an error (and written anew).
     test::writeAll(cache, {'{', 'x'});
-    EXPECT_EQ(modelFileSha256(file).value(), Sha256::hex(changed.data(), changed.size()));
+    const std::string third = dir.path("third.safetensors");
+    test::writeAll(third, changed);
+    EXPECT_EQ(modelFileSha256(third).value(), Sha256::hex(changed.data(), changed.size()));
+    EXPECT_TRUE(nlohmann::json::parse(test::readAll(cache)).contains(fs::absolute(third).string()));
 
     EXPECT_FALSE(modelFileSha256(dir.path("absent.safetensors")).isOk());
     EXPECT_FALSE(modelFileSha256(dir.dir()).isOk()); // folders have no file hash
@@ -70,8 +87,7 @@ TEST(ModelSha256, DescribeModelStoresTheWholeFileDigest)
 {
     test::ScratchDir dir;
     const auto weights = sampleWeights(3 << 20, 7);
-    test::writeAll(dir.path("juggernaut_xl.safetensors"), weights);
-    auto ref = describeModel(dir.path("juggernaut_xl.safetensors"));
+    auto ref = describeWritten(dir, "juggernaut_xl.safetensors", weights);
     ASSERT_TRUE(ref.isOk()) << ref.error();
     EXPECT_EQ(ref->sha256, Sha256::hex(weights.data(), weights.size()));
     EXPECT_EQ(ref->shortHash.size(), 8u); // the legacy hash is kept
@@ -100,8 +116,7 @@ TEST(A1111, ModelHashAndNameAsA1111WritesThem)
 {
     test::ScratchDir dir;
     const auto weights = sampleWeights(2 << 20, 3);
-    test::writeAll(dir.path("sd_xl_base_1.0.safetensors"), weights);
-    auto ref = describeModel(dir.path("sd_xl_base_1.0.safetensors"));
+    auto ref = describeWritten(dir, "sd_xl_base_1.0.safetensors", weights);
     ASSERT_TRUE(ref.isOk()) << ref.error();
     const std::string sha = Sha256::hex(weights.data(), weights.size());
 
