@@ -130,7 +130,10 @@ Result<std::string> modelFileSha256(const std::string& path)
 {
     try {
         std::error_code ec;
-        const fs::path file = fs::absolute(fs::path(path), ec);
+        // The key: the path with "..", "." and links resolved, so one file has one entry.
+        fs::path file = fs::weakly_canonical(fs::path(path), ec);
+        if (ec)
+            file = fs::absolute(fs::path(path), ec);
         if (ec || !fs::is_regular_file(file, ec))
             return Status::error(path + ": not a file to hash");
         const std::uint64_t size = fs::file_size(file, ec);

@@ -2,8 +2,9 @@
 
 // The SHA-256 of a whole single-file checkpoint: what A1111 (and Civitai's "AutoV2" hash) names
 // a model by, "Model hash: <its first 10 hex digits>". Reading a 7 GB SDXL file takes seconds,
-// so digests are cached, as A1111 caches them: one JSON file keyed by the absolute path, an
-// entry valid while the file's size and modification time are unchanged.
+// so digests are cached, as A1111 caches them: one JSON file keyed by the canonical path, an
+// entry valid while the file's size and modification time are unchanged (and remembered by
+// the process, for when the cache file cannot be written).
 
 #include "engine/Status.h"
 

@@ -49,7 +49,7 @@ TEST(ModelSha256, WholeFileDigestAndItsCache)
     EXPECT_EQ(digest.value(), Sha256::hex(weights.data(), weights.size()));
     // Cached under the absolute path, with the size and time it is valid for.
     const auto entries = nlohmann::json::parse(test::readAll(cache));
-    const std::string key = fs::absolute(file).string();
+    const std::string key = fs::weakly_canonical(file).string();
     ASSERT_TRUE(entries.contains(key)) << entries.dump();
     EXPECT_EQ(entries[key]["sha256"], digest.value());
     EXPECT_EQ(entries[key]["size"], weights.size());
@@ -59,7 +59,7 @@ TEST(ModelSha256, WholeFileDigestAndItsCache)
     const std::string other = dir.path("other.safetensors");
     test::writeAll(other, weights);
     auto planted = entries;
-    planted[fs::absolute(other).string()] = {
+    planted[fs::weakly_canonical(other).string()] = {
         {"size", weights.size()},
         {"mtime", std::int64_t(fs::last_write_time(other).time_since_epoch().count())},
         {"sha256", std::string(64, 'a')}};
@@ -77,7 +77,8 @@ TEST(ModelSha256, WholeFileDigestAndItsCache)
     const std::string third = dir.path("third.safetensors");
     test::writeAll(third, changed);
     EXPECT_EQ(modelFileSha256(third).value(), Sha256::hex(changed.data(), changed.size()));
-    EXPECT_TRUE(nlohmann::json::parse(test::readAll(cache)).contains(fs::absolute(third).string()));
+    EXPECT_TRUE(
+        nlohmann::json::parse(test::readAll(cache)).contains(fs::weakly_canonical(third).string()));
 
     EXPECT_FALSE(modelFileSha256(dir.path("absent.safetensors")).isOk());
     EXPECT_FALSE(modelFileSha256(dir.dir()).isOk()); // folders have no file hash
