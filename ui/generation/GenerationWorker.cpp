@@ -113,8 +113,9 @@ void GenerationWorker::runLoad(const ModelOptions& options)
             (void)modelFileSha256(options.path);
         }
         Q_EMIT modelLoaded(m_engine->info());
-    } else
+    } else {
         Q_EMIT loadFailed(path, QString::fromStdString(status.message()));
+    }
 }
 
 void GenerationWorker::runTokenCount(const std::string& text, quint64 requestId)
