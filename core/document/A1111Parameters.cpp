@@ -1,5 +1,7 @@
 #include "document/A1111Parameters.h"
 
+#include "document/ModelSha256.h"
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -113,7 +115,11 @@ std::string a1111Parameters(const ProjectResult& r, int width, int height)
     f.emplace_back("CFG scale", number(s.cfg));
     f.emplace_back("Seed", std::to_string(r.seed));
     f.emplace_back("Size", std::to_string(width) + "x" + std::to_string(height));
-    if (!r.model.shortHash.empty())
+    // Today's A1111 hash (first 10 hex of the file's SHA-256), else the legacy 8-hex one that
+    // projects saved before the full hash was stored hold (A1111 before 1.0 wrote that).
+    if (!r.model.sha256.empty())
+        f.emplace_back("Model hash", a1111ModelHash(r.model.sha256));
+    else if (!r.model.shortHash.empty())
         f.emplace_back("Model hash", r.model.shortHash);
     if (!r.model.displayName.empty())
         f.emplace_back("Model", r.model.displayName);

@@ -43,6 +43,7 @@ std::string batchConfigHash(const Project& project)
     p.settings.seedMode = SeedMode::Fixed;
     p.model.path.clear(); // a moved model with the same content renders the same
     p.model.displayName.clear();
+    p.model.sha256.clear(); // the content hash identifies the model; manifests stay valid
     for (auto& r : p.regions) {
         r.name.clear();
         r.colour = Colour{};

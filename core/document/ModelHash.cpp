@@ -1,5 +1,6 @@
 #include "document/ModelHash.h"
 
+#include "document/ModelSha256.h"
 #include "document/Sha256.h"
 
 #include <algorithm>
@@ -62,7 +63,7 @@ std::string displayNameFor(const fs::path& p)
 
 } // namespace
 
-Result<ModelReference> describeModel(const std::string& path)
+Result<ModelReference> describeModel(const std::string& path, bool withSha256)
 {
     ModelReference ref;
     ref.path = path;
@@ -105,6 +106,12 @@ Result<ModelReference> describeModel(const std::string& path)
             std::string part;
             readAt(in, kMiB, 0x10000, part);
             ref.shortHash = Sha256::hex(part.data(), part.size()).substr(0, 8);
+            if (withSha256) {
+                auto whole = modelFileSha256(path); // cached: seconds only the first time
+                if (!whole)
+                    return whole.status();
+                ref.sha256 = whole.value();
+            }
         }
         ref.contentHash = "fast-sha256:" + h.hexDigest();
         return ref;
@@ -122,7 +129,7 @@ ModelCheck checkModel(const ModelReference& ref)
         return ModelCheck::Missing;
     if (ref.contentHash.empty())
         return ModelCheck::Unknown;
-    auto now = describeModel(ref.path);
+    auto now = describeModel(ref.path, /*withSha256=*/false);
     if (!now)
         return ModelCheck::Missing;
     return now->contentHash == ref.contentHash ? ModelCheck::Same : ModelCheck::Changed;

@@ -10,6 +10,8 @@
 //   It reads at most 2 MiB per file, so it takes milliseconds even for 7 GB checkpoints.
 // shortHash = A1111's legacy "Model hash": the first 8 hex digits of SHA-256 over the 64 KiB
 //   at offset 1 MiB of a single-file checkpoint (empty for folders).
+// sha256 = the SHA-256 of the whole single file (empty for folders), whose first 10 hex digits
+//   are today's A1111 "Model hash"; computed once per file version and cached (ModelSha256.h).
 
 #include "document/Project.h"
 #include "engine/Status.h"
@@ -19,8 +21,9 @@
 namespace md {
 
 // The reference to store in a project for the model at `path` (file or folder). An empty path
-// means the embedded default model: displayName "embedded default", no hashes.
-Result<ModelReference> describeModel(const std::string& path);
+// means the embedded default model: displayName "embedded default", no hashes. Without
+// `withSha256` the whole-file digest is left empty (milliseconds whatever the cache holds).
+Result<ModelReference> describeModel(const std::string& path, bool withSha256 = true);
 
 enum class ModelCheck { Same, Missing, Changed, Unknown };
 // Compares the model now at ref.path with the stored hash (Unknown: nothing stored to compare).

@@ -42,6 +42,8 @@ struct ModelReference
     std::string contentHash; // "fast-sha256:<64 hex>" (size + first and last MiB), or empty
     std::string shortHash;   // A1111's legacy 8-hex "Model hash" (single files only), or empty
     std::string displayName; // what the UI and the A1111 "Model:" field show
+    std::string sha256;      // SHA-256 of the whole file (single files only; A1111's "Model
+                             // hash" is its first 10 hex digits), or empty
 };
 
 struct GenerationSettings

@@ -48,6 +48,7 @@ ModelReference readModel(JsonFields& f)
     m.path = f.string("path", "");
     m.contentHash = f.string("contentHash", "");
     m.shortHash = f.string("shortHash", "");
+    m.sha256 = f.string("sha256", "");
     m.displayName = f.string("displayName", "");
     return m;
 }

@@ -24,6 +24,8 @@ Json modelJson(const ModelReference& m)
     j["path"] = m.path;
     j["contentHash"] = m.contentHash;
     j["shortHash"] = m.shortHash;
+    if (!m.sha256.empty())
+        j["sha256"] = m.sha256;
     j["displayName"] = m.displayName;
     return j;
 }

@@ -17,5 +17,5 @@ if(MD_BATCH_TEST_SOURCES AND TARGET mdstudio-cli AND TARGET mdcore_objects)
     add_dependencies(test_cli_batch mdstudio-cli)
     md_apply_warnings(test_cli_batch)
     gtest_discover_tests(test_cli_batch DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120
-                         PROPERTIES LABELS cli TIMEOUT 600)
+                         PROPERTIES LABELS cli TIMEOUT 600 ENVIRONMENT "${MD_TEST_HASH_CACHE}")
 endif()

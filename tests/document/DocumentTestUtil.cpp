@@ -19,7 +19,7 @@ Project sampleProject()
     p.width = 96;
     p.height = 64;
     p.model = {"/models/dream shaper.safetensors", "fast-sha256:" + std::string(64, 'a'),
-               "1a2b3c4d", "dream shaper"};
+               "1a2b3c4d", "dream shaper", ""}; // no whole-file digest: a project from before
     p.prompt = "a harbour at dawn, (soft light:1.2)";
     p.negative = "blurry, lowres";
     p.settings.sampler = SamplerKind::EulerAncestral;
@@ -124,6 +124,20 @@ std::string dataPath(const std::string& name)
 {
     return std::string(MD_SOURCE_DIR) + "/tests/document/data/" + name;
 }
+
+std::string fixturePath(const std::string& name)
+{
+    const char* dir = std::getenv("MD_FIXTURES_DIR");
+    return std::string(dir && *dir ? dir : MD_FIXTURES_DIR_DEFAULT) + "/" + name;
+}
+
+namespace {
+// The whole-file model hashes (ModelSha256.h) are cached in the build tree, not in $HOME.
+const bool kHashCacheInBuildTree = [] {
+    ::setenv("MDSTUDIO_CACHE_DIR", MD_BINARY_DIR "/test-tmp/document-cache", 1);
+    return true;
+}();
+} // namespace
 
 namespace {
 void put16(std::vector<std::uint8_t>& out, std::uint32_t v)

@@ -33,6 +33,8 @@ private:
 std::vector<std::uint8_t> readAll(const std::string& path);
 void writeAll(const std::string& path, const std::vector<std::uint8_t>& bytes);
 std::string dataPath(const std::string& name); // tests/document/data/<name>
+// ../shared/fixtures/<name> ($MD_FIXTURES_DIR overrides, as for the engine tests).
+std::string fixturePath(const std::string& name);
 
 // Writes zip archives byte by byte, stored entries only, with whatever the test says.
 struct RawZipEntry

@@ -35,13 +35,33 @@ DocumentController::DocumentController(QObject* parent)
 
 DocumentController::~DocumentController() = default;
 
-Project DocumentController::newProject()
+Project DocumentController::newProject(int width, int height)
 {
     Project p;
-    p.width = 512;
-    p.height = 512;
+    p.width = width;
+    p.height = height;
     p.settings.seedMode = SeedMode::Random;
     return p;
+}
+
+bool DocumentController::isUntouched() const
+{
+    const Project& p = project();
+    return m_filePath.isEmpty() && !isDirty() && m_undo->count() == 0 && p.regions.empty() &&
+           p.results.empty() && p.prompt.empty() && p.negative.empty();
+}
+
+void DocumentController::setNativeSize(int width, int height)
+{
+    if (width < kMinCanvasSize || height < kMinCanvasSize || width > kMaxCanvasSize ||
+        height > kMaxCanvasSize || width % kCanvasMultiple != 0 || height % kCanvasMultiple != 0)
+        return;
+    const bool followsModel =
+        isUntouched() && project().width == m_nativeWidth && project().height == m_nativeHeight;
+    m_nativeWidth = width;
+    m_nativeHeight = height;
+    if (followsModel && (project().width != width || project().height != height))
+        m_model->setCanvas(width, height, {}); // no regions to move; not an edit
 }
 
 QString DocumentController::displayName() const

@@ -43,8 +43,17 @@ public:
     bool markSavedIfUnchanged(const QString& filePath, std::uint64_t revision);
     // Grows with every change (edits, undo, redo, results, settings): a snapshot's identity.
     std::uint64_t revision() const { return m_revision; }
-    // A default project: 512x512, no regions.
-    static Project newProject();
+    // A default project: width x height (512x512 when no model says otherwise), no regions.
+    static Project newProject(int width = 512, int height = 512);
+    // A default project at the loaded model's native size (File > New).
+    Project newProjectForModel() const { return newProject(m_nativeWidth, m_nativeHeight); }
+    // The loaded model's native size: new projects get it, and so does the untouched untitled
+    // project the app starts with (its size follows the model, without an undo step).
+    void setNativeSize(int width, int height);
+    int nativeWidth() const { return m_nativeWidth; }
+    int nativeHeight() const { return m_nativeHeight; }
+    // Untitled, unsaved, never edited, no prompt, regions or results: nothing to lose.
+    bool isUntouched() const;
 
     // ---- Selection
     std::uint32_t currentRegionId() const { return m_current; }
@@ -124,6 +133,8 @@ private:
     std::uint64_t m_resetRevision = 0; // the revision resetDocument() started from
     std::uint32_t m_current = 0;
     CanvasResize m_canvasResize;
+    int m_nativeWidth = 512;
+    int m_nativeHeight = 512;
 };
 
 } // namespace md

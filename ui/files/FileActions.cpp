@@ -38,7 +38,7 @@ void FileActions::newProject()
 {
     if (!maybeSave())
         return;
-    m_document->resetDocument(DocumentController::newProject(), QString());
+    m_document->resetDocument(m_document->newProjectForModel(), QString());
 }
 
 void FileActions::open()

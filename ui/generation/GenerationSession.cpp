@@ -177,6 +177,10 @@ void GenerationSession::onModelState(int state, const QString& message)
                                     .arg(info.nativeHeight)
                                     .arg(QString::fromStdString(info.device)),
                                 false);
+        // Sizes follow the model: the presets, File > New, and the untouched start-up canvas.
+        m_panel->setModelFormat(QString::fromStdString(info.family), info.nativeWidth,
+                                info.nativeHeight);
+        m_document->setNativeSize(info.nativeWidth, info.nativeHeight);
         m_settings->setLastModel(path);
         refreshModels();
         recordModel(path);
@@ -206,7 +210,8 @@ void GenerationSession::recordModel(const QString& path)
 {
     const ModelReference ref = referenceFor(path);
     const ModelReference& current = m_document->project().model;
-    const bool same = current.path == ref.path && current.contentHash == ref.contentHash;
+    const bool same = current.path == ref.path && current.contentHash == ref.contentHash &&
+                      current.sha256 == ref.sha256; // older projects gain the whole-file digest
     if (m_userChoseModel && !same)
         m_document->setModelReference(ref); // an edit: the document becomes dirty
     else if (!same)

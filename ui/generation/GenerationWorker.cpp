@@ -1,8 +1,10 @@
 #include "ui/generation/GenerationWorker.h"
 
+#include "document/ModelSha256.h"
 #include "engine/Engine.h"
 #include "ui/ImageConversion.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 #include <exception>
 
@@ -103,10 +105,17 @@ void GenerationWorker::runLoad(const ModelOptions& options)
     } catch (const std::exception& e) {
         status = Status::error(e.what());
     }
-    if (status.isOk())
+    if (status.isOk()) {
+        // The file's whole SHA-256 names the model in exports (A1111's "Model hash"); hashing
+        // a 7 GB file takes seconds, so it is done here, once, and cached for the GUI thread.
+        if (QFileInfo(path).isFile()) {
+            Q_EMIT loadProgress(tr("hashing the model file"), 1.0);
+            (void)modelFileSha256(options.path);
+        }
         Q_EMIT modelLoaded(m_engine->info());
-    else
+    } else {
         Q_EMIT loadFailed(path, QString::fromStdString(status.message()));
+    }
 }
 
 void GenerationWorker::runTokenCount(const std::string& text, quint64 requestId)

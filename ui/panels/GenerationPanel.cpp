@@ -1,5 +1,6 @@
 #include "ui/panels/GenerationPanel.h"
 
+#include "engine/io/ModelFamilyPeek.h"
 #include "engine/pipeline/ModelLocator.h"
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasResizeControl.h"
@@ -7,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -27,23 +29,16 @@
 namespace md {
 
 namespace {
-struct SizePreset
-{
-    const char* label;
-    int width;
-    int height;
+// The translated names of CanvasShape (document/CanvasPresets.h), in its order.
+const char* const kShapeNames[] = {
+    QT_TRANSLATE_NOOP("GenerationPanel", "Square"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Landscape"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Portrait"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Wide"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Panorama"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Tall"),
+    QT_TRANSLATE_NOOP("GenerationPanel", "Large"),
 };
-const SizePreset kPresets[] = {
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Square 512 × 512"), 512, 512},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Landscape 768 × 512"), 768, 512},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Portrait 512 × 768"), 512, 768},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Wide 1024 × 512"), 1024, 512},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Panorama 2048 × 512"), 2048, 512},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Panorama 4096 × 512"), 4096, 512},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Tall 512 × 2048"), 512, 2048},
-    {QT_TRANSLATE_NOOP("GenerationPanel", "Large 1024 × 1024"), 1024, 1024},
-};
-constexpr int kPresetCount = int(sizeof(kPresets) / sizeof(kPresets[0]));
 
 enum ModelItemRole { PathRole = Qt::UserRole, ActionRole };
 enum ModelAction { ActionModel = 0, ActionOpenFile, ActionOpenFolder };
@@ -80,9 +75,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
 
     m_sizePreset = new QComboBox(this);
     m_sizePreset->setObjectName("sizePreset");
-    for (const SizePreset& p : kPresets)
-        m_sizePreset->addItem(tr(p.label));
-    m_sizePreset->addItem(tr("Custom"));
+    fillPresets();
     m_width = new QSpinBox(this);
     m_width->setObjectName("canvasWidth");
     m_height = new QSpinBox(this);
@@ -231,9 +224,9 @@ void GenerationPanel::refresh()
     const GenerationSettings& s = p.settings;
     m_width->setValue(p.width);
     m_height->setValue(p.height);
-    int preset = kPresetCount;
-    for (int i = 0; i < kPresetCount; ++i)
-        if (kPresets[i].width == p.width && kPresets[i].height == p.height)
+    int preset = int(m_presets.size()); // "Custom"
+    for (int i = 0; i < int(m_presets.size()); ++i)
+        if (m_presets[i].width == p.width && m_presets[i].height == p.height)
             preset = i;
     m_sizePreset->setCurrentIndex(preset);
     m_steps->setValue(s.steps);
@@ -283,22 +276,68 @@ void GenerationPanel::applySize()
 
 void GenerationPanel::onPresetChosen(int index)
 {
-    if (index < 0 || index >= kPresetCount)
+    if (index < 0 || index >= int(m_presets.size()))
         return;
-    m_document->setCanvasSize(kPresets[index].width, kPresets[index].height);
+    m_document->setCanvasSize(m_presets[index].width, m_presets[index].height);
+}
+
+void GenerationPanel::setModelFormat(const QString& family, int nativeWidth, int nativeHeight)
+{
+    const auto presets = canvasPresets(family.toStdString(), nativeWidth, nativeHeight);
+    const auto same = [](const CanvasPreset& a, const CanvasPreset& b) {
+        return a.shape == b.shape && a.width == b.width && a.height == b.height;
+    };
+    if (std::equal(presets.begin(), presets.end(), m_presets.begin(), m_presets.end(), same))
+        return;
+    m_presets = presets;
+    fillPresets();
+    refresh();
+}
+
+void GenerationPanel::fillPresets()
+{
+    if (m_presets.empty())
+        m_presets = canvasPresets(std::string(), 512, 512); // no model yet: SD 1.x's
+    const bool updating = m_updating;
+    m_updating = true;
+    m_sizePreset->clear();
+    for (const CanvasPreset& p : m_presets)
+        m_sizePreset->addItem(
+            tr("%1 %2 × %3").arg(tr(kShapeNames[int(p.shape)])).arg(p.width).arg(p.height),
+            QSize(p.width, p.height));
+    m_sizePreset->addItem(tr("Custom"));
+    m_updating = updating;
+}
+
+QString GenerationPanel::modelFamily(const QString& path)
+{
+    // A header read per model, again only when the file changes.
+    const QFileInfo file(path);
+    const QString key = path + QLatin1Char('\n') +
+                        QString::number(file.lastModified().toMSecsSinceEpoch()) +
+                        QLatin1Char('\n') + QString::number(file.size());
+    auto it = m_families.constFind(key);
+    if (it == m_families.constEnd())
+        it = m_families.insert(key, QString::fromStdString(peekModelFamily(path.toStdString())));
+    return it.value();
 }
 
 void GenerationPanel::setModels(const QStringList& embedded, const QStringList& recent,
                                 const QString& current)
 {
-    const auto displayName = [](const QString& path) {
-        return QString::fromStdString(modelDisplayName(path.toStdString()));
+    // The name, then the family the file says it is ("tiny-sdxl · SDXL").
+    const auto displayName = [this](const QString& path) {
+        const QString name = QString::fromStdString(modelDisplayName(path.toStdString()));
+        const QString family = modelFamily(path);
+        return family.isEmpty() ? name : tr("%1 · %2").arg(name, family);
     };
     m_model->blockSignals(true);
     m_model->clear();
     QStringList seen;
     for (const QString& path : embedded) {
-        m_model->addItem(tr("%1 (built in)").arg(displayName(path)));
+        // The built-in model is named as such; its family is the app's own.
+        m_model->addItem(
+            tr("%1 (built in)").arg(QString::fromStdString(modelDisplayName(path.toStdString()))));
         m_model->setItemData(m_model->count() - 1, path, PathRole);
         m_model->setItemData(m_model->count() - 1, path, Qt::ToolTipRole);
         seen << path;

@@ -4,7 +4,11 @@
 // It edits the project's settings through the DocumentController and only asks for
 // generation (generateRequested); the GenerationController does the work.
 
+#include "document/CanvasPresets.h"
+
+#include <QHash>
 #include <QWidget>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -30,6 +34,11 @@ public:
     // The model list: embedded models, then recent ones; `current` is selected.
     void setModels(const QStringList& embedded, const QStringList& recent, const QString& current);
     void setModelStatus(const QString& text, bool error);
+    // The loaded model's family and native size: the size presets follow them (SDXL's
+    // aspect-ratio buckets, SD 1.x's list at 512, ...).
+    void setModelFormat(const QString& family, int nativeWidth, int nativeHeight);
+    // The family a model file or folder says it is, read from its header ("" when unknown).
+    QString modelFamily(const QString& path);
     void setBusy(bool busy);
     void setProgress(int step, int totalSteps, double etaSeconds);
     void setProgressText(const QString& text);
@@ -43,6 +52,8 @@ public:
     QSpinBox* stepsSpin() const { return m_steps; }
     QSpinBox* countSpin() const { return m_count; }
     QLineEdit* seedEdit() const { return m_seed; }
+    QComboBox* sizePresetCombo() const { return m_sizePreset; }
+    QComboBox* modelCombo() const { return m_model; }
 
 Q_SIGNALS:
     void modelChosen(const QString& path);
@@ -55,6 +66,7 @@ private:
     void applySettings();
     void applySize();
     void onPresetChosen(int index);
+    void fillPresets();
     void onModelActivated(int index);
     void chooseModelFile();
     void chooseModelFolder();
@@ -81,6 +93,8 @@ private:
     QString m_queueText;
     QProgressBar* m_progress;
     QString m_currentModel;
+    std::vector<CanvasPreset> m_presets;
+    QHash<QString, QString> m_families; // path + time + size -> family
     bool m_updating = false;
 };
 
