@@ -179,6 +179,9 @@ Result<TokenizerFiles> findTokenizerFiles(const std::string& dirIn)
 
 ModelFamily familyOf(const ModelConfig& config)
 {
+    // SDXL: two text encoders and the "text_time" added conditioning.
+    if (config.hasTextEncoder2 || config.unet.hasTextTime())
+        return ModelFamily::SDXL;
     // SD 2.x: OpenCLIP's gelu, the 1024-wide OpenCLIP context, or linear proj_in / proj_out
     // (use_linear_projection, which no SD 1.x model has).
     if (config.textEncoder.hiddenAct == "gelu" || config.unet.crossAttentionDim == 1024 ||
@@ -228,7 +231,8 @@ Status applyHeadOverrides(ModelConfig& config, const CheckpointOptions& options)
 std::string storedDtypeSummary(const Checkpoint& checkpoint)
 {
     std::map<std::string, int64_t> counts;
-    for (const WeightSet* set : {&checkpoint.unet, &checkpoint.vae, &checkpoint.textEncoder})
+    for (const WeightSet* set : {&checkpoint.unet, &checkpoint.vae, &checkpoint.textEncoder,
+                                 &checkpoint.textEncoder2})
         for (const auto& [dtype, n] : set->storedDtypes())
             counts[dtype] += n;
     std::string out;
