@@ -185,8 +185,9 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
             if (!guessedLevels.empty())
                 notes.push_back("unet: widths " + text(c.blockOutChannels) +
                                 " are not all multiples of SDXL's 64-wide heads; guessed " +
-                                text(c.numHeads) + " heads. Put the model's unet/config.json "
-                                                   "beside it to be sure");
+                                text(c.numHeads) +
+                                " heads. Put the model's unet/config.json "
+                                "beside it to be sure");
         } else if (sd2Style) {
             c.upcastAttention = true;
             if (!divisible)

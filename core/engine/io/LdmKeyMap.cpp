@@ -224,8 +224,7 @@ Status Mapper::mapOpenClip(const std::string& prefix, WeightSet& target, bool ke
         if (rest == "token_embedding.weight") {
             s = target.add("text_model.embeddings.token_embedding.weight", file, t.name);
         } else if (rest == "positional_embedding") {
-            s = target.add("text_model.embeddings.position_embedding.weight", file,
-                                    t.name);
+            s = target.add("text_model.embeddings.position_embedding.weight", file, t.name);
         } else if (startsWith(rest, "ln_final.")) {
             s = target.add("text_model.final_layer_norm." + rest.substr(9), file, t.name);
         } else if (rest == "text_projection") {
@@ -250,8 +249,8 @@ Status Mapper::mapOpenClip(const std::string& prefix, WeightSet& target, bool ke
             bool done = false;
             for (const auto& [from, to] : table) {
                 if (startsWith(inner, from)) {
-                    s = target.add(layer + to + inner.substr(std::string(from).size()),
-                                            file, t.name);
+                    s = target.add(layer + to + inner.substr(std::string(from).size()), file,
+                                   t.name);
                     done = true;
                     break;
                 }
@@ -265,8 +264,8 @@ Status Mapper::mapOpenClip(const std::string& prefix, WeightSet& target, bool ke
                 const std::string suffix = inner == "attn.in_proj_weight" ? ".weight" : ".bias";
                 const char* parts[] = {"q_proj", "k_proj", "v_proj"};
                 for (int p = 0; p < 3 && s; ++p)
-                    s = target.addRowSlice(layer + "self_attn." + parts[p] + suffix, file,
-                                                    t.name, p * rows / 3, (p + 1) * rows / 3);
+                    s = target.addRowSlice(layer + "self_attn." + parts[p] + suffix, file, t.name,
+                                           p * rows / 3, (p + 1) * rows / 3);
                 done = true;
             }
             if (!done)

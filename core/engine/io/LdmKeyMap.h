@@ -39,7 +39,7 @@ struct LdmMapping
     WeightSet vae{"vae"};
     WeightSet textEncoder{"text_encoder"};
     WeightSet textEncoder2{"text_encoder_2"}; // SDXL only
-    bool sdxl = false;                       // the SGM layout with two text encoders
+    bool sdxl = false;                        // the SGM layout with two text encoders
     TextEncoderLayout textLayout = TextEncoderLayout::Clip;
     int openClipBlocksInFile = 0; // OpenCLIP: resblocks in the file (one more than mapped)
     std::vector<std::string> notes;

@@ -80,7 +80,8 @@ MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dt
     e.unetWorkBytes = unetWorkElements(c.unet) * working;
     e.nativeSize = std::max(1, c.unet.sampleSize) * c.vae.scaleFactor();
     const auto& vaeWidths = c.vae.blockOutChannels;
-    const int64_t entering = vaeWidths.empty() ? 0 : vaeWidths[std::min<size_t>(1, vaeWidths.size() - 1)];
+    const int64_t entering =
+        vaeWidths.empty() ? 0 : vaeWidths[std::min<size_t>(1, vaeWidths.size() - 1)];
     const int64_t vaeBytes = c.vae.forceUpcast && dtype == torch::kHalf ? 4 : working;
     e.vaeWorkBytes = 3 * int64_t(e.nativeSize) * e.nativeSize * entering * vaeBytes;
     e.runtimeBytes = kRuntimeBytes;
@@ -95,8 +96,8 @@ Result<MemoryEstimate> estimateLoadMemory(const Checkpoint& checkpoint, torch::D
     if (e.fits())
         return e;
     std::ostringstream s;
-    s << "this " << e.family << " model needs about " << gibText(e.totalBytes())
-      << " of memory in " << e.dtype << " (" << gibText(e.weightBytes) << " of weights, "
+    s << "this " << e.family << " model needs about " << gibText(e.totalBytes()) << " of memory in "
+      << e.dtype << " (" << gibText(e.weightBytes) << " of weights, "
       << gibText(e.workBytes() + e.runtimeBytes) << " to work at " << e.nativeSize << "x"
       << e.nativeSize << ") and " << gibText(*e.availableBytes) << " are available; ";
     if (dtype == torch::kFloat || dtype == torch::kDouble) {

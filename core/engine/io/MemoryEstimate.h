@@ -35,8 +35,8 @@ namespace md {
 
 struct MemoryEstimate
 {
-    std::string family;   // "SDXL", "SD 1.x", ...
-    std::string dtype;    // "float32", "bfloat16", "float16"
+    std::string family; // "SDXL", "SD 1.x", ...
+    std::string dtype;  // "float32", "bfloat16", "float16"
     int64_t weightBytes = 0;
     int64_t unetWorkBytes = 0;
     int64_t vaeWorkBytes = 0;

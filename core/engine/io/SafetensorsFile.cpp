@@ -170,9 +170,8 @@ Result<torch::Tensor> SafetensorsFile::load(const std::string& name,
             // Converted straight from the mapping into the destination: no stored-dtype copy
             // (an F16 file loaded as float32 holds each tensor once, in float32). The view is
             // read-only: .to() only reads it.
-            torch::Tensor view =
-                torch::from_blob(const_cast<uint8_t*>(source), info->shape,
-                                 torch::TensorOptions().dtype(*stored));
+            torch::Tensor view = torch::from_blob(const_cast<uint8_t*>(source), info->shape,
+                                                  torch::TensorOptions().dtype(*stored));
             t = view.to(*dtype);
         } else {
             t = torch::empty(info->shape, torch::TensorOptions().dtype(*stored));

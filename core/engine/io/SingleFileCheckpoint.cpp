@@ -25,8 +25,13 @@ Result<TextEncoderConfig> detectTextEncoder2(const WeightSet& te2, std::vector<s
 {
     std::vector<std::string> own;
     auto te = detectTextEncoderConfig(te2, /*openClip=*/true, own);
-    for (std::string& n : own)
-        notes.push_back(startsWith(n, "text_encoder:") ? "text_encoder_2:" + n.substr(13) : n);
+    for (std::string& n : own) {
+        if (startsWith(n, "text_encoder:"))
+            n = "text_encoder_2:" + n.substr(13);
+        for (size_t at; (at = n.find("text_encoder/config.json")) != std::string::npos;)
+            n.replace(at, 24, "text_encoder_2/config.json");
+        notes.push_back(n);
+    }
     if (!te)
         return Status::error(startsWith(te.error(), "text_encoder:")
                                  ? "text_encoder_2:" + te.error().substr(13)
@@ -48,12 +53,11 @@ Status detectSdxlConfig(Checkpoint& ckpt, std::vector<std::string>& guesses)
     c.textEncoder2 = te2.value();
     const int context = c.textEncoder.hiddenSize + c.textEncoder2.hiddenSize;
     if (c.unet.crossAttentionDim != context)
-        return Status::error("unet: its cross-attention takes " +
-                             std::to_string(c.unet.crossAttentionDim) +
-                             "-wide text states, but SDXL concatenates both text encoders' (" +
-                             std::to_string(c.textEncoder.hiddenSize) + " + " +
-                             std::to_string(c.textEncoder2.hiddenSize) + " = " +
-                             std::to_string(context) + ")");
+        return Status::error(
+            "unet: its cross-attention takes " + std::to_string(c.unet.crossAttentionDim) +
+            "-wide text states, but SDXL concatenates both text encoders' (" +
+            std::to_string(c.textEncoder.hiddenSize) + " + " +
+            std::to_string(c.textEncoder2.hiddenSize) + " = " + std::to_string(context) + ")");
     if (Status s = detectAddedTimeEmbedDim(c.unet, c.textEncoder2.projectionDim); !s)
         return s;
     c.vae.scalingFactor = kSdxlVaeScaling;

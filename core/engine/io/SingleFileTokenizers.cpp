@@ -110,8 +110,8 @@ Status findSingleFileTokenizers(Checkpoint& ckpt, const std::string& path,
                               : missing1           ? "its first text encoder"
                                                    : "its second text encoder";
     ckpt.tokenizerMessage =
-        name + " holds no tokenizer, and none was found beside it for " + which +
-        " (looked in " + dirs1[0] + ", " + dirs2[0] + " and " + stemDir +
+        name + " holds no tokenizer, and none was found beside it for " + which + " (looked in " +
+        dirs1[0] + ", " + dirs2[0] + " and " + stemDir +
         "/tokenizer*). Its vocabulary is not CLIP's 49408 tokens, so the built-in CLIP "
         "tokenizer does not fit: pass --tokenizer DIR with the model's diffusers folder "
         "(holding tokenizer/ and tokenizer_2/ with vocab.json + merges.txt).";
