@@ -147,6 +147,13 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
                 const int n = countIndexed(unet, blocks);
                 c.transformerLayersPerBlock.push_back(n > 0 ? n : 1);
             }
+            // The mid block uses the last level's depth (SDXL base: 10).
+            const int mid = countIndexed(unet, "mid_block.attentions.0.transformer_blocks.");
+            if (mid > 0 && mid != c.transformerLayersPerBlock.back())
+                throw DetectError{"unet: the mid block has " + std::to_string(mid) +
+                                  " transformer blocks but the last level has " +
+                                  std::to_string(c.transformerLayersPerBlock.back()) +
+                                  "; this reader expects the same depth (as in SDXL)"};
             bool uniform = true;
             for (int n : c.transformerLayersPerBlock)
                 uniform = uniform && n == c.transformerLayersPerBlock.front();

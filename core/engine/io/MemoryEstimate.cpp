@@ -33,20 +33,13 @@ int64_t weightBytes(const WeightSet& set, int64_t working)
     return total;
 }
 
+// The names the --dtype option takes.
 std::string dtypeText(torch::Dtype dtype)
 {
-    switch (dtype) {
-    case torch::kFloat:
-        return "float32";
-    case torch::kHalf:
-        return "float16";
-    case torch::kBFloat16:
-        return "bfloat16";
-    case torch::kDouble:
-        return "float64";
-    default:
-        return "an unusual dtype";
-    }
+    return dtype == torch::kFloat      ? "float32"
+           : dtype == torch::kHalf     ? "float16"
+           : dtype == torch::kBFloat16 ? "bfloat16"
+                                       : std::string(c10::toString(dtype));
 }
 
 // Elements of the UNet's working memory for one batch of 2 at its native latent size.

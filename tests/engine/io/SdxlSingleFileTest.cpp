@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <iostream>
 #include <set>
+#include <tuple>
 
 namespace md {
 namespace {
@@ -138,36 +139,19 @@ template <typename T, typename Parse> T readFolderConfig(const std::string& rela
     return c.value();
 }
 
-void expectSameUNet(const UNetConfig& a, const UNetConfig& b)
+// The fields that describe the architecture, as one printable tuple each.
+auto unetFields(const UNetConfig& c)
 {
-    EXPECT_EQ(a.inChannels, b.inChannels);
-    EXPECT_EQ(a.outChannels, b.outChannels);
-    EXPECT_EQ(a.blockOutChannels, b.blockOutChannels);
-    EXPECT_EQ(a.downBlockHasAttention, b.downBlockHasAttention);
-    EXPECT_EQ(a.upBlockHasAttention, b.upBlockHasAttention);
-    EXPECT_EQ(a.layersPerBlock, b.layersPerBlock);
-    EXPECT_EQ(a.numHeads, b.numHeads);
-    EXPECT_EQ(a.crossAttentionDim, b.crossAttentionDim);
-    EXPECT_EQ(a.useLinearProjection, b.useLinearProjection);
-    EXPECT_EQ(a.upcastAttention, b.upcastAttention);
-    EXPECT_EQ(a.sampleSize, b.sampleSize);
-    EXPECT_EQ(a.transformerLayersPerBlock, b.transformerLayersPerBlock);
-    EXPECT_EQ(a.midBlockHasAttention, b.midBlockHasAttention);
-    EXPECT_EQ(a.additionEmbedType, b.additionEmbedType);
-    EXPECT_EQ(a.additionTimeEmbedDim, b.additionTimeEmbedDim);
-    EXPECT_EQ(a.projectionClassEmbeddingsInputDim, b.projectionClassEmbeddingsInputDim);
+    return std::make_tuple(c.inChannels, c.outChannels, c.blockOutChannels, c.downBlockHasAttention,
+                           c.upBlockHasAttention, c.layersPerBlock, c.numHeads, c.crossAttentionDim,
+                           c.useLinearProjection, c.upcastAttention, c.sampleSize,
+                           c.transformerLayersPerBlock, c.midBlockHasAttention, c.additionEmbedType,
+                           c.additionTimeEmbedDim, c.projectionClassEmbeddingsInputDim);
 }
-
-void expectSameTextEncoder(const TextEncoderConfig& a, const TextEncoderConfig& b)
+auto textEncoderFields(const TextEncoderConfig& c)
 {
-    EXPECT_EQ(a.vocabSize, b.vocabSize);
-    EXPECT_EQ(a.hiddenSize, b.hiddenSize);
-    EXPECT_EQ(a.intermediateSize, b.intermediateSize);
-    EXPECT_EQ(a.numHiddenLayers, b.numHiddenLayers);
-    EXPECT_EQ(a.numAttentionHeads, b.numAttentionHeads);
-    EXPECT_EQ(a.maxPositionEmbeddings, b.maxPositionEmbeddings);
-    EXPECT_EQ(a.hiddenAct, b.hiddenAct);
-    EXPECT_EQ(a.eosTokenId, b.eosTokenId);
+    return std::make_tuple(c.vocabSize, c.hiddenSize, c.intermediateSize, c.numHiddenLayers,
+                           c.numAttentionHeads, c.maxPositionEmbeddings, c.hiddenAct, c.eosTokenId);
 }
 
 TEST(SdxlSingleFile, ConfigEqualsTheFoldersConfigs)
@@ -176,19 +160,20 @@ TEST(SdxlSingleFile, ConfigEqualsTheFoldersConfigs)
     const ModelConfig& c = ckpt.config;
     EXPECT_EQ(c.family, ModelFamily::SDXL);
     EXPECT_EQ(familyName(c.family), "SDXL");
-    expectSameUNet(c.unet, readFolderConfig<UNetConfig>("unet/config.json", unetConfigFromJson));
+    EXPECT_EQ(unetFields(c.unet),
+              unetFields(readFolderConfig<UNetConfig>("unet/config.json", unetConfigFromJson)));
     const auto vae = readFolderConfig<VaeConfig>("vae/config.json", vaeConfigFromJson);
     EXPECT_EQ(c.vae.blockOutChannels, vae.blockOutChannels);
     EXPECT_DOUBLE_EQ(c.vae.scalingFactor, vae.scalingFactor);
     EXPECT_EQ(c.vae.forceUpcast, vae.forceUpcast);
     EXPECT_EQ(c.vae.sampleSize, vae.sampleSize);
-    expectSameTextEncoder(
-        c.textEncoder,
-        readFolderConfig<TextEncoderConfig>("text_encoder/config.json", textEncoderConfigFromJson));
+    const auto te =
+        readFolderConfig<TextEncoderConfig>("text_encoder/config.json", textEncoderConfigFromJson);
+    EXPECT_EQ(textEncoderFields(c.textEncoder), textEncoderFields(te));
     ASSERT_TRUE(c.hasTextEncoder2);
     const auto te2 = readFolderConfig<TextEncoderConfig>("text_encoder_2/config.json",
                                                          textEncoderConfigFromJson);
-    expectSameTextEncoder(c.textEncoder2, te2);
+    EXPECT_EQ(textEncoderFields(c.textEncoder2), textEncoderFields(te2));
     EXPECT_EQ(c.textEncoder2.projectionDim, te2.projectionDim);
     EXPECT_TRUE(c.textEncoder2.hasProjection);
     EXPECT_FALSE(c.textEncoder.hasProjection);
@@ -347,6 +332,11 @@ TEST(SdxlSingleFile, RefusesIncompleteOrOtherSdxlVariants)
     e = refused("sdxl-no-projection",
                 without(all, "conditioner.embedders.1.model.text_projection"));
     EXPECT_NE(e.find("text_projection"), std::string::npos) << e;
+    e = refused("sdxl-shallow-mid",
+                without(all, "model.diffusion_model.middle_block.1.transformer_blocks.1."));
+    EXPECT_NE(e.find("the mid block has 1 transformer blocks but the last level has 2"),
+              std::string::npos)
+        << e;
 }
 
 // The bytes of `source` cut at `size` (or with one header byte replaced) in a folder of
