@@ -60,14 +60,18 @@ int64_t unetWorkElements(const UNetConfig& u)
 
 } // namespace
 
-MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dtype)
+MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dtype,
+                                   std::optional<torch::Dtype> vaeDtype)
 {
     const ModelConfig& c = checkpoint.config;
     const int64_t working = static_cast<int64_t>(torch::elementSize(dtype));
+    const torch::Dtype vaeType =
+        vaeDtype ? *vaeDtype : (c.vae.forceUpcast && dtype == torch::kHalf ? torch::kFloat : dtype);
+    const int64_t vaeBytes = static_cast<int64_t>(torch::elementSize(vaeType));
     MemoryEstimate e;
     e.family = familyName(c.family);
     e.dtype = dtypeText(dtype);
-    e.weightBytes = weightBytes(checkpoint.unet, working) + weightBytes(checkpoint.vae, working) +
+    e.weightBytes = weightBytes(checkpoint.unet, working) + weightBytes(checkpoint.vae, vaeBytes) +
                     weightBytes(checkpoint.textEncoder, working) +
                     weightBytes(checkpoint.textEncoder2, working);
     e.unetWorkBytes = unetWorkElements(c.unet) * working;
@@ -75,16 +79,16 @@ MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dt
     const auto& vaeWidths = c.vae.blockOutChannels;
     const int64_t entering =
         vaeWidths.empty() ? 0 : vaeWidths[std::min<size_t>(1, vaeWidths.size() - 1)];
-    const int64_t vaeBytes = c.vae.forceUpcast && dtype == torch::kHalf ? 4 : working;
     e.vaeWorkBytes = 3 * int64_t(e.nativeSize) * e.nativeSize * entering * vaeBytes;
     e.runtimeBytes = kRuntimeBytes;
     return e;
 }
 
 Result<MemoryEstimate> estimateLoadMemory(const Checkpoint& checkpoint, torch::Dtype dtype,
-                                          std::optional<int64_t> availableBytes)
+                                          std::optional<int64_t> availableBytes,
+                                          std::optional<torch::Dtype> vaeDtype)
 {
-    MemoryEstimate e = estimateModelMemory(checkpoint, dtype);
+    MemoryEstimate e = estimateModelMemory(checkpoint, dtype, vaeDtype);
     e.availableBytes = availableBytes ? availableBytes : availableMemoryBytes();
     if (e.fits())
         return e;
@@ -94,7 +98,7 @@ Result<MemoryEstimate> estimateLoadMemory(const Checkpoint& checkpoint, torch::D
       << gibText(e.workBytes() + e.runtimeBytes) << " to work at " << e.nativeSize << "x"
       << e.nativeSize << ") and " << gibText(*e.availableBytes) << " are available; ";
     if (dtype == torch::kFloat || dtype == torch::kDouble) {
-        const MemoryEstimate half = estimateModelMemory(checkpoint, torch::kBFloat16);
+        const MemoryEstimate half = estimateModelMemory(checkpoint, torch::kBFloat16, vaeDtype);
         s << "close other programs or load it in bfloat16 (--dtype bf16, about "
           << gibText(half.totalBytes()) << ")";
     } else {

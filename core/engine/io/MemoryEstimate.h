@@ -17,8 +17,7 @@
 //      projection and the 4x product). Attention scores are chunked (nn/Attention), so
 //      they are left out.
 //      VAE decode of one image: 3 full-resolution feature maps of the width that enters
-//      the last decoder level (block_out_channels[1]: 256 for SD/SDXL), in float32 when
-//      the VAE must be upcast (force_upcast) and the working dtype is float16.
+//      the last decoder level (block_out_channels[1]: 256 for SD/SDXL), in the VAE's dtype.
 //  - 512 MiB for the runtime (libtorch, thread pools, the app).
 // SDXL at 1024x1024: 12.9 GiB of weights + 3.0 GiB + 0.5 GiB in float32; about half the
 // weights and VAE figure in bfloat16.
@@ -48,15 +47,19 @@ struct MemoryEstimate
     bool fits() const { return !availableBytes || totalBytes() <= *availableBytes; }
 };
 
-// The estimate alone (no /proc access).
-MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dtype);
+// The estimate alone (no /proc access). `vaeDtype`: the dtype the VAE is loaded and run in
+// when it differs from `dtype` (today's pipeline keeps it in float32); by default `dtype`,
+// or float32 for a force_upcast VAE when `dtype` is float16.
+MemoryEstimate estimateModelMemory(const Checkpoint& checkpoint, torch::Dtype dtype,
+                                   std::optional<torch::Dtype> vaeDtype = std::nullopt);
 
 // The estimate with the available memory (`availableBytes`, or MemAvailable from
 // /proc/meminfo when not given), or the refusal when it does not fit: "this SDXL model needs
 // about 16.4 GiB of memory in float32 (...) and 7.1 GiB are available; close other programs
 // or load it in bfloat16 (--dtype bf16, about 8.5 GiB)". Unknown availability never refuses.
 Result<MemoryEstimate> estimateLoadMemory(const Checkpoint& checkpoint, torch::Dtype dtype,
-                                          std::optional<int64_t> availableBytes = std::nullopt);
+                                          std::optional<int64_t> availableBytes = std::nullopt,
+                                          std::optional<torch::Dtype> vaeDtype = std::nullopt);
 
 // MemAvailable in bytes from /proc/meminfo (nullopt where there is none).
 std::optional<int64_t> availableMemoryBytes();

@@ -51,7 +51,10 @@ Status findSingleFileTokenizers(Checkpoint& ckpt, const std::string& path,
         ckpt.tokenizer = tok.value();
         if (!sdxl)
             return Status::ok();
-        const std::string second = joinPath(options.tokenizerDir, "tokenizer_2");
+        // A pipeline folder's tokenizer_2/, or the one beside a given tokenizer/ folder.
+        std::string second = joinPath(options.tokenizerDir, "tokenizer_2");
+        if (!isDirectory(second) && fileName(options.tokenizerDir) == "tokenizer")
+            second = joinPath(parentPath(options.tokenizerDir), "tokenizer_2");
         if (isDirectory(second)) {
             auto tok2 = findTokenizerFiles(second);
             if (!tok2)

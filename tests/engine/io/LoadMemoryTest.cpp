@@ -38,6 +38,13 @@ TEST(LoadMemory, WeightsAreEveryTensorInTheWorkingDtype)
     const MemoryEstimate bf16 = estimateModelMemory(ckpt, torch::kBFloat16);
     EXPECT_EQ(f32.weightBytes, parameters(ckpt) * 4);
     EXPECT_EQ(bf16.weightBytes, parameters(ckpt) * 2);
+    // A VAE kept in float32 while the rest runs in bfloat16.
+    const MemoryEstimate mixed = estimateModelMemory(ckpt, torch::kBFloat16, torch::kFloat);
+    EXPECT_EQ(mixed.weightBytes, parameters(ckpt) * 2 + ckpt.vae.parameterCount() * 2);
+    EXPECT_EQ(mixed.vaeWorkBytes, f32.vaeWorkBytes);
+    // float16 with the SDXL VAE's force_upcast: the VAE in float32.
+    EXPECT_EQ(estimateModelMemory(ckpt, torch::kHalf).weightBytes,
+              parameters(ckpt) * 2 + ckpt.vae.parameterCount() * 2);
     EXPECT_EQ(f32.family, "SDXL");
     EXPECT_EQ(f32.dtype, "float32");
     EXPECT_EQ(f32.nativeSize, 1024);

@@ -312,6 +312,10 @@ TEST(SdxlSingleFile, TokenizersWithoutFiles)
     Checkpoint given = load(writeAlone("sdxl-given", fixtureTensors()), options);
     EXPECT_EQ(given.tokenizer.directory, sdxlFolder("tokenizer"));
     EXPECT_EQ(given.tokenizer2.directory, sdxlFolder("tokenizer_2"));
+    options.tokenizerDir = sdxlFolder("tokenizer"); // its tokenizer_2/ sits beside it
+    Checkpoint beside = load(writeAlone("sdxl-given-tokenizer", fixtureTensors()), options);
+    EXPECT_EQ(beside.tokenizer.directory, sdxlFolder("tokenizer"));
+    EXPECT_EQ(beside.tokenizer2.directory, sdxlFolder("tokenizer_2"));
 }
 
 TEST(SdxlSingleFile, RefusesIncompleteOrOtherSdxlVariants)
