@@ -231,7 +231,8 @@ Status applyHeadOverrides(ModelConfig& config, const CheckpointOptions& options)
 std::string storedDtypeSummary(const Checkpoint& checkpoint)
 {
     std::map<std::string, int64_t> counts;
-    for (const WeightSet* set : {&checkpoint.unet, &checkpoint.vae, &checkpoint.textEncoder})
+    for (const WeightSet* set :
+         {&checkpoint.unet, &checkpoint.vae, &checkpoint.textEncoder, &checkpoint.textEncoder2})
         for (const auto& [dtype, n] : set->storedDtypes())
             counts[dtype] += n;
     std::string out;

@@ -1,6 +1,7 @@
 #pragma once
 
-// Opens a checkpoint: a diffusers pipeline folder or a single-file LDM .safetensors.
+// Opens a checkpoint: a diffusers pipeline folder or a single .safetensors file in the LDM
+// layout (SD 1.x / 2.x) or the SGM layout (SDXL).
 // Pickle files (.ckpt, .pt, .pth, .bin) are refused: unpickling can run arbitrary code.
 
 #include "engine/Status.h"

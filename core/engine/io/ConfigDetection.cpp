@@ -78,6 +78,10 @@ std::string text(bool v)
 {
     return v ? "true" : "false";
 }
+std::string text(const std::string& v)
+{
+    return "\"" + v + "\"";
+}
 
 template <typename T>
 void compare(const std::string& source, const char* field, const T& config, const T& weights,
@@ -143,6 +147,13 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
                 const int n = countIndexed(unet, blocks);
                 c.transformerLayersPerBlock.push_back(n > 0 ? n : 1);
             }
+            // The mid block uses the last level's depth (SDXL base: 10).
+            const int mid = countIndexed(unet, "mid_block.attentions.0.transformer_blocks.");
+            if (mid > 0 && mid != c.transformerLayersPerBlock.back())
+                throw DetectError{"unet: the mid block has " + std::to_string(mid) +
+                                  " transformer blocks but the last level has " +
+                                  std::to_string(c.transformerLayersPerBlock.back()) +
+                                  "; this reader expects the same depth (as in SDXL)"};
             bool uniform = true;
             for (int n : c.transformerLayersPerBlock)
                 uniform = uniform && n == c.transformerLayersPerBlock.front();
@@ -153,14 +164,38 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
                             std::to_string(c.crossAttentionDim));
         }
 
-        const bool sd2Style = c.useLinearProjection && c.crossAttentionDim == 1024;
+        // SDXL's added conditioning: add_embedding.linear_1 [time_embed_dim, pooled + 6 * d].
+        if (unet.contains("add_embedding.linear_1.weight")) {
+            c.additionEmbedType = "text_time";
+            c.projectionClassEmbeddingsInputDim = static_cast<int>(
+                need(unet, "add_embedding.linear_1.weight", 2, "the added conditioning")[1]);
+            need(unet, "add_embedding.linear_2.weight", 2, "the added conditioning");
+        }
+
+        const bool sdxlStyle = c.hasTextTime();
+        const bool sd2Style = !sdxlStyle && c.useLinearProjection && c.crossAttentionDim == 1024;
         bool divisible = true;
         c.numHeads.clear();
-        for (int ch : c.blockOutChannels) {
-            c.numHeads.push_back(sd2Style ? ch / 64 : 8);
-            divisible = divisible && ch % c.numHeads.back() == 0 && c.numHeads.back() > 0;
+        std::vector<int> guessedLevels;
+        for (size_t b = 0; b < c.blockOutChannels.size(); ++b) {
+            const int ch = c.blockOutChannels[b];
+            int heads = sd2Style ? ch / 64 : 8;
+            if (sdxlStyle) {
+                heads = ch >= 64 && ch % 64 == 0 ? ch / 64 : (ch % 8 == 0 ? 8 : 1);
+                if (ch % 64 != 0 && c.downBlockHasAttention[b])
+                    guessedLevels.push_back(static_cast<int>(b));
+            }
+            c.numHeads.push_back(heads);
+            divisible = divisible && heads > 0 && ch % heads == 0;
         }
-        if (sd2Style) {
+        if (sdxlStyle) {
+            if (!guessedLevels.empty())
+                notes.push_back("unet: widths " + text(c.blockOutChannels) +
+                                " are not all multiples of SDXL's 64-wide heads; guessed " +
+                                text(c.numHeads) +
+                                " heads. Put the model's unet/config.json "
+                                "beside it to be sure");
+        } else if (sd2Style) {
             c.upcastAttention = true;
             if (!divisible)
                 throw DetectError{"unet: SD 2.x-style widths " + text(c.blockOutChannels) +
@@ -171,6 +206,21 @@ Result<UNetConfig> detectUNetConfig(const WeightSet& unet, std::vector<std::stri
         }
         return c;
     });
+}
+
+Status detectAddedTimeEmbedDim(UNetConfig& unet, int pooledDim)
+{
+    if (!unet.hasTextTime())
+        return Status::ok();
+    const int rest = unet.projectionClassEmbeddingsInputDim - pooledDim;
+    if (pooledDim <= 0 || rest <= 0 || rest % 12 != 0)
+        return Status::error(
+            "unet: add_embedding.linear_1.weight takes " +
+            std::to_string(unet.projectionClassEmbeddingsInputDim) +
+            " inputs, which is not the pooled text vector (" + std::to_string(pooledDim) +
+            ", text encoder 2's projection) plus six even-width time-id embeddings");
+    unet.additionTimeEmbedDim = rest / 6;
+    return Status::ok();
 }
 
 Result<VaeConfig> detectVaeConfig(const WeightSet& vae, std::vector<std::string>& notes)
@@ -264,6 +314,12 @@ Status checkUNetConfig(const UNetConfig& config, const WeightSet& unet, const st
                 w.upBlockHasAttention, "up_blocks.N.attentions");
         compare(source, "mid-block attention", config.midBlockHasAttention, w.midBlockHasAttention,
                 "mid_block.attentions");
+        compare(source, "addition_embed_type", std::string(config.additionEmbedType),
+                w.additionEmbedType, "add_embedding.linear_1.weight");
+        if (w.hasTextTime())
+            compare(source, "projection_class_embeddings_input_dim",
+                    config.projectionClassEmbeddingsInputDim, w.projectionClassEmbeddingsInputDim,
+                    "add_embedding.linear_1.weight");
         if (std::find(w.downBlockHasAttention.begin(), w.downBlockHasAttention.end(), true) !=
             w.downBlockHasAttention.end()) {
             compare(source, "cross_attention_dim", config.crossAttentionDim, w.crossAttentionDim,
@@ -324,6 +380,9 @@ Status checkTextEncoderConfig(const TextEncoderConfig& config, const WeightSet& 
                 "text_model.encoder.layers.N");
         compare(source, "intermediate_size", config.intermediateSize, w.intermediateSize,
                 "text_model.encoder.layers.0.mlp.fc1.weight");
+        if (w.hasProjection)
+            compare(source, "projection_dim", config.projectionDim, w.projectionDim,
+                    "text_projection.weight");
         return true;
     });
     return result ? Status::ok() : result.status();

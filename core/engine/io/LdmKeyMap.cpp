@@ -91,8 +91,9 @@ struct Mapper
 
     Status mapUNet(const std::string& prefix);
     Status mapVae(const std::string& prefix);
-    Status mapClip(const std::string& prefix);
-    Status mapOpenClip(const std::string& prefix);
+    Status mapClip(const std::string& prefix, WeightSet& target);
+    // keepAll: SDXL's encoder 2 keeps every resblock; SD 2.x drops the last (see below).
+    Status mapOpenClip(const std::string& prefix, WeightSet& target, bool keepAll);
 };
 
 Status Mapper::mapUNet(const std::string& prefix)
@@ -173,7 +174,7 @@ Status Mapper::mapVae(const std::string& prefix)
     return Status::ok();
 }
 
-Status Mapper::mapClip(const std::string& prefix)
+Status Mapper::mapClip(const std::string& prefix, WeightSet& target)
 {
     // prefix is "...transformer." ; keys may or may not carry "text_model.".
     for (const auto& t : file->tensors()) {
@@ -185,13 +186,13 @@ Status Mapper::mapClip(const std::string& prefix)
         if (rest == "embeddings.position_ids")
             continue; // regenerated 0..N-1, never trusted
         const std::string name = startsWith(rest, "text_projection.") ? rest : "text_model." + rest;
-        if (Status s = out.textEncoder.add(name, file, t.name); !s)
+        if (Status s = target.add(name, file, t.name); !s)
             return s;
     }
     return Status::ok();
 }
 
-Status Mapper::mapOpenClip(const std::string& prefix)
+Status Mapper::mapOpenClip(const std::string& prefix, WeightSet& target, bool keepAll)
 {
     const std::string blocksPrefix = prefix + "transformer.resblocks.";
     int blocks = 0;
@@ -204,14 +205,16 @@ Status Mapper::mapOpenClip(const std::string& prefix)
     }
     if (blocks < 2)
         return Status::error(fileName + ": the OpenCLIP text encoder has " +
-                             std::to_string(blocks) +
-                             " resblocks; SD 2.x needs at least 2 (it uses the penultimate)");
-    out.openClipBlocksInFile = blocks;
+                             std::to_string(blocks) + " resblocks; " +
+                             (keepAll ? "SDXL" : "SD 2.x") +
+                             " needs at least 2 (it uses the penultimate)");
+    if (!keepAll)
+        out.openClipBlocksInFile = blocks;
     // SD 2.x conditions on the penultimate layer, then ln_final: the original files hold all
     // 24 layers of the ViT-H/14 text tower and the last one is dropped. A file with 23 was
     // written from a diffusers folder, whose text encoder has lost that layer already (as
     // diffusers itself reads such a file): all 23 are kept.
-    const int last = blocks == 23 ? -1 : blocks - 1;
+    const int last = keepAll || blocks == 23 ? -1 : blocks - 1;
     std::vector<std::string> unknown;
     for (const auto& t : file->tensors()) {
         if (!startsWith(t.name, prefix))
@@ -219,14 +222,13 @@ Status Mapper::mapOpenClip(const std::string& prefix)
         const std::string rest = t.name.substr(prefix.size());
         Status s;
         if (rest == "token_embedding.weight") {
-            s = out.textEncoder.add("text_model.embeddings.token_embedding.weight", file, t.name);
+            s = target.add("text_model.embeddings.token_embedding.weight", file, t.name);
         } else if (rest == "positional_embedding") {
-            s = out.textEncoder.add("text_model.embeddings.position_embedding.weight", file,
-                                    t.name);
+            s = target.add("text_model.embeddings.position_embedding.weight", file, t.name);
         } else if (startsWith(rest, "ln_final.")) {
-            s = out.textEncoder.add("text_model.final_layer_norm." + rest.substr(9), file, t.name);
+            s = target.add("text_model.final_layer_norm." + rest.substr(9), file, t.name);
         } else if (rest == "text_projection") {
-            s = out.textEncoder.addTranspose("text_projection.weight", file, t.name);
+            s = target.addTranspose("text_projection.weight", file, t.name);
         } else if (startsWith(rest, "transformer.resblocks.")) {
             size_t pos = 22;
             const int i = readIndex(rest, pos);
@@ -247,8 +249,8 @@ Status Mapper::mapOpenClip(const std::string& prefix)
             bool done = false;
             for (const auto& [from, to] : table) {
                 if (startsWith(inner, from)) {
-                    s = out.textEncoder.add(layer + to + inner.substr(std::string(from).size()),
-                                            file, t.name);
+                    s = target.add(layer + to + inner.substr(std::string(from).size()), file,
+                                   t.name);
                     done = true;
                     break;
                 }
@@ -262,8 +264,8 @@ Status Mapper::mapOpenClip(const std::string& prefix)
                 const std::string suffix = inner == "attn.in_proj_weight" ? ".weight" : ".bias";
                 const char* parts[] = {"q_proj", "k_proj", "v_proj"};
                 for (int p = 0; p < 3 && s; ++p)
-                    s = out.textEncoder.addRowSlice(layer + "self_attn." + parts[p] + suffix, file,
-                                                    t.name, p * rows / 3, (p + 1) * rows / 3);
+                    s = target.addRowSlice(layer + "self_attn." + parts[p] + suffix, file, t.name,
+                                           p * rows / 3, (p + 1) * rows / 3);
                 done = true;
             }
             if (!done)
@@ -277,7 +279,11 @@ Status Mapper::mapOpenClip(const std::string& prefix)
     if (!unknown.empty())
         out.notes.push_back("ignored " + std::to_string(unknown.size()) +
                             " OpenCLIP tensors: " + listSome(unknown));
-    if (last < 0)
+    if (keepAll)
+        out.notes.push_back("OpenCLIP text encoder 2: kept all " + std::to_string(blocks) +
+                            " resblocks (SDXL uses the penultimate hidden state and the last "
+                            "layer's pooled output)");
+    else if (last < 0)
         out.notes.push_back("OpenCLIP text encoder: kept all 23 resblocks (a file converted from "
                             "diffusers, whose encoder already ends at the penultimate layer)");
     else
@@ -295,6 +301,10 @@ std::string mapLdmUNetKey(const std::string& key, int layers)
         return "time_embedding.linear_1." + key.substr(13);
     if (startsWith(key, "time_embed.2."))
         return "time_embedding.linear_2." + key.substr(13);
+    if (startsWith(key, "label_emb.0.0."))
+        return "add_embedding.linear_1." + key.substr(14);
+    if (startsWith(key, "label_emb.0.2."))
+        return "add_embedding.linear_2." + key.substr(14);
     if (startsWith(key, "out.0."))
         return "conv_norm_out." + key.substr(6);
     if (startsWith(key, "out.2."))
@@ -411,10 +421,29 @@ Result<LdmMapping> mapLdmCheckpoint(const std::shared_ptr<const SafetensorsFile>
     const std::string path = file->path();
     Mapper m{file, path.substr(path.find_last_of('/') + 1), out};
 
-    if (!firstPrefix(*file, {"conditioner.embedders.1."}).empty())
-        return Status::error(m.fileName +
-                             ": a second text encoder (conditioner.embedders.1.*) marks an "
-                             "SDXL checkpoint, which is not supported (SD 1.x / 2.x only)");
+    // SDXL: OpenCLIP bigG as the second embedder, CLIP ViT-L as the first, label_emb in the
+    // UNet. Anything else with a second embedder or a label_emb is a model this reader does
+    // not know (the SDXL refiner: one OpenCLIP encoder and aesthetic-score label_emb).
+    const bool secondEmbedder = !firstPrefix(*file, {"conditioner.embedders.1."}).empty();
+    const bool labelEmb = !firstPrefix(*file, {"model.diffusion_model.label_emb."}).empty();
+    const std::string sdxlClip = "conditioner.embedders.0.transformer.";
+    const std::string sdxlOpenClip = "conditioner.embedders.1.model.";
+    if (secondEmbedder || labelEmb) {
+        const bool hasClip = !firstPrefix(*file, {sdxlClip}).empty();
+        const bool hasOpenClip = !firstPrefix(*file, {sdxlOpenClip}).empty();
+        if (!hasClip || !hasOpenClip || !labelEmb)
+            return Status::error(
+                m.fileName + ": an SDXL-style checkpoint (" +
+                (labelEmb ? "model.diffusion_model.label_emb.*" : "conditioner.embedders.1.*") +
+                ") without " +
+                (!hasClip ? "its CLIP ViT-L text encoder (conditioner.embedders.0.transformer.*)"
+                 : !hasOpenClip
+                     ? "its OpenCLIP ViT-bigG text encoder (conditioner.embedders.1.model.*)"
+                     : "the UNet's added conditioning (model.diffusion_model.label_emb.*)") +
+                "; SDXL base models and their fine-tunes are supported, the SDXL refiner and "
+                "other variants are not");
+        out.sdxl = true;
+    }
     const std::string unetPrefix = "model.diffusion_model.";
     if (firstPrefix(*file, {unetPrefix}).empty())
         return Status::error(m.fileName + ": no UNet tensors (model.diffusion_model.*): not a " +
@@ -429,17 +458,25 @@ Result<LdmMapping> mapLdmCheckpoint(const std::shared_ptr<const SafetensorsFile>
     if (Status s = m.mapVae(vaePrefix); !s)
         return s;
 
+    if (out.sdxl) {
+        out.textLayout = TextEncoderLayout::Clip;
+        if (Status s = m.mapClip(sdxlClip, out.textEncoder); !s)
+            return s;
+        if (Status s = m.mapOpenClip(sdxlOpenClip, out.textEncoder2, /*keepAll=*/true); !s)
+            return s;
+        return out;
+    }
     const std::string openClip =
         firstPrefix(*file, {"cond_stage_model.model.", "conditioner.embedders.0.model."});
     const std::string clip = firstPrefix(
         *file, {"cond_stage_model.transformer.", "conditioner.embedders.0.transformer."});
     if (!openClip.empty()) {
         out.textLayout = TextEncoderLayout::OpenClip;
-        if (Status s = m.mapOpenClip(openClip); !s)
+        if (Status s = m.mapOpenClip(openClip, out.textEncoder, /*keepAll=*/false); !s)
             return s;
     } else if (!clip.empty()) {
         out.textLayout = TextEncoderLayout::Clip;
-        if (Status s = m.mapClip(clip); !s)
+        if (Status s = m.mapClip(clip, out.textEncoder); !s)
             return s;
     } else {
         return Status::error(m.fileName +

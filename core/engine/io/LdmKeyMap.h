@@ -11,6 +11,13 @@
 //         text_projection transposed, the LAST resblock dropped because SD 2.x conditions
 //         on the penultimate layer followed by ln_final; a 23-block file, converted from
 //         diffusers, keeps all 23). conditioner.embedders.0.* too.
+//   SDXL  (the SGM layout, conditioner.embedders.1.model.* present): encoder 1 =
+//         conditioner.embedders.0.transformer.* (CLIP ViT-L, HF names) -> textEncoder;
+//         encoder 2 = conditioner.embedders.1.model.* (OpenCLIP ViT-bigG, converted as for
+//         SD 2.x but keeping ALL resblocks: SDXL takes the penultimate hidden state and the
+//         last layer's pooled output) -> textEncoder2; label_emb.0.0 / label_emb.0.2 ->
+//         add_embedding.linear_1 / linear_2. A refiner (one OpenCLIP encoder + label_emb)
+//         is refused.
 // CLIP position_ids are never mapped. Tensors outside these prefixes (model_ema.*, schedule
 // buffers, ...) are ignored.
 
@@ -31,6 +38,8 @@ struct LdmMapping
     WeightSet unet{"unet"};
     WeightSet vae{"vae"};
     WeightSet textEncoder{"text_encoder"};
+    WeightSet textEncoder2{"text_encoder_2"}; // SDXL only
+    bool sdxl = false;                        // the SGM layout with two text encoders
     TextEncoderLayout textLayout = TextEncoderLayout::Clip;
     int openClipBlocksInFile = 0; // OpenCLIP: resblocks in the file (one more than mapped)
     std::vector<std::string> notes;

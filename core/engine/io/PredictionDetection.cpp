@@ -58,12 +58,23 @@ PredictionGuess detectPrediction(const SafetensorsFile& file, const ModelConfig&
                                  const WeightSet& unet)
 {
     const bool sd2 = config.family == ModelFamily::SD2;
+    const bool sdxl = config.family == ModelFamily::SDXL;
     const int scale = config.vae.scaleFactor();
     const auto resolution = sampleSizeFromResolution(metadata(file, "modelspec.resolution"), scale);
+    const bool ztsnrMarker = file.find("ztsnr") != nullptr;
     auto finish = [&](const std::string& type, const std::string& reason, bool isGuess) {
         PredictionGuess g{type, reason, isGuess, resolution};
         if (!g.sampleSize && sd2)
             g.sampleSize = type == kV ? 768 / scale : 512 / scale;
+        if (!g.sampleSize && sdxl)
+            g.sampleSize = 1024 / scale;
+        g.zeroTerminalSnr = ztsnrMarker || (sdxl && type == kV && file.find("v_pred") != nullptr);
+        if (g.zeroTerminalSnr)
+            g.reason += std::string(g.reason.empty() ? "" : "; ") +
+                        "zero-terminal-SNR schedule (betas rescaled): the file holds " +
+                        (ztsnrMarker ? "a \"ztsnr\" marker tensor"
+                                     : "the \"v_pred\" marker of the v-prediction SDXL "
+                                       "fine-tunes, which are trained with it");
         return g;
     };
 
@@ -89,7 +100,7 @@ PredictionGuess detectPrediction(const SafetensorsFile& file, const ModelConfig&
     // 2. The v_pred marker tensor.
     if (file.find("v_pred") != nullptr)
         return finish(kV, "prediction type v: the file holds a \"v_pred\" marker tensor", false);
-    // 3. SD 1.x.
+    // 3. SD 1.x and SDXL (their released models are epsilon).
     if (!sd2)
         return finish(kEpsilon, "", false);
     // 4. The released SD 2.x architecture: ComfyUI's statistic.

@@ -9,7 +9,7 @@
 //     Stability's SAI model spec), else "modelspec.architecture" (an id ending in "-v", e.g.
 //     "stable-diffusion-v2-768-v", means v; "stable-diffusion-v1*" / "...-v2-512" epsilon).
 //  2. A tensor named "v_pred" (the marker that some trainers write into v-models): v.
-//  3. SD 1.x family: epsilon (every released SD 1.x model is).
+//  3. SD 1.x and SDXL families: epsilon (every released SD 1.x and SDXL base model is).
 //  4. SD 2.x with the released architecture (block_out_channels [320, 640, 1280, 1280],
 //     1024-wide context): the population std of the last up block's last transformer
 //     norm1.bias (LDM output_blocks.11.1.transformer_blocks.0.norm1.bias) > 0.09 means v,
@@ -21,7 +21,11 @@
 //  5. Any other SD 2.x-style model: v_prediction, the default diffusers uses for SD 2.x single
 //     files (the 768-v model), reported as a guess with the --prediction hint.
 // The native size follows: "modelspec.resolution" when present, else 768 px for SD 2.x v
-// models and 512 px for SD 2.x epsilon models (SD 1.x keeps its default).
+// models, 512 px for SD 2.x epsilon models and 1024 px for SDXL (SD 1.x keeps its default).
+//
+// Zero terminal SNR (SchedulerConfig::rescaleBetasZeroSnr): a tensor named "ztsnr", or an
+// SDXL file with the "v_pred" marker (NoobAI-v-pred ships both; the v-prediction SDXL
+// fine-tunes are trained on the zero-terminal-SNR schedule and sampled with it).
 
 #include "engine/io/ModelConfig.h"
 #include "engine/io/SafetensorsFile.h"
@@ -37,7 +41,8 @@ struct PredictionGuess
     std::string predictionType;    // "epsilon" or "v_prediction"
     std::string reason;            // one line for notes / `info`
     bool isGuess = false;          // rule 5: no evidence in the file
-    std::optional<int> sampleSize; // latent size implied (SD 2.x or the metadata), if any
+    std::optional<int> sampleSize; // latent size implied (SD 2.x, SDXL or the metadata), if any
+    bool zeroTerminalSnr = false;  // rescale the betas to zero terminal SNR
 };
 
 PredictionGuess detectPrediction(const SafetensorsFile& file, const ModelConfig& config,

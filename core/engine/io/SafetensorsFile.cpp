@@ -157,24 +157,49 @@ Result<torch::Tensor> SafetensorsFile::load(const std::string& name,
     if (!stored)
         return Status::error(file + ": tensor '" + name + "' has dtype " + info->dtype +
                              ", which this build cannot load");
+    const bool convert = dtype && *dtype != *stored && isFloatingName(info->dtype);
+    if (convert && !c10::isFloatingType(*dtype))
+        return Status::error(file + ": tensor '" + name + "' is " + info->dtype +
+                             " and cannot be loaded as an integer dtype");
     try {
-        torch::Tensor t = torch::empty(info->shape, torch::TensorOptions().dtype(*stored));
         const uint64_t bytes = info->end - info->begin;
-        if (bytes > 0)
-            std::memcpy(t.data_ptr(), m_data + info->begin, bytes);
-        if (dtype && *dtype != *stored) {
-            const bool wantFloat = c10::isFloatingType(*dtype);
-            if (isFloatingName(info->dtype)) {
-                if (!wantFloat)
-                    return Status::error(file + ": tensor '" + name + "' is " + info->dtype +
-                                         " and cannot be loaded as an integer dtype");
+        const uint8_t* source = m_data + info->begin;
+        const size_t element = dtypeSize(info->dtype).value_or(1);
+        torch::Tensor t;
+        if (convert && bytes > 0 && reinterpret_cast<uintptr_t>(source) % element == 0) {
+            // Converted straight from the mapping into the destination: no stored-dtype copy
+            // (an F16 file loaded as float32 holds each tensor once, in float32). The view is
+            // read-only: .to() only reads it.
+            torch::Tensor view = torch::from_blob(const_cast<uint8_t*>(source), info->shape,
+                                                  torch::TensorOptions().dtype(*stored));
+            t = view.to(*dtype);
+        } else {
+            t = torch::empty(info->shape, torch::TensorOptions().dtype(*stored));
+            if (bytes > 0)
+                std::memcpy(t.data_ptr(), source, bytes);
+            if (convert)
                 t = t.to(*dtype);
-            }
         }
+        releasePages(*info);
         return t;
     } catch (const std::exception& e) {
         return Status::error(file + ": tensor '" + name + "': " + e.what());
     }
+}
+
+void SafetensorsFile::releasePages(const TensorInfo& info) const
+{
+    // The file's pages that were just read stay in the page cache (reclaimable, and counted
+    // in MemAvailable) but leave this process's resident set, so the RSS of a load is the
+    // loaded tensors, not the loaded tensors plus the file. Whole pages inside the tensor
+    // only; a later read faults them in again from the cache.
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(m_data + info.begin);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(m_data + info.end);
+    const uintptr_t first = (begin + page - 1) / page * page;
+    const uintptr_t last = end / page * page;
+    if (last > first)
+        madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 } // namespace md

@@ -46,7 +46,11 @@ public:
     // An owned, contiguous CPU copy of one tensor. Floating tensors (F16/BF16/F32/F64) are
     // converted to `dtype` when it is a floating dtype; integer and bool tensors keep their
     // matching torch dtype (a floating `dtype` is ignored for them; an integer `dtype` for
-    // a floating tensor is an error).
+    // a floating tensor is an error). Streams: a converted tensor is read from the mapping
+    // straight into its destination (no copy in the stored dtype when the data is aligned,
+    // as writers align it), and the file pages it was read from are dropped from the
+    // process's resident set afterwards, so loading a whole F16 file as float32 never holds
+    // more than the float32 tensors plus one tensor in flight.
     Result<torch::Tensor> load(const std::string& name,
                                std::optional<torch::Dtype> dtype = std::nullopt) const;
 
@@ -62,6 +66,7 @@ public:
 
 private:
     SafetensorsFile() = default;
+    void releasePages(const TensorInfo& info) const;
     Status parse();
 
     std::string m_path;

@@ -1,120 +1,72 @@
-// A single-file LDM checkpoint (.safetensors): tensors mapped by LdmKeyMap, architecture
-// detected from names and shapes, the rest from documented defaults or from the config
-// files of a diffusers folder of the same model sitting beside it.
+// A single-file checkpoint (.safetensors) in the LDM layout (SD 1.x / 2.x) or the SGM layout
+// (SDXL): tensors mapped by LdmKeyMap, architecture detected from names and shapes, the rest
+// from documented defaults or from the config files of a diffusers folder of the same model
+// sitting beside it (SiblingConfigs.h).
 
 #include "engine/io/CheckpointLayouts.h"
 #include "engine/io/CheckpointLoader.h"
 #include "engine/io/ConfigDetection.h"
-#include "engine/io/DiffusersConfig.h"
 #include "engine/io/LdmKeyMap.h"
 #include "engine/io/PredictionDetection.h"
+#include "engine/io/SiblingConfigs.h"
+#include "engine/io/SingleFileTokenizers.h"
+#include "engine/io/TextHelpers.h"
 
 namespace md {
 
 namespace {
 
-// Diffusers folders that may describe this file: <dir>/<stem>/, the folder that holds the
-// given tokenizer folder (or the tokenizer option itself when it is a pipeline folder).
-std::vector<std::string> siblingRoots(const std::string& path, const CheckpointOptions& options)
+// SDXL's documented values that the weights cannot tell (diffusers' SDXL base configs).
+constexpr double kSdxlVaeScaling = 0.13025;
+
+// Encoder 2 of an SDXL file: gelu (OpenCLIP), with the projection that makes the pooled
+// vector; its guesses are reported under "text_encoder_2:".
+Result<TextEncoderConfig> detectTextEncoder2(const WeightSet& te2, std::vector<std::string>& notes)
 {
-    std::vector<std::string> roots;
-    roots.push_back(joinPath(parentPath(path), fileStem(path)));
-    if (!options.tokenizerDir.empty()) {
-        roots.push_back(options.tokenizerDir);
-        roots.push_back(parentPath(options.tokenizerDir));
+    std::vector<std::string> own;
+    auto te = detectTextEncoderConfig(te2, /*openClip=*/true, own);
+    for (std::string& n : own) {
+        if (startsWith(n, "text_encoder:"))
+            n = "text_encoder_2:" + n.substr(13);
+        for (size_t at; (at = n.find("text_encoder/config.json")) != std::string::npos;)
+            n.replace(at, 24, "text_encoder_2/config.json");
+        notes.push_back(n);
     }
-    return roots;
+    if (!te)
+        return Status::error(startsWith(te.error(), "text_encoder:")
+                                 ? "text_encoder_2:" + te.error().substr(13)
+                                 : te.error());
+    if (!te->hasProjection)
+        return Status::error("text_encoder_2: no text_projection (conditioner.embedders.1.model."
+                             "text_projection); SDXL's pooled text vector needs it");
+    return te;
 }
 
-struct Adopted
+// The SDXL-only parts of the config: encoder 2, the added conditioning, the VAE's values.
+Status detectSdxlConfig(Checkpoint& ckpt, std::vector<std::string>& guesses)
 {
-    bool unet = false;
-    bool textEncoder = false;
-    bool scheduler = false;
-};
-
-// Adopts the config files of the first sibling folder that describes THIS model: its
-// unet/config.json must be there and every config present must agree with the weights (a VAE
-// or text encoder config alone proves nothing: many models share them). A folder with any
-// disagreeing config is ignored as a whole, scheduler included.
-Adopted adoptSiblingConfigs(Checkpoint& ckpt, const std::string& path,
-                            const CheckpointOptions& options)
-{
-    for (const std::string& root : siblingRoots(path, options)) {
-        const std::string unetPath = joinPath(root, "unet/config.json");
-        const std::string vaePath = joinPath(root, "vae/config.json");
-        const std::string tePath = joinPath(root, "text_encoder/config.json");
-        if (!isRegularFile(unetPath))
-            continue;
-        Adopted result;
-        ModelConfig candidate = ckpt.config;
-        std::vector<std::string> adopted, rejected;
-        {
-            auto json = readJsonFile(unetPath);
-            auto c = json ? unetConfigFromJson(json.value(), unetPath)
-                          : Result<UNetConfig>(json.status());
-            Status s = c ? checkUNetConfig(c.value(), ckpt.unet, unetPath) : c.status();
-            if (s) {
-                candidate.unet = c.value();
-                result.unet = true;
-                adopted.push_back(unetPath);
-            } else {
-                rejected.push_back(s.message());
-            }
-        }
-        if (isRegularFile(vaePath)) {
-            auto json = readJsonFile(vaePath);
-            auto c =
-                json ? vaeConfigFromJson(json.value(), vaePath) : Result<VaeConfig>(json.status());
-            Status s = c ? checkVaeConfig(c.value(), ckpt.vae, vaePath) : c.status();
-            if (s) {
-                candidate.vae = c.value();
-                adopted.push_back(vaePath);
-            } else {
-                rejected.push_back(s.message());
-            }
-        }
-        if (isRegularFile(tePath)) {
-            auto json = readJsonFile(tePath);
-            auto c = json ? textEncoderConfigFromJson(json.value(), tePath)
-                          : Result<TextEncoderConfig>(json.status());
-            Status s = c ? checkTextEncoderConfig(c.value(), ckpt.textEncoder, tePath) : c.status();
-            if (s) {
-                candidate.textEncoder = c.value();
-                candidate.textEncoder.hasProjection = ckpt.config.textEncoder.hasProjection;
-                result.textEncoder = true;
-                adopted.push_back(tePath);
-            } else {
-                rejected.push_back(s.message());
-            }
-        }
-        if (!rejected.empty()) {
-            for (const auto& r : rejected)
-                ckpt.notes.push_back("ignored the diffusers folder " + root +
-                                     " beside the file: a config does not match it: " + r);
-            continue;
-        }
-        const std::string schedulerPath = joinPath(root, "scheduler/scheduler_config.json");
-        if (isRegularFile(schedulerPath)) {
-            auto json = readJsonFile(schedulerPath);
-            auto c = json ? schedulerConfigFromJson(json.value(), schedulerPath)
-                          : Result<SchedulerConfig>(json.status());
-            if (c) {
-                candidate.scheduler = c.value();
-                result.scheduler = true;
-                adopted.push_back(schedulerPath);
-            } else {
-                ckpt.notes.push_back("ignored " + c.error());
-            }
-        }
-        ckpt.config = candidate;
-        std::string list;
-        for (const auto& a : adopted)
-            list += (list.empty() ? "" : ", ") + a;
-        ckpt.notes.push_back("used the configs beside the file (they match its weights): " + list);
-        return result;
-    }
-    return Adopted();
+    ModelConfig& c = ckpt.config;
+    auto te2 = detectTextEncoder2(ckpt.textEncoder2, guesses);
+    if (!te2)
+        return te2.status();
+    c.hasTextEncoder2 = true;
+    c.textEncoder2 = te2.value();
+    const int context = c.textEncoder.hiddenSize + c.textEncoder2.hiddenSize;
+    if (c.unet.crossAttentionDim != context)
+        return Status::error(
+            "unet: its cross-attention takes " + std::to_string(c.unet.crossAttentionDim) +
+            "-wide text states, but SDXL concatenates both text encoders' (" +
+            std::to_string(c.textEncoder.hiddenSize) + " + " +
+            std::to_string(c.textEncoder2.hiddenSize) + " = " + std::to_string(context) + ")");
+    if (Status s = detectAddedTimeEmbedDim(c.unet, c.textEncoder2.projectionDim); !s)
+        return s;
+    c.vae.scalingFactor = kSdxlVaeScaling;
+    c.vae.forceUpcast = true;
+    guesses.push_back("vae: SDXL values: scaling factor 0.13025, force_upcast (the SDXL VAE "
+                      "overflows in float16)");
+    c.defaultClipSkip = 2; // the penultimate hidden states of both encoders
+    c.forceZerosForEmptyPrompt = true;
+    return Status::ok();
 }
 
 } // namespace
@@ -131,10 +83,11 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
 
     Checkpoint ckpt;
     ckpt.path = path;
-    ckpt.layout = "single-file (LDM)";
+    ckpt.layout = mapping->sdxl ? "single-file (SGM)" : "single-file (LDM)";
     ckpt.unet = std::move(mapping->unet);
     ckpt.vae = std::move(mapping->vae);
     ckpt.textEncoder = std::move(mapping->textEncoder);
+    ckpt.textEncoder2 = std::move(mapping->textEncoder2);
     ckpt.notes = std::move(mapping->notes);
     const bool openClip = mapping->textLayout == TextEncoderLayout::OpenClip;
     const std::string name = fileName(path);
@@ -148,8 +101,9 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
         return vae.status().withContext(name);
     // Every SD 2.x text encoder is OpenCLIP (gelu). A file with SD 2.x's linear proj_in but
     // CLIP-named text keys is one that a converter wrote from a diffusers folder (diffusers'
-    // script keeps CLIP names when the encoder is not 23 layers deep): still gelu.
-    const bool geluText = openClip || unet->useLinearProjection;
+    // script keeps CLIP names when the encoder is not 23 layers deep): still gelu. SDXL's
+    // linear proj_in goes with a CLIP ViT-L (quick_gelu) first encoder.
+    const bool geluText = openClip || (unet->useLinearProjection && !mapping->sdxl);
     auto te = detectTextEncoderConfig(ckpt.textEncoder, geluText, guesses);
     if (!te)
         return te.status().withContext(name);
@@ -159,12 +113,16 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
     ckpt.config.unet = unet.value();
     ckpt.config.vae = vae.value();
     ckpt.config.textEncoder = te.value();
+    if (mapping->sdxl)
+        if (Status s = detectSdxlConfig(ckpt, guesses); !s)
+            return s.withContext(name);
     ckpt.config.family = familyOf(ckpt.config);
 
     // What the weights cannot tell: the prediction type and native size (rules in
     // PredictionDetection.h). A scheduler config beside the file replaces them.
     const PredictionGuess prediction = detectPrediction(*file.value(), ckpt.config, ckpt.unet);
     ckpt.config.scheduler.predictionType = prediction.predictionType;
+    ckpt.config.scheduler.rescaleBetasZeroSnr = prediction.zeroTerminalSnr;
     if (prediction.sampleSize) {
         ckpt.config.unet.sampleSize = *prediction.sampleSize;
         ckpt.config.vae.sampleSize = *prediction.sampleSize * ckpt.config.vae.scaleFactor();
@@ -173,14 +131,15 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
     if (!prediction.reason.empty())
         guesses.push_back(prediction.reason);
 
-    Adopted adopted;
+    AdoptedConfigs adopted;
     if (options.useSiblingConfigs)
         adopted = adoptSiblingConfigs(ckpt, path, options);
     for (size_t i = 0; i < guesses.size(); ++i) {
         const std::string& g = guesses[i];
         // A guess that a matching config file replaced is not worth reporting.
-        if ((adopted.textEncoder && g.rfind("text_encoder:", 0) == 0) ||
-            (adopted.unet && g.rfind("unet:", 0) == 0) ||
+        if ((adopted.textEncoder && startsWith(g, "text_encoder:")) ||
+            (adopted.textEncoder2 && startsWith(g, "text_encoder_2:")) ||
+            (adopted.unet && startsWith(g, "unet:")) || (adopted.vae && startsWith(g, "vae:")) ||
             (adopted.scheduler && i == predictionNote))
             continue;
         ckpt.notes.push_back(g);
@@ -189,34 +148,8 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
     if (Status s = applyHeadOverrides(ckpt.config, options); !s)
         return s.withContext(name);
 
-    std::vector<std::string> tokenizerDirs;
-    if (!options.tokenizerDir.empty()) {
-        auto tok = findTokenizerFiles(options.tokenizerDir);
-        if (!tok)
-            return tok.status();
-        ckpt.tokenizer = tok.value();
-    } else {
-        const std::string dir = parentPath(path);
-        tokenizerDirs = {joinPath(dir, "tokenizer"),
-                         joinPath(joinPath(dir, fileStem(path)), "tokenizer")};
-        for (const auto& candidate : tokenizerDirs) {
-            if (!isDirectory(candidate))
-                continue;
-            auto tok = findTokenizerFiles(candidate);
-            if (tok) {
-                ckpt.tokenizer = tok.value();
-                ckpt.notes.push_back("tokenizer from " + candidate);
-                break;
-            }
-        }
-        if (ckpt.tokenizer.kind == TokenizerFiles::Kind::None)
-            ckpt.tokenizerMessage =
-                name + " holds no tokenizer, and none was found beside it (looked in " +
-                tokenizerDirs[0] + " and " + tokenizerDirs[1] +
-                "). Pass --tokenizer DIR with the model's tokenizer files: vocab.json + "
-                "merges.txt (CLIP BPE, as in a diffusers folder's tokenizer/; SD 1.x and 2.x "
-                "both use the CLIP tokenizer) or a sentencepiece .model file.";
-    }
+    if (Status s = findSingleFileTokenizers(ckpt, path, options); !s)
+        return s;
     ckpt.config.family = reportedFamily(ckpt.config.family, ckpt.tokenizer.kind,
                                         file.value()->metadata().count("md_model") > 0);
     ckpt.storedDtype = storedDtypeSummary(ckpt);

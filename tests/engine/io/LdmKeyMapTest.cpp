@@ -47,7 +47,11 @@ TEST(LdmKeyMap, UNetKeysOfTheSd15Layout)
     };
     for (const auto& [ldm, diffusers] : cases)
         EXPECT_EQ(mapLdmUNetKey(ldm, L), diffusers) << ldm;
-    EXPECT_EQ(mapLdmUNetKey("label_emb.0.0.weight", L), "");
+    // SDXL's added conditioning (an SD 1.x file never has it; mapLdmCheckpoint refuses a
+    // label_emb without SDXL's two text encoders).
+    EXPECT_EQ(mapLdmUNetKey("label_emb.0.0.weight", L), "add_embedding.linear_1.weight");
+    EXPECT_EQ(mapLdmUNetKey("label_emb.0.2.bias", L), "add_embedding.linear_2.bias");
+    EXPECT_EQ(mapLdmUNetKey("label_emb.0.1.weight", L), "");
 }
 
 TEST(LdmKeyMap, VaeKeysReverseTheDecoderLevels)
