@@ -123,6 +123,10 @@ Result<Checkpoint> loadSingleFileCheckpoint(const std::string& path,
     const PredictionGuess prediction = detectPrediction(*file.value(), ckpt.config, ckpt.unet);
     ckpt.config.scheduler.predictionType = prediction.predictionType;
     ckpt.config.scheduler.rescaleBetasZeroSnr = prediction.zeroTerminalSnr;
+    // A zero-terminal-SNR model is sampled from its last timestep (pure noise): "trailing"
+    // spacing, as diffusers recommends and ComfyUI's schedules do.
+    if (prediction.zeroTerminalSnr)
+        ckpt.config.scheduler.timestepSpacing = "trailing";
     if (prediction.sampleSize) {
         ckpt.config.unet.sampleSize = *prediction.sampleSize;
         ckpt.config.vae.sampleSize = *prediction.sampleSize * ckpt.config.vae.scaleFactor();

@@ -1,6 +1,7 @@
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include "engine/io/CheckpointLoader.h"
+#include "engine/io/MemoryEstimate.h"
 #include "engine/nn/ModelFactory.h"
 #include "engine/pipeline/DeviceSelection.h"
 #include "engine/pipeline/ModelDescription.h"
@@ -63,6 +64,15 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         auto ckpt = loadCheckpoint(options.path, copts);
         if (!ckpt)
             return ckpt.status();
+
+        // Refuse before any weight is read when the model will not fit in memory (CPU: the
+        // weights and the work live in RAM; on a GPU the weights only pass through).
+        if (device.value().is_cpu()) {
+            auto memory = estimateLoadMemory(ckpt.value(), dtype.value(), std::nullopt,
+                                             torch::kFloat32);
+            if (!memory)
+                return memory.status();
+        }
 
         std::shared_ptr<StableDiffusionModel> model(new StableDiffusionModel());
         model->m_config = ckpt->config;

@@ -51,3 +51,24 @@ TEST_P(SdxlTxt2ImgFixture, FolderMatchesDiffusers)
 
 INSTANTIATE_TEST_SUITE_P(ReferenceSamplers, SdxlTxt2ImgFixture, ::testing::ValuesIn(kSamplers),
                          [](const auto& info) { return std::string(info.param.second); });
+
+TEST(SdxlSingleFile, SameRunAsTheFolderBitForBit)
+{
+    // The fixture weights are exactly representable in fp16: the SGM single file (F16, with
+    // OpenCLIP's fused in_proj and transposed text_projection) must give the folder's run.
+    auto single = sdxlSingleFileModel();
+    EXPECT_EQ(single->info().family, "SDXL");
+    EXPECT_EQ(single->info().layout, "single-file (SGM)");
+    auto request = sdxlTxt2ImgRequest(SamplerKind::DpmPp2mKarras);
+    ModelSession folderSession(sdxlFolderModel());
+    ModelSession singleSession(single);
+    DiffusionPipeline folder(folderSession);
+    DiffusionPipeline file(singleSession);
+    auto a = folder.run(request);
+    auto b = file.run(request);
+    ASSERT_TRUE(a.isOk()) << a.error();
+    ASSERT_TRUE(b.isOk()) << b.error();
+    EXPECT_TRUE(torch::equal(a->latents, b->latents))
+        << "max|diff| " << maxAbsDiff(a->latents, b->latents);
+    EXPECT_EQ(a->image.pixels, b->image.pixels);
+}
