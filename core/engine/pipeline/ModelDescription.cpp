@@ -104,9 +104,8 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
     add("unet cross-attention dim", std::to_string(c.unet.crossAttentionDim));
     add("unet projection", c.unet.useLinearProjection ? "linear" : "1x1 conv");
     add("unet latent channels", std::to_string(c.unet.inChannels));
-    add("text encoder", encoder(c.textEncoder));
+    add("text encoders", i.textEncoders);
     if (c.hasTextEncoder2) {
-        add("text encoder 2", encoder(c.textEncoder2));
         if (m_tokenizer2)
             add("tokenizer 2", m_tokenizer2->kindName() + ", " +
                                    std::to_string(m_tokenizer2->vocabSize()) + " tokens, pad id " +

@@ -15,6 +15,7 @@
 #include "engine/sampling/Sampler.h"
 #include "engine/sdxl/SdxlFixtures.h"
 
+#include <cmath>
 #include <cstdio>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -156,4 +157,29 @@ TEST(SdxlMultiDiffusion, DefaultWindowIsTheNativeSize)
     ASSERT_TRUE(plan.isOk()) << plan.error();
     EXPECT_EQ(plan->viewWidth * 8, 1024); // sample_size 128 latents = 1024 px
     EXPECT_EQ(plan->viewHeight * 8, 1024);
+}
+
+TEST(SdxlMultiDiffusion, LivePreviewIsFittedToTheSdxlVae)
+{
+    auto model = sdxlFolderModel();
+    ModelSession session(model);
+    DiffusionPipeline pipeline(session);
+    int previews = 0;
+    GenerateCallbacks callbacks;
+    callbacks.onPreview = [&](const PreviewFrame& frame) {
+        if (!frame.fullDecode)
+            ++previews;
+    };
+    auto request = wideRequest();
+    request.cheapPreview = true;
+    auto result = pipeline.run(request, callbacks);
+    ASSERT_TRUE(result.isOk()) << result.error();
+    EXPECT_EQ(previews, request.steps - 1); // the last step shows the final image instead
+    const auto& previewer = session.previewer();
+    ASSERT_TRUE(previewer.isValid());
+    // Least squares against this VAE's own decodes: a small residual in [-1, 1] units.
+    std::printf("  SDXL latent preview fit: rmse %.3f, matrix %s\n", previewer.fitRmse(),
+                ::testing::PrintToString(previewer.matrix().sizes().vec()).c_str());
+    EXPECT_TRUE(std::isfinite(previewer.fitRmse()));
+    EXPECT_LT(previewer.fitRmse(), 0.5);
 }
