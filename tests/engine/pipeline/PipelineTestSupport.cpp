@@ -1,5 +1,6 @@
 #include "engine/pipeline/PipelineTestSupport.h"
 
+#include "engine/common/FixtureCases.h"
 #include "engine/common/Fixtures.h"
 
 #include <fstream>
@@ -46,21 +47,7 @@ std::shared_ptr<StableDiffusionModel> fixtureSingleFileModel()
 
 GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler)
 {
-    std::ifstream in(fixturePath("tiny-sd15-cases.json"));
-    if (!in)
-        throw std::runtime_error("cannot read " + fixturePath("tiny-sd15-cases.json"));
-    const auto cases = nlohmann::json::parse(in);
-    const auto& t = cases.at("txt2img");
-    GenerateRequest r;
-    r.prompt = t.at("prompt").get<std::string>();
-    r.negative = t.at("negative_prompt").get<std::string>();
-    r.width = t.at("width").get<int>();
-    r.height = t.at("height").get<int>();
-    r.steps = t.at("steps").get<int>();
-    r.cfg = t.at("cfg").get<float>();
-    r.seed = t.at("seed").get<std::uint64_t>();
-    r.sampler = sampler;
-    return r;
+    return txt2ImgCase("tiny-sd15-cases.json", sampler);
 }
 
 } // namespace md::test
