@@ -62,10 +62,17 @@ void resetPeakRss()
     std::ofstream("/proc/self/clear_refs") << "5";
 }
 
-template <typename M> void prepare(M& module, torch::Device device, torch::Dtype dtype)
+// A freshly built module, counted (into `parameters`), moved to the device and in eval mode.
+template <typename M>
+Result<M> ready(Result<M> module, const std::string& name, torch::Device device, torch::Dtype dtype,
+                int64_t& parameters)
 {
-    module->to(device, dtype);
-    module->eval();
+    if (!module)
+        return module.status().withContext("benchmark " + name);
+    parameters = nn::parameterCount(**module);
+    (*module)->to(device, dtype);
+    (*module)->eval();
+    return module;
 }
 
 } // namespace
@@ -96,11 +103,10 @@ Result<BenchmarkResult> ModelBenchmark::run(const EmbeddedModelSpec& spec, torch
         resetPeakRss();
         torch::Tensor context, pooled;
         {
-            auto text = nn::createTextEncoder(config.textEncoder);
+            auto text = ready(nn::createTextEncoder(config.textEncoder), spec.name, device, dtype,
+                              r.textParameters);
             if (!text)
-                return text.status().withContext("benchmark " + spec.name);
-            r.textParameters = nn::parameterCount(**text);
-            prepare(*text, device, dtype);
+                return text.status();
             const auto ids = randomIds(config.textEncoder);
             Timing tt;
             if (!sdxl) {
@@ -114,11 +120,10 @@ Result<BenchmarkResult> ModelBenchmark::run(const EmbeddedModelSpec& spec, torch
             r.textCpuSeconds = tt.cpu;
         }
         if (config.hasTextEncoder2) {
-            auto text2 = nn::createTextEncoder(config.textEncoder2);
+            auto text2 = ready(nn::createTextEncoder(config.textEncoder2), spec.name, device, dtype,
+                               r.text2Parameters);
             if (!text2)
-                return text2.status().withContext("benchmark " + spec.name);
-            r.text2Parameters = nn::parameterCount(**text2);
-            prepare(*text2, device, dtype);
+                return text2.status();
             const auto ids = randomIds(config.textEncoder2);
             auto out = (*text2)->forwardHidden(ids, 2, true);
             context = torch::cat({context, out.hidden}, -1);
@@ -133,11 +138,10 @@ Result<BenchmarkResult> ModelBenchmark::run(const EmbeddedModelSpec& spec, torch
         // One batched UNet call at the native latent size.
         resetPeakRss();
         {
-            auto unet = nn::createUNet(config.unet);
+            auto unet =
+                ready(nn::createUNet(config.unet), spec.name, device, dtype, r.unetParameters);
             if (!unet)
-                return unet.status().withContext("benchmark " + spec.name);
-            r.unetParameters = nn::parameterCount(**unet);
-            prepare(*unet, device, dtype);
+                return unet.status();
             auto x = torch::randn({batch, config.unet.inChannels, latent, latent}, opts);
             auto t = torch::full({batch}, 500, torch::TensorOptions().device(device));
             torch::Tensor timeIds;
@@ -162,11 +166,9 @@ Result<BenchmarkResult> ModelBenchmark::run(const EmbeddedModelSpec& spec, torch
         // One decode of one latent at the native size.
         resetPeakRss();
         {
-            auto vae = nn::createVae(config.vae);
+            auto vae = ready(nn::createVae(config.vae), spec.name, device, dtype, r.vaeParameters);
             if (!vae)
-                return vae.status().withContext("benchmark " + spec.name);
-            r.vaeParameters = nn::parameterCount(**vae);
-            prepare(*vae, device, dtype);
+                return vae.status();
             auto z = torch::randn({1, config.vae.latentChannels, latent, latent}, opts);
             Timing tv = timeIt([&] { (*vae)->decode(z); }, std::max(1, repeats / 2), cuda);
             r.vaeSeconds = tv.wall;

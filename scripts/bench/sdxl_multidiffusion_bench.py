@@ -215,6 +215,14 @@ class Sdxl:
         img = (img / 2 + 0.5).clamp(0, 1)
         return (img[0].permute(1, 2, 0) * 255).round().to(self.torch.uint8).cpu()
 
+    def finish(self, latent, marks):
+        """Marks the end of the steps, decodes, marks the end of the image."""
+        self.torch.cuda.synchronize()
+        marks.append(time.time())
+        self.decode(latent)
+        marks.append(time.time())
+        return marks
+
     def random_backgrounds(self, n, px):
         """Bootstrapping: n constant-colour images of one view, VAE-encoded."""
         torch = self.torch
@@ -259,11 +267,7 @@ class Sdxl:
                 value[:, :, h0:h1, w0:w1] += (den * m).sum(dim=0, keepdim=True)
                 count[:, :, h0:h1, w0:w1] += m.sum(dim=0, keepdim=True)
             latent = torch.where(count > 0, value / count, value)
-        torch.cuda.synchronize()
-        marks.append(time.time())
-        self.decode(latent)
-        marks.append(time.time())
-        return marks
+        return self.finish(latent, marks)
 
     def panorama(self, height, width, prompt, negative, steps, stride, cfg=7.5):
         torch, f = self.torch, self.scale
@@ -285,11 +289,7 @@ class Sdxl:
                 value[:, :, h0:h1, w0:w1] += self.scheduler.step(eps, t, lv).prev_sample
                 count[:, :, h0:h1, w0:w1] += 1
             latent = torch.where(count > 0, value / count, value)
-        torch.cuda.synchronize()
-        marks.append(time.time())
-        self.decode(latent)
-        marks.append(time.time())
-        return marks
+        return self.finish(latent, marks)
 
 
 # Same prompts, boxes and sizes as app/tools/mdfusionbench.cpp.
