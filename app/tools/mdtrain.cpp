@@ -3,7 +3,8 @@
 //
 //   mdtrain corpus   --count N [--seed S] --out FILE      captions for spm_train
 //   mdtrain scenes   [--size 256] [--count 32] [--first 0] [--seed S] --out grid.png
-//   mdtrain bench    [--models mds-tiny,cand-a] [--device cpu] [--prompts 4] [--steps 20]
+//   mdtrain bench    [--models mds-tiny,cand-a,sd15,sdxl] [--device cpu] [--prompts 4]
+//                    [--steps 20] [--repeats 3]
 //   mdtrain train    --tokenizer spiece.model --state DIR --export DIR [options]
 //   mdtrain assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR
 
@@ -78,6 +79,7 @@ struct BenchArgs
     int steps = 20;
     int repeats = 3;
     int threads = 0;
+    std::string trace;
 };
 
 int bench(const BenchArgs& a)
@@ -92,16 +94,26 @@ int bench(const BenchArgs& a)
         auto spec = md::EmbeddedModelSpec::preset(name);
         if (!spec)
             return fail(spec.status());
-        auto r = md::ModelBenchmark::run(*spec, device, a.prompts, a.repeats, dtype);
+        auto r = md::ModelBenchmark::run(*spec, device, a.prompts, a.repeats, dtype, a.trace);
         if (!r)
             return fail(r.status());
+        constexpr double GiB = 1024.0 * 1024.0 * 1024.0;
         std::cout << name << " device " << r->device << " " << a.dtype << " params unet "
                   << r->unetParameters << " vae " << r->vaeParameters << " text "
-                  << r->textParameters << " | unet batch " << r->unetBatch << "x" << r->latentSize
+                  << r->textParameters;
+        if (r->text2Parameters > 0)
+            std::cout << " + " << r->text2Parameters;
+        std::cout << " | unet batch " << r->unetBatch << "x" << r->latentSize
                   << "^2: " << r->unetSeconds << " s (cpu " << r->unetCpuSeconds
                   << " s) | vae decode " << r->vaeSeconds << " s (cpu " << r->vaeCpuSeconds
-                  << " s) | text " << r->textSeconds << " s | " << a.steps
-                  << " steps: " << r->generationSeconds(a.steps) << " s" << std::endl;
+                  << " s) | text " << r->textSeconds << " s (cpu " << r->textCpuSeconds << " s";
+        if (r->text2Parameters > 0)
+            std::cout << "; encoder 2: " << r->text2Seconds << " s";
+        std::cout << ") | " << a.steps << " steps: " << r->generationSeconds(a.steps) << " s";
+        if (r->unetPeakRss > 0)
+            std::cout << " | peak RSS text " << r->textPeakRss / GiB << " GiB, unet "
+                      << r->unetPeakRss / GiB << " GiB, vae " << r->vaePeakRss / GiB << " GiB";
+        std::cout << std::endl;
     }
     return 0;
 }
@@ -192,7 +204,8 @@ int main(int argc, char** argv)
     s->add_option("--out", scenesArgs.out, "the grid PNG to write")->required();
 
     BenchArgs benchArgs;
-    CLI::App* b = app.add_subcommand("bench", "sizes and speeds of the embedded model presets");
+    CLI::App* b = app.add_subcommand(
+        "bench", "sizes, speeds and memory of the model presets (random weights)");
     b->add_option("--models", benchArgs.models, "presets, comma-separated")
         ->delimiter(',')
         ->capture_default_str();
@@ -205,6 +218,8 @@ int main(int argc, char** argv)
         ->capture_default_str();
     b->add_option("--repeats", benchArgs.repeats, "timed repeats")->capture_default_str();
     b->add_option("--threads", benchArgs.threads, "CPU threads (default: libtorch's)");
+    b->add_option("--trace", benchArgs.trace,
+                  "profile one more UNet call into this Chrome trace (one model)");
 
     md::TrainOptions trainOptions;
     int trainThreads = 0;

@@ -73,6 +73,43 @@ void setVae(EmbeddedModelSpec& s, std::vector<int> channels, int layers, int gro
     v.midBlockAddAttention = midAttention;
 }
 
+// stabilityai/stable-diffusion-xl-base-1.0's configs: UNet 2.567 B, CLIP-L + OpenCLIP bigG
+// (with its 1280 projection), the SD VAE shapes with SDXL's scaling factor.
+ModelConfig sdxlBaseConfig()
+{
+    ModelConfig c;
+    c.family = ModelFamily::SDXL;
+    UNetConfig& u = c.unet;
+    u.blockOutChannels = {320, 640, 1280};
+    u.downBlockHasAttention = {false, true, true}; // DownBlock2D, 2 x CrossAttnDownBlock2D
+    u.upBlockHasAttention = {true, true, false};
+    u.layersPerBlock = 2;
+    u.numHeads = {5, 10, 20}; // attention_head_dim [5, 10, 20] (head counts: 64 wide)
+    u.transformerLayersPerBlock = {1, 2, 10};
+    u.crossAttentionDim = 2048;
+    u.useLinearProjection = true;
+    u.sampleSize = 128;
+    u.additionEmbedType = "text_time";
+    u.additionTimeEmbedDim = 256;
+    u.projectionClassEmbeddingsInputDim = 2816;
+    // CLIP ViT-L/14 (the default TextEncoderConfig) and OpenCLIP ViT-bigG/14.
+    TextEncoderConfig& t2 = c.textEncoder2;
+    c.hasTextEncoder2 = true;
+    t2.hiddenSize = 1280;
+    t2.intermediateSize = 5120;
+    t2.numHiddenLayers = 32;
+    t2.numAttentionHeads = 20;
+    t2.hiddenAct = "gelu";
+    t2.projectionDim = 1280;
+    t2.hasProjection = true;
+    c.vae.scalingFactor = 0.13025;
+    c.vae.forceUpcast = true;
+    c.vae.sampleSize = 1024;
+    c.forceZerosForEmptyPrompt = true;
+    c.defaultClipSkip = 2;
+    return c;
+}
+
 json intList(const std::vector<int>& v)
 {
     json out = json::array();
@@ -98,7 +135,7 @@ Status writeJson(const std::filesystem::path& path, const json& j)
 
 std::vector<std::string> EmbeddedModelSpec::presetNames()
 {
-    return {"mds-tiny", "micro", "cand-a", "cand-b", "cand-c", "cand-d", "sd15"};
+    return {"mds-tiny", "micro", "cand-a", "cand-b", "cand-c", "cand-d", "sd15", "sdxl"};
 }
 
 Result<EmbeddedModelSpec> EmbeddedModelSpec::preset(const std::string& name)
@@ -134,6 +171,9 @@ Result<EmbeddedModelSpec> EmbeddedModelSpec::preset(const std::string& name)
     } else if (name == "sd15") { // Stable Diffusion 1.5's shapes, for GPU benchmarks only
         s.config = ModelConfig{};
         s.config.family = ModelFamily::SD1;
+    } else if (name == "sdxl") { // SDXL base 1.0's shapes, for benchmarks only
+        s.config = sdxlBaseConfig();
+        s.nativeSize = 1024;
     } else {
         std::string names;
         for (const auto& n : presetNames())

@@ -20,7 +20,7 @@ struct EmbeddedModelSpec
     int nativeSize = 512; // pixels
 
     // "mds-tiny" (the shipped model), "micro" (tests), the sizing candidates "cand-a" ...,
-    // and "sd15" (SD 1.5's shapes, for benchmarks). See presetNames().
+    // "sd15" and "sdxl" (SD 1.5's and SDXL base's shapes, for benchmarks). See presetNames().
     static Result<EmbeddedModelSpec> preset(const std::string& name);
     static std::vector<std::string> presetNames();
 

@@ -1,11 +1,14 @@
 #include "training/ModelBenchmark.h"
 
 #include "engine/nn/ModelFactory.h"
+#include "training/KinetoTrace.h"
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace md {
@@ -23,6 +26,8 @@ struct Timing
 Timing timeIt(const std::function<void()>& fn, int repeats, bool cuda)
 {
     fn();
+    if (cuda)
+        torch::cuda::synchronize();
     std::vector<double> walls, cpus;
     for (int i = 0; i < std::max(1, repeats); ++i) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -40,55 +45,136 @@ Timing timeIt(const std::function<void()>& fn, int repeats, bool cuda)
     return {walls.front(), cpus.front()};
 }
 
+// VmHWM of this process in bytes (0 where /proc is missing).
+int64_t peakRss()
+{
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoll(line.substr(6)) * 1024; // "VmHWM:   1234 kB"
+    return 0;
+}
+
+// Restarts VmHWM from the current resident set (Linux >= 4.0), so each stage reads its own.
+void resetPeakRss()
+{
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
+
+// A freshly built module, counted (into `parameters`), moved to the device and in eval mode.
+template <typename M>
+Result<M> ready(Result<M> module, const std::string& name, torch::Device device, torch::Dtype dtype,
+                int64_t& parameters)
+{
+    if (!module)
+        return module.status().withContext("benchmark " + name);
+    parameters = nn::parameterCount(**module);
+    (*module)->to(device, dtype);
+    (*module)->eval();
+    return module;
+}
+
 } // namespace
 
 Result<BenchmarkResult> ModelBenchmark::run(const EmbeddedModelSpec& spec, torch::Device device,
-                                            int prompts, int repeats, torch::Dtype dtype)
+                                            int prompts, int repeats, torch::Dtype dtype,
+                                            const std::string& unetTracePath)
 {
+    const ModelConfig& config = spec.config;
     try {
-        auto unet = nn::createUNet(spec.config.unet);
-        auto vae = nn::createVae(spec.config.vae);
-        auto text = nn::createTextEncoder(spec.config.textEncoder);
-        if (!unet)
-            return unet.status().withContext("benchmark " + spec.name);
-        if (!vae)
-            return vae.status().withContext("benchmark " + spec.name);
-        if (!text)
-            return text.status().withContext("benchmark " + spec.name);
+        torch::InferenceMode inference;
         BenchmarkResult r;
         r.model = spec.name;
         r.device = device.str();
-        r.unetParameters = nn::parameterCount(**unet);
-        r.vaeParameters = nn::parameterCount(**vae);
-        r.textParameters = nn::parameterCount(**text);
-        (*unet)->to(device, dtype);
-        (*vae)->to(device, dtype);
-        (*text)->to(device, dtype);
-        (*unet)->eval();
-        (*vae)->eval();
-        (*text)->eval();
-        torch::InferenceMode inference;
         const bool cuda = device.is_cuda();
         const int batch = 2 * prompts;
-        const int latent = spec.config.unet.sampleSize;
+        const int latent = config.unet.sampleSize;
+        const bool sdxl = config.unet.hasTextTime();
         auto opts = torch::TensorOptions().device(device).dtype(dtype);
-        auto x = torch::randn({batch, spec.config.unet.inChannels, latent, latent}, opts);
-        auto t = torch::full({batch}, 500, torch::TensorOptions().device(device));
-        auto ids = torch::randint(4, spec.config.textEncoder.vocabSize,
-                                  {batch, spec.config.textEncoder.maxPositionEmbeddings},
-                                  torch::TensorOptions().device(device).dtype(torch::kLong));
-        auto context = (*text)->forward(ids);
-        Timing tt = timeIt([&] { (*text)->forward(ids); }, repeats, cuda);
-        Timing tu = timeIt([&] { (*unet)->forward(x, t, context); }, repeats, cuda);
-        auto z = torch::randn({1, spec.config.vae.latentChannels, latent, latent}, opts);
-        Timing tv = timeIt([&] { (*vae)->decode(z); }, std::max(1, repeats / 2), cuda);
-        r.unetBatch = batch;
-        r.latentSize = latent;
-        r.textSeconds = tt.wall;
-        r.unetSeconds = tu.wall;
-        r.unetCpuSeconds = tu.cpu;
-        r.vaeSeconds = tv.wall;
-        r.vaeCpuSeconds = tv.cpu;
+        auto randomIds = [&](const TextEncoderConfig& t) {
+            auto ids = torch::randint(4, t.vocabSize - 1, {batch, t.maxPositionEmbeddings},
+                                      torch::TensorOptions().device(device).dtype(torch::kLong));
+            ids.select(1, t.maxPositionEmbeddings - 1).fill_(t.eosTokenId);
+            return ids;
+        };
+
+        // Text encoders -> the UNet's context (and SDXL's pooled vector).
+        resetPeakRss();
+        torch::Tensor context, pooled;
+        {
+            auto text = ready(nn::createTextEncoder(config.textEncoder), spec.name, device, dtype,
+                              r.textParameters);
+            if (!text)
+                return text.status();
+            const auto ids = randomIds(config.textEncoder);
+            Timing tt;
+            if (!sdxl) {
+                context = (*text)->forward(ids);
+                tt = timeIt([&] { (*text)->forward(ids); }, repeats, cuda);
+            } else {
+                context = (*text)->forwardHidden(ids, 2, false).hidden;
+                tt = timeIt([&] { (*text)->forwardHidden(ids, 2, false); }, repeats, cuda);
+            }
+            r.textSeconds = tt.wall;
+            r.textCpuSeconds = tt.cpu;
+        }
+        if (config.hasTextEncoder2) {
+            auto text2 = ready(nn::createTextEncoder(config.textEncoder2), spec.name, device, dtype,
+                               r.text2Parameters);
+            if (!text2)
+                return text2.status();
+            const auto ids = randomIds(config.textEncoder2);
+            auto out = (*text2)->forwardHidden(ids, 2, true);
+            context = torch::cat({context, out.hidden}, -1);
+            pooled = out.pooled;
+            Timing tt = timeIt([&] { (*text2)->forwardHidden(ids, 2, true); }, repeats, cuda);
+            r.text2Seconds = tt.wall;
+            r.textSeconds += tt.wall;
+            r.textCpuSeconds += tt.cpu;
+        }
+        r.textPeakRss = peakRss();
+
+        // One batched UNet call at the native latent size.
+        resetPeakRss();
+        {
+            auto unet =
+                ready(nn::createUNet(config.unet), spec.name, device, dtype, r.unetParameters);
+            if (!unet)
+                return unet.status();
+            auto x = torch::randn({batch, config.unet.inChannels, latent, latent}, opts);
+            auto t = torch::full({batch}, 500, torch::TensorOptions().device(device));
+            torch::Tensor timeIds;
+            if (sdxl) {
+                const float px = float(spec.nativeSize);
+                timeIds = torch::tensor({px, px, 0.f, 0.f, px, px}, opts).repeat({batch, 1});
+            }
+            auto call = [&] { (*unet)->forward(x, t, context, pooled, timeIds); };
+            Timing tu = timeIt(call, repeats, cuda);
+            if (!unetTracePath.empty()) {
+                Status traced = traceToFile(call, unetTracePath, cuda);
+                if (!traced)
+                    return traced;
+            }
+            r.unetBatch = batch;
+            r.latentSize = latent;
+            r.unetSeconds = tu.wall;
+            r.unetCpuSeconds = tu.cpu;
+        }
+        r.unetPeakRss = peakRss();
+
+        // One decode of one latent at the native size.
+        resetPeakRss();
+        {
+            auto vae = ready(nn::createVae(config.vae), spec.name, device, dtype, r.vaeParameters);
+            if (!vae)
+                return vae.status();
+            auto z = torch::randn({1, config.vae.latentChannels, latent, latent}, opts);
+            Timing tv = timeIt([&] { (*vae)->decode(z); }, std::max(1, repeats / 2), cuda);
+            r.vaeSeconds = tv.wall;
+            r.vaeCpuSeconds = tv.cpu;
+        }
+        r.vaePeakRss = peakRss();
         return r;
     } catch (const std::exception& e) {
         return Status::error("benchmark " + spec.name + ": " + e.what());

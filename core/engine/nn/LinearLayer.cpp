@@ -28,7 +28,10 @@ void LinearLayerImpl::resetParameters()
 
 torch::Tensor LinearLayerImpl::forward(const torch::Tensor& x) const
 {
-    return torch::nn::functional::linear(x, weight, bias);
+    // The ATen op, not torch::nn::functional::linear: the C++ frontend's version fuses the bias
+    // only for 2-D inputs and otherwise runs matmul + a broadcast add, which cost the SDXL
+    // UNet 17 % on the GPU (docs/benchmarks-gpu.md); at::linear folds [B, L, C] into one addmm.
+    return torch::linear(x, weight, bias);
 }
 
 } // namespace md::nn

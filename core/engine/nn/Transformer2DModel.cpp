@@ -51,10 +51,10 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
     auto projOut = m_projOutWeight.view({c, c});
 
     auto tokens = m_norm(x).permute({0, 2, 3, 1}).reshape({b, h * w, c});
-    tokens = torch::nn::functional::linear(tokens, projIn, m_projInBias);
+    tokens = torch::linear(tokens, projIn, m_projInBias); // bias fused (see LinearLayer.cpp)
     for (auto& block : m_blocks)
         tokens = block(tokens, context);
-    tokens = torch::nn::functional::linear(tokens, projOut, m_projOutBias);
+    tokens = torch::linear(tokens, projOut, m_projOutBias);
     // Back to [B, C, H, W] (a view). Without autograd the residual add writes the result
     // straight into x's layout (NCHW, or channels-last); out= variants are not differentiable.
     auto spatial = tokens.view({b, h, w, c}).permute({0, 3, 1, 2});
