@@ -1,9 +1,9 @@
 // The app follows the model's family and native size: the model picker names each model's
 // family (read from its header, nothing loaded), the size presets are SDXL's aspect-ratio
 // buckets for SDXL and SD 1.x's list at 512, and new documents (File > New, and the untouched
-// canvas the app starts with) take the native size. SDXL itself cannot be loaded in every
-// build yet, so the panel and the document get SDXL's ModelInfo values directly; the last
-// case loads the SD 1.5 fixture through the real worker.
+// canvas the app starts with) take the native size. The panel and the document get SDXL's
+// ModelInfo values directly in the first cases; the last two load the SD 1.5 fixture and the
+// SDXL single file through the real worker.
 
 #include "UiTestSupport.h"
 #include "ui/document/DocumentController.h"
@@ -171,6 +171,25 @@ private Q_SLOTS:
         GenerationPanel* panel = w.window.generationPanel();
         QCOMPARE(panel->sizePresetCombo()->itemText(0), QString::fromUtf8("Square 512 × 512"));
         QVERIFY2(panel->modelCombo()->currentText().endsWith(QString::fromUtf8(" · SD 1.x")),
+                 qPrintable(panel->modelCombo()->currentText()));
+    }
+
+    void openingAnSdxlFileSwitchesToItsBuckets()
+    {
+        // The SGM single file, no tokenizer given: loads on the worker, the canvas becomes
+        // 1024 x 1024 and the sizes offered are SDXL's buckets.
+        test::TestWindow w;
+        QVERIFY(w.ready());
+        w.window.session()->chooseModel(fixture("sdxl/tiny-sdxl.safetensors"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.window.generation()->modelState() !=
+                                     GenerationController::ModelState::Loading,
+                                 120000);
+        QCOMPARE(w.window.generation()->modelState(), GenerationController::ModelState::Ready);
+        QCOMPARE(w.window.document()->nativeWidth(), 1024);
+        QCOMPARE(w.window.document()->project().width, 1024);
+        GenerationPanel* panel = w.window.generationPanel();
+        QCOMPARE(panel->sizePresetCombo()->itemText(0), QString::fromUtf8("Square 1024 × 1024"));
+        QVERIFY2(panel->modelCombo()->currentText().endsWith(QString::fromUtf8(" · SDXL")),
                  qPrintable(panel->modelCombo()->currentText()));
     }
 };
