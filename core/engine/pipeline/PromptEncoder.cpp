@@ -30,18 +30,17 @@ TextEncoding PromptEncoder::encodeUncached(const std::string& prompt)
         return first;
     auto second = encodeChunks(PromptChunker::chunkPrompt(*m_model.tokenizer2(), prompt), true);
     // Different chunk counts (the tokenizers differ on "!"): pad the shorter side with its
-    // encoder's empty chunk.
-    const auto padSide = [this](torch::Tensor states, int64_t length, bool isSecond) {
+    // encoder's part of the (cached) empty prompt's encoding.
+    const auto padSide = [this](torch::Tensor states, int64_t length, int64_t offset) {
         if (states.size(1) >= length)
             return states;
-        const Tokenizer& tok = isSecond ? *m_model.tokenizer2() : m_model.tokenizer();
-        auto empty = encodeChunks(PromptChunker::chunkPrompt(tok, ""), isSecond).context;
+        auto empty = emptyChunk().context.narrow(2, offset, states.size(2));
         const int64_t repeats = (length - states.size(1)) / empty.size(1);
         return torch::cat({states, empty.repeat({1, repeats, 1})}, 1);
     };
     const int64_t length = std::max(first.context.size(1), second.context.size(1));
-    auto context = torch::cat({padSide(first.context, length, false),
-                               padSide(second.context, length, true)},
+    auto context = torch::cat({padSide(first.context, length, 0),
+                               padSide(second.context, length, first.context.size(2))},
                               -1);
     return TextEncoding(context, second.pooled);
 }
@@ -70,7 +69,6 @@ TextEncoding PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks, 
         auto encoded = m_model.encodeTokens2(idTensor, true);
         z = encoded.context;
         out.pooled = encoded.pooled.narrow(0, 0, 1); // the first chunk's
-
     } else {
         z = m_model.encodeTokens(idTensor); // [k, L, D]
     }
