@@ -187,23 +187,18 @@ TEST(FileSafety, TheNextSaveRemovesStaleTemporaries)
     EXPECT_EQ(test::readAll(target), bytesOf("saved"));
 }
 
-// A real full disk, portably: the file size limit (RLIMIT_FSIZE) in a child process, with
-// SIGXFSZ ignored so that write() fails with EFBIG.
-TEST(FileSafety, AFullDiskLeavesThePreviousFileWhole)
+// Runs `write` in a child process and returns its message ("ok" on success).
+template <typename Setup>
+std::string inChild(const Setup& setup, const std::string& target, std::size_t size)
 {
-    test::ScratchDir dir;
-    const std::string target = dir.path("p.mdsp");
-    const auto before = bytesOf("the previous project");
-    test::writeAll(target, before);
     int pipeFds[2];
-    ASSERT_EQ(::pipe(pipeFds), 0);
+    if (::pipe(pipeFds) != 0)
+        return "pipe failed";
     const pid_t child = ::fork();
     if (child == 0) {
         ::close(pipeFds[0]);
-        ignoreFileSizeSignal();
-        const rlimit limit{64 << 10, 64 << 10};
-        ::setrlimit(RLIMIT_FSIZE, &limit);
-        const Status s = writeFileAtomic(target, std::vector<std::uint8_t>(1 << 20, 7));
+        setup();
+        const Status s = writeFileAtomic(target, std::vector<std::uint8_t>(size, 7));
         const std::string message = s.isOk() ? "ok" : s.message();
         if (::write(pipeFds[1], message.data(), message.size()) < 0)
             ::_exit(2);
@@ -218,7 +213,49 @@ TEST(FileSafety, AFullDiskLeavesThePreviousFileWhole)
     ::close(pipeFds[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+    if (!WIFEXITED(status))
+        return "the child died of signal " + std::to_string(WTERMSIG(status));
+    return message;
+}
+
+// A folder this process may not write to: the reason, the previous file whole. As root (who
+// writes anywhere) the child drops to user 65534 first.
+TEST(FileSafety, AReadOnlyFolderLeavesThePreviousFileWhole)
+{
+    test::ScratchDir dir;
+    const std::string target = dir.path("p.mdsp");
+    const auto before = bytesOf("the previous project");
+    test::writeAll(target, before);
+    fs::permissions(dir.dir(), fs::perms(0555));
+    const std::string message = inChild(
+        [] {
+            if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
+                ::_exit(3);
+        },
+        target, 100);
+    fs::permissions(dir.dir(), fs::perms(0755));
+    EXPECT_EQ(message.rfind(target + ": cannot create a temporary file next to it (", 0), 0u)
+        << message;
+    EXPECT_TRUE(contains(message, "): Permission denied; the previous file is unchanged"))
+        << message;
+    EXPECT_EQ(test::readAll(target), before);
+}
+
+// A real full disk, portably: the file size limit (RLIMIT_FSIZE) in a child process, with
+// SIGXFSZ ignored so that write() fails with EFBIG.
+TEST(FileSafety, AFullDiskLeavesThePreviousFileWhole)
+{
+    test::ScratchDir dir;
+    const std::string target = dir.path("p.mdsp");
+    const auto before = bytesOf("the previous project");
+    test::writeAll(target, before);
+    const std::string message = inChild(
+        [] {
+            ignoreFileSizeSignal();
+            const rlimit limit{64 << 10, 64 << 10};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        },
+        target, 1 << 20);
     EXPECT_EQ(message, target + ": write failed: File too large; the previous file is unchanged");
     EXPECT_EQ(test::readAll(target), before);
     for (const auto& e : fs::directory_iterator(dir.dir()))
