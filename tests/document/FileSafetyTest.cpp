@@ -6,6 +6,8 @@
 #include "document/AtomicFile.h"
 #include "document/FileType.h"
 #include "document/ImageIo.h"
+#include "document/ModelHash.h"
+#include "document/ModelSha256.h"
 #include "document/ProjectFile.h"
 #include "document/ProjectJson.h"
 #include "document/ProjectJsonBounds.h"
@@ -109,6 +111,14 @@ TEST(FileSafety, ReadersRefuseFifosDevicesSocketsAndFolders)
         auto text = readPngText(c.path);
         ASSERT_FALSE(text.isOk());
         EXPECT_TRUE(contains(text.error(), c.says)) << text.error();
+        if (c.path != dir.dir()) { // a folder is a model folder
+            auto model = describeModel(c.path);
+            ASSERT_FALSE(model.isOk());
+            EXPECT_TRUE(contains(model.error(), c.says)) << model.error();
+            auto sha = modelFileSha256(c.path);
+            ASSERT_FALSE(sha.isOk());
+            EXPECT_TRUE(contains(sha.error(), c.says)) << sha.error();
+        }
     }
     EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
 }
