@@ -91,6 +91,7 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     connect(m_tools, &ToolPalette::message, this,
             [this](const QString& t) { showMessage(t, 4000); });
     connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
+    connect(m_autosave, &Autosave::failed, this, [this](const QString& t) { showMessage(t, 0); });
     connect(m_document, &DocumentController::notice, this,
             [this](const QString& t) { showMessage(t, 6000); });
     connect(m_session, &GenerationSession::message, this, &MainWindow::showMessage);

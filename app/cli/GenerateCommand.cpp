@@ -7,6 +7,7 @@
 #include "Signals.h"
 #include "document/A1111Parameters.h"
 #include "document/AtomicFile.h"
+#include "document/FileType.h"
 #include "document/ImageIo.h"
 #include "document/OutputPng.h"
 #include "document/ProjectFile.h"
@@ -58,6 +59,36 @@ struct GenerateArgs
                 "also save these settings as a project (.mdsp)");
     }
 };
+
+// The folder a file is written into ("." for a bare name).
+std::string folderOf(const std::string& path)
+{
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    return parent.empty() ? std::string(".") : parent;
+}
+
+// Everything that would make the outputs fail after the rendering, checked before it: each
+// target is absent or a regular file in a writable folder; the preview folder is a writable
+// folder (created when missing).
+Status checkOutputs(const GenerateArgs& a, const std::string& previewDir)
+{
+    std::vector<std::string> targets{a.out};
+    if (!a.saveProject.empty())
+        targets.push_back(a.saveProject);
+    for (const std::string& target : targets) {
+        if (auto s = checkOutputTarget(target); !s)
+            return s;
+        if (auto s = checkWritableFolder(folderOf(target)); !s)
+            return s.withContext("cannot write " + target);
+    }
+    if (!previewDir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(previewDir, ec);
+        if (auto s = checkWritableFolder(previewDir); !s)
+            return s.withContext("--preview-dir");
+    }
+    return Status::ok();
+}
 
 // The PNG with the whole project inside; a request the project format cannot hold (a canvas
 // side under 64 or over 8192) gets the "parameters" chunk alone, with a warning.
@@ -113,6 +144,9 @@ int runGenerate(const std::vector<std::string>& args)
     if ((a.width % 8) != 0 || (a.height % 8) != 0)
         return cl.usageError("--width and --height must be multiples of 8, got " +
                              std::to_string(a.width) + "x" + std::to_string(a.height));
+    const std::string& previewDir = regions.previewDir();
+    if (auto s = checkOutputs(a, previewDir); !s)
+        return cl.fail(s.message());
 
     Engine engine;
     if (auto exit = cl.loadModel(engine))
@@ -122,6 +156,11 @@ int runGenerate(const std::vector<std::string>& args)
     r.height = a.height > 0 ? a.height : info.nativeHeight;
     if (auto s = engine.validate(r); !s)
         return cl.usageError(s.message());
+    // The project --save-project will write must be valid: found now, not after rendering.
+    if (!a.saveProject.empty()) {
+        if (auto s = validate(projectFromRequest(r, ModelReference{})); !s)
+            return cl.usageError(s.withContext("cannot save an invalid project").message());
+    }
 
     CancelOnInterrupt interrupt;
     GenerateCallbacks callbacks;
@@ -137,18 +176,17 @@ int runGenerate(const std::vector<std::string>& args)
                 std::fprintf(stderr, "\n");
         };
     }
-    const std::string& previewDir = regions.previewDir();
     if (!previewDir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(previewDir, ec);
-        if (ec)
-            return cl.fail("cannot create " + previewDir + ": " + ec.message());
         r.fullDecodeEvery = 0;
-        callbacks.onPreview = [previewDir](const PreviewFrame& frame) {
+        // A preview that cannot be written (a full disk) is a warning, once; the image goes on.
+        callbacks.onPreview = [previewDir, warned = false](const PreviewFrame& frame) mutable {
             char name[64];
             std::snprintf(name, sizeof name, "/step-%03d%s.png", frame.step,
                           frame.fullDecode ? "" : "-preview");
-            writePng(previewDir + name, frame.image);
+            if (auto s = writePng(previewDir + name, frame.image); !s && !warned) {
+                std::fprintf(stderr, "\nwarning: previews stopped: %s\n", s.message().c_str());
+                warned = true;
+            }
         };
     }
     const auto start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 
 #include "BatchCommand.h"
 #include "Command.h"
+#include "document/AtomicFile.h"
 
 #include <cstdio>
 #include <cstring>
@@ -32,6 +33,8 @@ void printUsage(std::FILE* out)
 
 int main(int argc, char** argv)
 {
+    // A write past the file size limit fails with EFBIG (reported) rather than killing us.
+    md::ignoreFileSizeSignal();
     if (argc < 2) {
         printUsage(stderr);
         return md::cli::kExitUsage;

@@ -1,5 +1,6 @@
 // mdstudio: the GUI. Argument parsing only; everything else lives in mdui.
 
+#include "document/AtomicFile.h"
 #include "ui/MainWindow.h"
 #include "ui/Settings.h"
 #include "ui/Theme.h"
@@ -9,6 +10,8 @@
 
 int main(int argc, char** argv)
 {
+    // A save past the file size limit fails with EFBIG (and says so) rather than killing us.
+    md::ignoreFileSizeSignal();
     QApplication app(argc, argv);
     QApplication::setApplicationName("mdstudio");
     QApplication::setOrganizationName("mdstudio");

@@ -1,7 +1,12 @@
 #include "document/AtomicFile.h"
 
+#include "document/FileType.h"
+
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
 #include <random>
@@ -38,19 +43,87 @@ std::string parentDir(const std::string& path)
     return path.substr(0, slash);
 }
 
+std::string baseName(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// ".NAME.tmp-" : the prefix of every temporary file written for NAME.
+std::string tempPrefixFor(const std::string& path)
+{
+    return "." + baseName(path) + ".tmp-";
+}
+
+// DIR/.NAME.tmp-<writer pid>-<random hex>
 std::string tempPathFor(const std::string& path)
 {
     std::random_device rd;
-    const std::uint64_t r = (std::uint64_t(rd()) << 32) ^ rd() ^ std::uint64_t(::getpid());
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp-%012llx",
+    const std::uint64_t r = (std::uint64_t(rd()) << 32) ^ rd();
+    char suffix[48];
+    std::snprintf(suffix, sizeof suffix, "%ld-%012llx", static_cast<long>(::getpid()),
                   static_cast<unsigned long long>(r & 0xffffffffffffull));
-    const std::string dir = parentDir(path);
-    const auto slash = path.find_last_of('/');
-    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    return (dir == "." && slash == std::string::npos ? std::string() : dir + "/") + "." + base +
-           suffix;
+    const bool bare = path.find('/') == std::string::npos;
+    return (bare ? std::string() : parentDir(path) + "/") + tempPrefixFor(path) + suffix;
 }
+
+// Whether the temporary file `name` (after the prefix: "<pid>-<hex>", or "<hex>" as older
+// versions named them) with modification time `mtime` is stale: its writer is gone and it has
+// not changed for kStaleSeconds, or it has not changed for kAbandonedSeconds whoever wrote it.
+bool isStaleTemp(const std::string& suffix, std::time_t mtime)
+{
+    constexpr std::time_t kStaleSeconds = 60;
+    constexpr std::time_t kAbandonedSeconds = 3600;
+    const std::time_t age = std::time(nullptr) - mtime;
+    if (age >= kAbandonedSeconds)
+        return true;
+    if (age < kStaleSeconds)
+        return false;
+    const auto dash = suffix.find('-');
+    if (dash == std::string::npos || dash == 0 || dash > 10)
+        return false;
+    long pid = 0;
+    for (std::size_t i = 0; i < dash; ++i) {
+        if (suffix[i] < '0' || suffix[i] > '9')
+            return false;
+        pid = pid * 10 + (suffix[i] - '0');
+    }
+    if (pid <= 0 || pid == long(::getpid()))
+        return false;
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
+} // namespace
+
+int removeStaleTemps(const std::string& path)
+{
+    const std::string dir = parentDir(path);
+    const std::string prefix = tempPrefixFor(path);
+    DIR* d = ::opendir(dir.c_str());
+    if (!d)
+        return 0;
+    int removed = 0;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        const std::string full = dir + "/" + name;
+        struct stat st;
+        if (::lstat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (isStaleTemp(name.substr(prefix.size()), st.st_mtime) && ::unlink(full.c_str()) == 0)
+            ++removed;
+    }
+    ::closedir(d);
+    return removed;
+}
+
+void ignoreFileSizeSignal()
+{
+    std::signal(SIGXFSZ, SIG_IGN);
+}
+
+namespace {
 
 class Fd
 {
@@ -85,7 +158,11 @@ void setAtomicWriteFaultHook(AtomicWriteFaultHook hook)
 
 Result<std::vector<std::uint8_t>> readFileBytes(const std::string& path, std::uint64_t maxBytes)
 {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // Checked before opening (a FIFO would block the open), then again on what was opened,
+    // without blocking (O_NONBLOCK), in case the path changed in between.
+    if (auto s = checkInputFile(path); !s)
+        return s;
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (fd.get() < 0)
         return Status::error(path + ": cannot open: " + errnoText(errno));
     struct stat st;
@@ -93,6 +170,8 @@ Result<std::vector<std::uint8_t>> readFileBytes(const std::string& path, std::ui
         return Status::error(path + ": cannot stat: " + errnoText(errno));
     if (S_ISDIR(st.st_mode))
         return Status::error(path + ": is a folder, not a file");
+    if (!S_ISREG(st.st_mode))
+        return Status::error(path + ": is not a regular file");
     if (std::uint64_t(st.st_size) > maxBytes)
         return Status::error(path + ": the file is " + std::to_string(st.st_size) +
                              " bytes; the limit is " + std::to_string(maxBytes));
@@ -114,13 +193,14 @@ Result<std::vector<std::uint8_t>> readFileBytes(const std::string& path, std::ui
 
 Status writeFileAtomic(const std::string& path, const std::uint8_t* data, std::size_t size)
 {
-    if (path.empty())
-        return Status::error("cannot write a file with an empty name");
+    if (auto s = checkOutputTarget(path); !s)
+        return s;
+    removeStaleTemps(path);
     const std::string temp = tempPathFor(path);
     Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.get() < 0)
         return Status::error(path + ": cannot create a temporary file next to it (" + temp +
-                             "): " + errnoText(errno));
+                             "): " + errnoText(errno) + "; the previous file is unchanged");
     auto fail = [&](const std::string& message) {
         ::close(fd.release());
         ::unlink(temp.c_str());
@@ -153,6 +233,11 @@ Status writeFileAtomic(const std::string& path, const std::uint8_t* data, std::s
         ::unlink(temp.c_str());
         return Status::error(path + ": renaming the temporary file failed: " + s.message() +
                              "; the previous file is unchanged");
+    }
+    // The target may have become a device or a FIFO since the first check.
+    if (auto s = checkOutputTarget(path); !s) {
+        ::unlink(temp.c_str());
+        return s;
     }
     if (::rename(temp.c_str(), path.c_str()) != 0) {
         const int err = errno;

@@ -1,6 +1,7 @@
 #include "document/BatchRun.h"
 
 #include "document/AtomicFile.h"
+#include "document/FileType.h"
 #include "document/ModelHash.h"
 #include "document/OutputPng.h"
 #include "document/ProjectFile.h"
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 namespace md {
 
@@ -53,9 +55,17 @@ Status BatchRun::configure(const BatchOverrides& o)
             return seeds.status();
         m_seeds = std::move(seeds.value());
     } else {
+        const int count = o.count.value_or(1);
+        constexpr std::uint64_t kLast = std::numeric_limits<std::uint64_t>::max();
+        if (count > 1 && s.seed > kLast - std::uint64_t(count - 1))
+            return Status::error("--count " + std::to_string(count) + " from the project's seed " +
+                                 std::to_string(s.seed) + " would pass " + std::to_string(kLast) +
+                                 ", the largest seed; use at most " +
+                                 std::to_string(kLast - s.seed + 1) +
+                                 " or pick the seeds with --seeds");
         m_seeds.clear();
-        for (int i = 0; i < o.count.value_or(1); ++i)
-            m_seeds.push_back(s.seed + std::uint64_t(i)); // wraps past 2^64 - 1
+        for (int i = 0; i < count; ++i)
+            m_seeds.push_back(s.seed + std::uint64_t(i));
     }
     return Status::ok();
 }
@@ -90,6 +100,12 @@ Status BatchRun::plan(const std::string& modelPath, const std::string& outDir, b
     fs::create_directories(outDir, ec);
     if (ec)
         return Status::error("cannot create the output folder " + outDir + ": " + ec.message());
+    if (auto s = checkWritableFolder(outDir); !s)
+        return s.withContext("the output folder");
+    auto lock = FolderLock::acquire(outDir, FolderLock::kBatchLockName);
+    if (!lock)
+        return lock.status();
+    m_lock = std::move(lock.value());
     m_manifestPath = outDir + "/manifest.json";
 
     const std::string config = batchConfigHash(m_project);

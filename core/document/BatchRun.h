@@ -14,6 +14,7 @@
 // flight completes, so every file in the manifest is whole.
 
 #include "document/BatchManifest.h"
+#include "document/FolderLock.h"
 #include "document/Project.h"
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
@@ -56,14 +57,16 @@ public:
     static Result<BatchRun> open(const std::string& source, BatchEvents events = {});
 
     // Applies the overrides and picks the seeds; the project must still validate. An error
-    // here is the caller's (a usage error).
+    // here is the caller's (a usage error). --count from a seed near 2^64 - 1 is refused
+    // rather than wrapping to seed 0.
     Status configure(const BatchOverrides& overrides);
 
     // The project's own model path ("" when it names none). A model that has gone is an error
     // that says how to point elsewhere; one that changed since the save is a warning.
     Result<std::string> projectModelPath() const;
 
-    // References the model at `modelPath` (path and hash), creates `outDir`, reads its
+    // References the model at `modelPath` (path and hash), creates `outDir`, locks it (one
+    // batch per folder at a time: FolderLock, held until this run is destroyed), reads its
     // manifest.json (kept when made with the same settings) and lists the seeds to render:
     // with `resume`, those the manifest does not list as finished.
     Status plan(const std::string& modelPath, const std::string& outDir, bool resume);
@@ -96,6 +99,7 @@ private:
     std::string m_outDir;
     std::string m_manifestPath;
     BatchManifest m_manifest;
+    std::optional<FolderLock> m_lock;
     std::size_t m_rendered = 0;
 };
 

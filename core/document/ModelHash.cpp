@@ -1,5 +1,6 @@
 #include "document/ModelHash.h"
 
+#include "document/FileType.h"
 #include "document/ModelSha256.h"
 #include "document/Sha256.h"
 
@@ -100,6 +101,9 @@ Result<ModelReference> describeModel(const std::string& path, bool withSha256)
                     return s;
             }
         } else {
+            // A FIFO or a device would block or never end: refused by kind before opening.
+            if (auto s = checkInputFile(path); !s)
+                return s;
             if (auto s = hashFile(p, h); !s)
                 return s;
             std::ifstream in(p, std::ios::binary);

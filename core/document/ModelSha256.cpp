@@ -1,6 +1,7 @@
 #include "document/ModelSha256.h"
 
 #include "document/AtomicFile.h"
+#include "document/FileType.h"
 #include "document/Sha256.h"
 
 #include <cstdlib>
@@ -23,6 +24,8 @@ constexpr std::size_t kMaxCacheEntries = 2000;
 
 Result<std::string> hashWholeFile(const fs::path& file)
 {
+    if (auto s = checkInputFile(file.string()); !s)
+        return s;
     std::ifstream in(file, std::ios::binary);
     if (!in)
         return Status::error(file.string() + ": cannot open for hashing");
@@ -128,6 +131,8 @@ std::string a1111ModelHash(const std::string& sha256)
 
 Result<std::string> modelFileSha256(const std::string& path)
 {
+    if (auto s = checkInputFile(path); !s)
+        return s;
     try {
         std::error_code ec;
         // The key: the path with "..", "." and links resolved, so one file has one entry.

@@ -3,6 +3,7 @@
 #include "document/ImageIo.h"
 #include "document/JsonFields.h"
 #include "document/ProjectJson.h"
+#include "document/ProjectJsonBounds.h"
 
 #include <limits>
 #include <map>
@@ -375,6 +376,9 @@ Result<Project> projectFromJson(const std::string& text, const ProjectImageSourc
                                 const std::string& what)
 {
     try {
+        // Bounded before the tree is built: its memory grows with the count of values.
+        if (auto s = checkProjectJsonBounds(text, what); !s)
+            return s;
         nlohmann::json doc;
         try {
             doc = nlohmann::json::parse(text);

@@ -66,6 +66,36 @@ std::string openError(int code, const std::vector<std::uint8_t>& a, bool checked
     }
 }
 
+// Bytes after the end-of-central-directory record (and its comment): 0 when some end record
+// ends exactly at the end of `a`, else the count after the last end record that fits, or 0
+// when there is none (libzip reports that). Searched in the last 1 MiB.
+std::uint64_t trailingBytes(const std::vector<std::uint8_t>& a)
+{
+    constexpr std::size_t kRecord = 22;
+    constexpr std::size_t kSearch = 1u << 20;
+    if (a.size() < kRecord)
+        return 0;
+    const std::size_t last = a.size() - kRecord;
+    const std::size_t first = last > kSearch ? last - kSearch : 0;
+    std::uint64_t trailing = 0;
+    bool found = false;
+    for (std::size_t o = last + 1; o-- > first;) {
+        if (a[o] != 'P' || a[o + 1] != 'K' || a[o + 2] != 5 || a[o + 3] != 6)
+            continue;
+        const std::size_t comment = std::size_t(a[o + 20]) | std::size_t(a[o + 21]) << 8;
+        const std::size_t end = o + kRecord + comment;
+        if (end > a.size())
+            continue;
+        if (end == a.size())
+            return 0;
+        if (!found) {
+            found = true;
+            trailing = a.size() - end;
+        }
+    }
+    return trailing;
+}
+
 // Opens `a` in place. On failure returns nullptr and sets `code` to libzip's error.
 zip_t* openArchive(const std::vector<std::uint8_t>& a, int flags, int& code)
 {
@@ -192,6 +222,14 @@ Result<ZipReader> ZipReader::open(std::vector<std::uint8_t> archive, const std::
     z.m_what = what;
     z.m_archive = std::move(archive);
     const auto& a = z.m_archive;
+
+    // Bytes after the end record: refused (common unzip tools warn and go on; a .mdsp is only
+    // ever written whole, so anything appended means the file was damaged or tampered with).
+    if (const std::uint64_t extra = trailingBytes(a); extra > 0)
+        return Status::error(what + ": unexpected " + std::to_string(extra) +
+                             (extra == 1 ? " byte" : " bytes") +
+                             " after the end of the archive (the file was damaged or "
+                             "something was appended to it)");
 
     // Pass 1: the archive as written (duplicates allowed, so that they can be named).
     int code = ZIP_ER_OK;

@@ -5,7 +5,8 @@
 // no "..", absolute paths, backslashes, drive letters, duplicates; declared sizes against the
 // limits and compression ratios, for zip bombs; encryption, methods other than stored/deflate,
 // ZIP64 and spanning refused), then with libzip's consistency checks (every local header
-// agrees with the central directory, data lies before it, nothing trails the end record).
+// agrees with the central directory, data lies before it, nothing trails the end record:
+// "unexpected N bytes after the end of the archive").
 // read() inflates with the declared size as a hard limit; libzip checks the CRC-32.
 // A reader is not safe to use from two threads at once.
 

@@ -3,12 +3,14 @@
 
 #include "document/BatchRun.h"
 
+#include "document/AtomicFile.h"
 #include "document/DocumentTestUtil.h"
 #include "document/ProjectFile.h"
 
 #include <atomic>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace md {
 namespace {
@@ -106,16 +108,18 @@ TEST_F(BatchRunTest, ResumeSkipsFinishedImagesAndRedoesDamagedOnes)
         ASSERT_TRUE(run->plan(model, out, false).isOk());
         ASSERT_TRUE(run->run(fakeRender).isOk());
     }
-    auto run = open();
-    ASSERT_TRUE(run.isOk());
     BatchOverrides o;
     o.count = 3;
-    ASSERT_TRUE(run->configure(o).isOk());
-    const std::uint64_t first = run->seeds().front();
-    test::writeAll(out + "/" + run->fileName(first + 1), {0});
-    ASSERT_TRUE(run->plan(model, out, true).isOk());
-    EXPECT_EQ(run->skipped(), 2u);
-    EXPECT_EQ(run->todo(), (std::vector<std::uint64_t>{first + 1}));
+    {
+        auto run = open();
+        ASSERT_TRUE(run.isOk());
+        ASSERT_TRUE(run->configure(o).isOk());
+        const std::uint64_t first = run->seeds().front();
+        test::writeAll(out + "/" + run->fileName(first + 1), {0});
+        ASSERT_TRUE(run->plan(model, out, true).isOk());
+        EXPECT_EQ(run->skipped(), 2u);
+        EXPECT_EQ(run->todo(), (std::vector<std::uint64_t>{first + 1}));
+    } // the folder's lock goes with the run
 
     // Other settings: nothing is reused, with a warning.
     std::vector<std::string> warnings;
@@ -169,6 +173,85 @@ TEST_F(BatchRunTest, RefusalsSayWhatToDo)
     auto gone = run->projectModelPath();
     ASSERT_FALSE(gone.isOk());
     EXPECT_NE(gone.error().find("--model PATH"), std::string::npos) << gone.error();
+}
+
+// --count from a seed near 2^64 - 1 is refused instead of wrapping to seed 0.
+TEST_F(BatchRunTest, CountingPastTheLargestSeedIsRefused)
+{
+    Project p = test::sampleProject();
+    p.settings.seed = 18446744073709551614ull;
+    ASSERT_TRUE(saveProject(p, m_dir.path("high.mdsp")).isOk());
+    auto run = BatchRun::open(m_dir.path("high.mdsp"));
+    ASSERT_TRUE(run.isOk()) << run.error();
+    BatchOverrides o;
+    o.count = 2; // ...614 and ...615: fine
+    ASSERT_TRUE(run->configure(o).isOk());
+    EXPECT_EQ(run->seeds(),
+              (std::vector<std::uint64_t>{18446744073709551614ull, 18446744073709551615ull}));
+    o.count = 3;
+    EXPECT_EQ(run->configure(o).message(),
+              "--count 3 from the project's seed 18446744073709551614 would pass "
+              "18446744073709551615, the largest seed; use at most 2 or pick the seeds with "
+              "--seeds");
+}
+
+// One batch per output folder at a time: the second is told who holds it.
+TEST_F(BatchRunTest, ASecondBatchOnTheSameFolderIsRefused)
+{
+    const std::string model = m_dir.path("model.safetensors");
+    const std::string out = m_dir.path("out");
+    auto first = open();
+    ASSERT_TRUE(first.isOk());
+    ASSERT_TRUE(first->configure({}).isOk());
+    ASSERT_TRUE(first->plan(model, out, true).isOk());
+    auto second = open();
+    ASSERT_TRUE(second.isOk());
+    ASSERT_TRUE(second->configure({}).isOk());
+    const Status s = second->plan(model, out, true);
+    EXPECT_EQ(s.message(), out + " is in use by another batch (process " +
+                               std::to_string(::getpid()) + " holds " + out +
+                               "/.mdstudio-batch.lock); wait for it to finish or choose another "
+                               "output folder");
+    // Another folder is fine; once the first run is gone, so is its lock.
+    EXPECT_TRUE(second->plan(model, m_dir.path("other"), true).isOk());
+    {
+        auto gone = std::move(first.value());
+    }
+    auto third = open();
+    ASSERT_TRUE(third.isOk());
+    ASSERT_TRUE(third->configure({}).isOk());
+    EXPECT_TRUE(third->plan(model, out, true).isOk());
+}
+
+// A write that fails (a full disk) stops the batch with the reason; the earlier image and the
+// manifest that lists it are whole.
+TEST_F(BatchRunTest, AFailedWriteStopsTheBatchAndKeepsWhatWasMade)
+{
+    auto run = open();
+    ASSERT_TRUE(run.isOk());
+    BatchOverrides o;
+    o.seeds = "1-3";
+    ASSERT_TRUE(run->configure(o).isOk());
+    ASSERT_TRUE(run->plan(m_dir.path("model.safetensors"), m_dir.path("out"), false).isOk());
+    int writes = 0;
+    setAtomicWriteFaultHook([&writes](AtomicWriteStage stage, std::uint64_t) -> Status {
+        // The first image and its manifest go through; the second image fails.
+        if (stage == AtomicWriteStage::Rename && ++writes == 3)
+            return Status::error("No space left on device (injected)");
+        return Status::ok();
+    });
+    const Status s = run->run(fakeRender);
+    setAtomicWriteFaultHook({});
+    ASSERT_FALSE(s.isOk());
+    EXPECT_EQ(s.message(), m_dir.path("out/harbour-2.png") +
+                               ": renaming the temporary file failed: No space left on device "
+                               "(injected); the previous file is unchanged");
+    EXPECT_EQ(run->rendered(), 1u);
+    auto manifest = readBatchManifest(run->manifestPath());
+    ASSERT_TRUE(manifest.isOk()) << manifest.error();
+    EXPECT_EQ(manifest->images.size(), 1u);
+    EXPECT_TRUE(loadProject(m_dir.path("out/harbour-1.png")).isOk());
+    EXPECT_FALSE(fs::exists(m_dir.path("out/harbour-2.png")));
 }
 
 } // namespace

@@ -174,7 +174,7 @@ TEST(ProjectLoad, TooManyRegions)
                 j["regions"].push_back(box);
             }
         },
-        {"65 regions", "limit is 64"});
+        {"regions: the project has more than 64 regions; the limit is 64"});
 }
 
 TEST(ProjectLoad, MissingMaskAndResultFiles)

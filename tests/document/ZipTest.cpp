@@ -228,7 +228,18 @@ TEST(Zip, Zip64RecordsAndTrailingBytesAreRefused)
     expectRejected(withZip64EndRecord(plain), "ZIP64");
     auto trailing = plain;
     trailing.push_back(0);
-    expectRejected(trailing, "trail");
+    expectRejected(trailing, "unexpected 1 byte after the end of the archive");
+    // Garbage that holds an end-record signature of its own is counted from the real one.
+    const std::vector<std::uint8_t> garbage{'P', 'K', 5, 6, 'x', 'y', 'z'};
+    auto appended = plain;
+    appended.insert(appended.end(), garbage.begin(), garbage.end());
+    expectRejected(appended, "unexpected 7 bytes after the end of the archive");
+    // A comment is part of the archive, not trailing bytes.
+    auto commented = plain;
+    commented[commented.size() - 2] = 3;
+    for (char c : std::string("abc"))
+        commented.push_back(std::uint8_t(c));
+    EXPECT_TRUE(ZipReader::open(commented, "commented").isOk());
 }
 
 TEST(Zip, OverlappingEntriesAreRejected)

@@ -11,12 +11,14 @@
 #include "ui/panels/RegionsPanel.h"
 #include "ui/panels/ResultsStrip.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTest>
 #include <cmath>
+#include <sys/stat.h>
 
 using namespace md;
 
@@ -164,6 +166,29 @@ private Q_SLOTS:
         QVERIFY(r.mask.values[size_t(20) * 512 + 20] < 0.01f);
         window.document()->undoStack()->undo();
         QVERIFY(window.document()->project().regions.empty());
+    }
+
+    // A FIFO as a project or a mask: refused at once with a message; the GUI never blocks.
+    void aFifoIsRefusedWithoutBlocking()
+    {
+        test::UiTestEnvironment env;
+        MainWindow window(env.settings.get());
+        window.files()->setInteractive(false);
+        const QString project = env.path("pipe.mdsp");
+        const QString mask = env.path("pipe.png");
+        QVERIFY(::mkfifo(QFile::encodeName(project).constData(), 0644) == 0);
+        QVERIFY(::mkfifo(QFile::encodeName(mask).constData(), 0644) == 0);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!window.files()->openPath(project));
+        QVERIFY2(window.files()->lastError().contains("is a FIFO (named pipe), not a regular file"),
+                 qPrintable(window.files()->lastError()));
+        QVERIFY(!FileActions::isProjectFile(mask));
+        QVERIFY(!window.files()->importMaskFile(mask));
+        QVERIFY2(window.files()->lastError().contains("is a FIFO (named pipe), not a regular file"),
+                 qPrintable(window.files()->lastError()));
+        QVERIFY(window.document()->project().regions.empty());
+        QVERIFY(timer.elapsed() < 5000);
     }
 
     void autosaveLeavesARecoveryFileOnlyWhileDirty()

@@ -4,9 +4,11 @@
 
 #include "UiTestSupport.h"
 #include "document/AtomicFile.h"
+#include "document/FileType.h"
 #include "document/ProjectFile.h"
 #include "document/RegionPalette.h"
 #include "ui/document/DocumentController.h"
+#include "ui/files/Autosave.h"
 #include "ui/files/FileActions.h"
 #include "ui/files/ProjectWriter.h"
 #include "ui/panels/PromptEdit.h"
@@ -21,6 +23,7 @@
 #include <QTest>
 #include <QTimer>
 #include <random>
+#include <sys/stat.h>
 
 using namespace md;
 
@@ -221,6 +224,63 @@ private Q_SLOTS:
         QVERIFY(doc()->isDirty());
         QCOMPARE(doc()->project().prompt, std::string("second version"));
         QCOMPARE(loadProject(path.toStdString())->prompt, std::string("first version"));
+    }
+
+    // A full disk during an autosave: the previous recovery file stands, the status bar says
+    // why, and the next tick tries again.
+    void aFailedAutosaveKeepsThePreviousRecoveryFile()
+    {
+        Autosave* autosave = m_window->autosave();
+        doc()->setBackgroundPrompt("first version");
+        QVERIFY(autosave->saveNow());
+        autosave->wait();
+        QVERIFY(autosave->lastError().isEmpty());
+        const QString recovery = autosave->recoveryFile();
+        QCOMPARE(loadProject(recovery.toStdString())->prompt, std::string("first version"));
+        doc()->setBackgroundPrompt("second version");
+        setAtomicWriteFaultHook([](AtomicWriteStage stage, std::uint64_t) {
+            return stage == AtomicWriteStage::Write ? Status::error("No space left on device")
+                                                    : Status::ok();
+        });
+        QSignalSpy failed(autosave, &Autosave::failed);
+        QVERIFY(autosave->saveNow());
+        autosave->wait();
+        setAtomicWriteFaultHook({});
+        QCOMPARE(failed.count(), 1);
+        const QString message = failed.at(0).at(0).toString();
+        QVERIFY2(message.startsWith("Autosave failed: ") && message.contains(recovery) &&
+                     message.contains("No space left on device") &&
+                     message.contains("the previous file is unchanged"),
+                 qPrintable(message));
+        bool shown = false;
+        for (QLabel* label : m_window->statusBar()->findChildren<QLabel*>())
+            shown = shown || label->text() == message;
+        QVERIFY(shown);
+        QCOMPARE(loadProject(recovery.toStdString())->prompt, std::string("first version"));
+        QVERIFY(autosave->saveNow()); // tried again
+        autosave->wait();
+        QVERIFY(autosave->lastError().isEmpty());
+        QCOMPARE(loadProject(recovery.toStdString())->prompt, std::string("second version"));
+    }
+
+    // An export onto a FIFO is refused with the reason; the FIFO is left as it was.
+    void anExportOntoAFifoIsRefused()
+    {
+        Project p = DocumentController::newProject();
+        RgbImage image;
+        image.width = p.width;
+        image.height = p.height;
+        image.pixels.assign(size_t(p.width) * p.height * 3, 90);
+        p.results.push_back(makeResult(p, image, 5));
+        doc()->resetDocument(p, QString());
+        const QString fifo = m_env->path("out.png");
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0644) == 0);
+        QVERIFY(files()->exportResultTo(doc()->project().results[0].id, fifo));
+        QVERIFY(!files()->waitForWrites());
+        QVERIFY2(files()->lastError().contains("is a FIFO (named pipe), not a regular file; it "
+                                               "was not replaced"),
+                 qPrintable(files()->lastError()));
+        QCOMPARE(fileKind(fifo.toStdString()), FileKind::Fifo);
     }
 
     void exportWritesInTheBackground()

@@ -33,10 +33,16 @@ QString Autosave::recoveryDir()
 Autosave::Autosave(DocumentController* document, int intervalSeconds, QObject* parent)
     : QObject(parent), m_document(document), m_writer(new ProjectWriter(this))
 {
-    connect(m_writer, &ProjectWriter::finished, this, [this] {
-        if (m_removeAfterWrite && !m_writer->isBusy())
-            removeFiles();
-    });
+    connect(m_writer, &ProjectWriter::finished, this,
+            [this](const ProjectWriter::Job&, const QString& error) {
+                m_lastError = error;
+                if (!error.isEmpty()) {
+                    m_changed = true; // the previous recovery file stands; try again later
+                    Q_EMIT failed(tr("Autosave failed: %1").arg(error));
+                }
+                if (m_removeAfterWrite && !m_writer->isBusy())
+                    removeFiles();
+            });
     QDir().mkpath(recoveryDir());
     m_id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_file = recoveryDir() + "/" + m_id + ".mdsp";

@@ -48,6 +48,13 @@ public:
     void setInterval(int seconds);
     void wait();
     QString recoveryFile() const { return m_file; }
+    // Why the last recovery write failed (a full disk, a read-only folder); empty after a
+    // success. A failed write is tried again at the next tick.
+    QString lastError() const { return m_lastError; }
+
+Q_SIGNALS:
+    // A recovery write failed; the message names the file and the reason.
+    void failed(const QString& message);
 
 private:
     void onChanged();
@@ -60,6 +67,7 @@ private:
     QTimer m_timer;
     bool m_changed = false;
     bool m_removeAfterWrite = false; // saved while a write was in flight
+    QString m_lastError;
     ProjectWriter* m_writer;
 };
 

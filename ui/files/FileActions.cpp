@@ -1,5 +1,6 @@
 #include "ui/files/FileActions.h"
 
+#include "document/FileType.h"
 #include "document/ProjectFile.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
@@ -204,6 +205,13 @@ void FileActions::importMask()
 
 bool FileActions::importMaskFile(const QString& path)
 {
+    // Before QImageReader opens it: a FIFO would block the GUI, a device never end.
+    if (const Status s = checkInputFile(path.toStdString()); !s) {
+        fail(tr("Cannot import"),
+             tr("Cannot import %1:\n%2")
+                 .arg(QFileInfo(path).fileName(), QString::fromStdString(s.message())));
+        return false;
+    }
     QImageReader reader(path);
     const QImage image = reader.read();
     if (image.isNull()) {

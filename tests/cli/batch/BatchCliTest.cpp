@@ -1,6 +1,7 @@
 // mdstudio-cli batch and generate --save-project, run as a user would, on the tiny fixture
 // model: outputs, metadata, bit-identical reruns, --resume, Ctrl+C, exported PNGs as input.
 
+#include "CliRun.h"
 #include "TestConfig.h"
 #include "document/A1111Parameters.h"
 #include "document/BatchManifest.h"
@@ -24,55 +25,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fixturesDir()
-{
-    if (const char* env = std::getenv("MD_FIXTURES_DIR"))
-        return env;
-    return MD_FIXTURES_DIR_DEFAULT;
-}
-
-std::string modelDir()
-{
-    return fixturesDir() + "/tiny-sd15";
-}
-
-std::string cliPath()
-{
-    return std::string(MD_BIN_DIR) + "/mdstudio-cli";
-}
-
-std::string quote(const std::string& s)
-{
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-struct CliRun
-{
-    int code = -1;
-    std::string output; // stdout and stderr together
-};
-
-CliRun runCli(const std::vector<std::string>& args)
-{
-    std::string cmd = "SOURCE_DATE_EPOCH=1700000000 " + quote(cliPath());
-    for (const auto& a : args)
-        cmd += " " + quote(a);
-    cmd += " 2>&1";
-    CliRun r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe)
-        return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
-        r.output.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using test::cliPath;
+using test::CliRun;
+using test::fixturesDir;
+using test::modelDir;
+using test::runCli;
 
 std::vector<std::uint8_t> bytes(const std::string& path)
 {
