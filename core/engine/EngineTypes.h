@@ -30,6 +30,13 @@ constexpr int kMinStride = 1;                                // view stride, lat
 constexpr int kMaxStride = kMaxCanvasSize / kCanvasMultiple; // latent pixels
 constexpr int kMaxFeatherPx = 512;                           // soft region edges, canvas pixels
 constexpr int kMaxRegionStrength = 10;                       // region strength in [0, 10]
+// Prompt work is bounded before any encoding (a 30 kB prompt once took 400 s and 5.6 GB):
+// bytes per prompt (as the document layer's kMaxPromptBytes), 75-token chunks per prompt,
+// and chunks over all the prompts and negatives of one generation. BREAK and empty chunks
+// cost nothing.
+constexpr std::size_t kMaxPromptTextBytes = 64 * 1024;
+constexpr int kMaxPromptChunks = 32;      // 32 x 75 = 2400 tokens per prompt
+constexpr int kMaxGenerationChunks = 256; // every prompt and negative together
 
 // 8-bit RGB, row-major, 3 bytes per pixel, no padding.
 struct RgbImage

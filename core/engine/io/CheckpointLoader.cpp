@@ -1,6 +1,8 @@
 #include "engine/io/CheckpointLoader.h"
 
 #include "engine/io/CheckpointLayouts.h"
+#include "engine/io/ConfigBounds.h"
+#include "engine/io/PathKind.h"
 #include "engine/io/TextHelpers.h"
 
 #include <algorithm>
@@ -241,6 +243,21 @@ std::string storedDtypeSummary(const Checkpoint& checkpoint)
     return out.empty() ? "none" : out;
 }
 
+namespace {
+
+// Whatever the layout, the architecture is checked against sane bounds before a caller
+// builds a module from it.
+Result<Checkpoint> withinBounds(Result<Checkpoint> ckpt, const std::string& path)
+{
+    if (!ckpt)
+        return ckpt;
+    if (Status s = checkConfigBounds(ckpt->config, path); !s)
+        return s;
+    return ckpt;
+}
+
+} // namespace
+
 Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointOptions& options)
 {
     try {
@@ -248,10 +265,11 @@ Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointOptio
             return Status::error("no model path given");
         if (isPickleCheckpointPath(path))
             return Status::error(pickleRefusalMessage(path));
+        // Before anything opens it: a FIFO would block, a device would be read without end.
+        if (Status kind = requireFileOrFolder(path); !kind)
+            return kind;
         if (isDirectory(path))
-            return loadDiffusersFolder(path, options);
-        if (!isRegularFile(path))
-            return Status::error(path + ": no such file or folder");
+            return withinBounds(loadDiffusersFolder(path, options), path);
         if (std::string kind = sniffPickle(path); !kind.empty())
             return Status::error(path + " is " + kind + ", not safetensors. " +
                                  pickleRefusalMessage(path));
@@ -260,7 +278,7 @@ Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointOptio
             return Status::error(path + ": " + ext +
                                  " files are not supported; give a diffusers folder or a "
                                  "single-file .safetensors checkpoint");
-        return loadSingleFileCheckpoint(path, options);
+        return withinBounds(loadSingleFileCheckpoint(path, options), path);
     } catch (const std::exception& e) {
         return Status::error(path + ": " + e.what());
     }

@@ -1,7 +1,10 @@
 #include "engine/io/DiffusersConfig.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -45,14 +48,26 @@ void requireGroupsDivide(int groups, const std::vector<int>& channels)
     }
 }
 
+// An integer that fits an int: nlohmann's get<int>() would silently wrap 10000000000.
+int intValue(const json& v, const char* key)
+{
+    if (!v.is_number_integer())
+        throw FieldError(std::string("\"") + key + "\" should be an integer, got " + v.dump());
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<uint64_t>() <= uint64_t(std::numeric_limits<int>::max())
+                          : v.get<int64_t>() >= std::numeric_limits<int>::min() &&
+                                v.get<int64_t>() <= std::numeric_limits<int>::max();
+    if (!fits)
+        throw FieldError(std::string("\"") + key + "\" is " + v.dump() +
+                         ", far outside any valid value");
+    return static_cast<int>(v.get<int64_t>());
+}
+
 int getInt(const json& j, const char* key, int fallback)
 {
     if (!present(j, key))
         return fallback;
-    const json& v = j.at(key);
-    if (!v.is_number_integer())
-        throw FieldError(std::string("\"") + key + "\" should be an integer, got " + v.dump());
-    return v.get<int>();
+    return intValue(j.at(key), key);
 }
 
 double getDouble(const json& j, const char* key, double fallback)
@@ -93,15 +108,19 @@ std::vector<int> getIntList(const json& j, const char* key, size_t count,
         return fallback;
     const json& v = j.at(key);
     if (v.is_number_integer())
-        return std::vector<int>(count, v.get<int>());
+        return std::vector<int>(std::min<size_t>(count, 64), intValue(v, key));
     if (!v.is_array())
         throw FieldError(std::string("\"") + key + "\" should be an integer or a list, got " +
                          v.dump());
+    if (v.size() > 64)
+        throw FieldError(std::string("\"") + key + "\" has " + std::to_string(v.size()) +
+                         " entries; at most 64 are supported");
     std::vector<int> out;
     for (const json& e : v) {
         if (!e.is_number_integer())
-            throw FieldError(std::string("\"") + key + "\" should hold integers, got " + v.dump());
-        out.push_back(e.get<int>());
+            throw FieldError(std::string("\"") + key + "\" should hold integers, got " +
+                             v.dump().substr(0, 200));
+        out.push_back(intValue(e, key));
     }
     return out;
 }
@@ -175,9 +194,8 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
     return guarded(source, [&]() -> UNetConfig {
         if (!j.is_object())
             throw FieldError("not a JSON object");
-        for (const char* unsupported :
-             {"class_embed_type", "encoder_hid_dim", "time_cond_proj_dim", "num_class_embeds",
-              "reverse_transformer_layers_per_block"})
+        for (const char* unsupported : {"class_embed_type", "encoder_hid_dim", "time_cond_proj_dim",
+                                        "num_class_embeds", "reverse_transformer_layers_per_block"})
             if (present(j, unsupported))
                 throw FieldError(std::string("\"") + unsupported + "\" is set (" +
                                  j.at(unsupported).dump() +
@@ -188,6 +206,7 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         c.outChannels = getInt(j, "out_channels", 4);
         c.blockOutChannels = getIntList(j, "block_out_channels", 1, c.blockOutChannels);
         const size_t blocks = c.blockOutChannels.size();
+        requireRange("block_out_channels (number of blocks)", static_cast<long long>(blocks), 1, 8);
         auto down = getStringList(j, "down_block_types");
         auto up = getStringList(j, "up_block_types");
         if (!down.empty()) {
@@ -215,6 +234,8 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
                              std::to_string(c.numHeads.size()) + " entries for " +
                              std::to_string(blocks) + " blocks");
         for (size_t b = 0; b < blocks; ++b)
+            requireRange(headsKey, c.numHeads[b], 1, 1024);
+        for (size_t b = 0; b < blocks; ++b)
             if (c.numHeads[b] <= 0 || c.blockOutChannels[b] % c.numHeads[b] != 0)
                 throw FieldError(std::string("\"") + headsKey + "\" " +
                                  std::to_string(c.numHeads[b]) + " does not divide " +
@@ -225,13 +246,15 @@ Result<UNetConfig> unetConfigFromJson(const nlohmann::json& j, const std::string
         c.sampleSize = getInt(j, "sample_size", 64);
         c.normNumGroups = getInt(j, "norm_num_groups", 32);
         c.normEps = getDouble(j, "norm_eps", 1e-5);
+        if (!std::isfinite(c.normEps) || c.normEps < 0.0 || c.normEps >= 1.0)
+            throw FieldError("\"norm_eps\" must be at least 0 and below 1");
         c.flipSinToCos = getBool(j, "flip_sin_to_cos", true);
         c.freqShift = getInt(j, "freq_shift", 0);
         c.transformerLayersPerBlock = getIntList(j, "transformer_layers_per_block", 1, {1});
         if (c.transformerLayersPerBlock.size() != 1 && c.transformerLayersPerBlock.size() != blocks)
             throw FieldError("\"transformer_layers_per_block\" has " +
-                             std::to_string(c.transformerLayersPerBlock.size()) +
-                             " entries for " + std::to_string(blocks) + " blocks");
+                             std::to_string(c.transformerLayersPerBlock.size()) + " entries for " +
+                             std::to_string(blocks) + " blocks");
         bool uniformLayers = true;
         for (int n : c.transformerLayersPerBlock)
             uniformLayers = uniformLayers && n == c.transformerLayersPerBlock.front();
@@ -284,8 +307,8 @@ Result<VaeConfig> vaeConfigFromJson(const nlohmann::json& j, const std::string& 
         c.midBlockAddAttention = getBool(j, "mid_block_add_attention", true);
         c.forceUpcast = getBool(j, "force_upcast", false);
         c.sampleSize = getUniformInt(j, "sample_size", 512);
-        if (c.blockOutChannels.empty())
-            throw FieldError("\"block_out_channels\" is empty");
+        requireRange("block_out_channels (number of blocks)",
+                     static_cast<long long>(c.blockOutChannels.size()), 1, 8);
         requireRange("in_channels", c.inChannels, 1, 64);
         requireRange("out_channels", c.outChannels, 1, 64);
         requireRange("latent_channels", c.latentChannels, 1, 64);
@@ -324,6 +347,15 @@ Result<TextEncoderConfig> textEncoderConfigFromJson(const nlohmann::json& j,
         c.eosTokenId = getInt(t, "eos_token_id", 2);
         if (c.eosTokenId == 2)
             c.eosTokenId = c.vocabSize - 1;
+        requireRange("vocab_size", c.vocabSize, 2, 1 << 20);
+        requireRange("hidden_size", c.hiddenSize, 1, 16384);
+        requireRange("intermediate_size", c.intermediateSize, 1, 65536);
+        requireRange("num_hidden_layers", c.numHiddenLayers, 1, 128);
+        requireRange("num_attention_heads", c.numAttentionHeads, 1, 1024);
+        requireRange("max_position_embeddings", c.maxPositionEmbeddings, 2, 8192);
+        requireRange("projection_dim", c.projectionDim, 1, 16384);
+        if (!std::isfinite(c.layerNormEps) || c.layerNormEps < 0.0 || c.layerNormEps >= 1.0)
+            throw FieldError("\"layer_norm_eps\" must be at least 0 and below 1");
         if (c.numAttentionHeads <= 0 || c.hiddenSize % c.numAttentionHeads != 0)
             throw FieldError("num_attention_heads " + std::to_string(c.numAttentionHeads) +
                              " does not divide hidden_size " + std::to_string(c.hiddenSize));

@@ -6,6 +6,7 @@
 #include "engine/io/CheckpointLoader.h"
 #include "engine/io/ConfigDetection.h"
 #include "engine/io/DiffusersConfig.h"
+#include "engine/io/ModelIndex.h"
 #include "engine/io/TextHelpers.h"
 
 #include <set>
@@ -151,23 +152,19 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
 
     const std::string indexPath = joinPath(dir, "model_index.json");
     if (isRegularFile(indexPath)) {
-        auto index = readJsonFile(indexPath);
+        auto json = readJsonFile(indexPath);
+        if (!json)
+            return json.status();
+        auto index = modelIndexFromJson(json.value(), indexPath);
         if (!index)
             return index.status();
-        const std::string cls = index->is_object() && index->contains("_class_name") &&
-                                        index->at("_class_name").is_string()
-                                    ? index->at("_class_name").get<std::string>()
-                                    : "";
-        const bool twoEncoders = index->is_object() && index->contains("text_encoder_2") &&
-                                 !index->at("text_encoder_2").is_null();
-        if (twoEncoders && !isDirectory(joinPath(dir, "text_encoder_2")))
+        const std::string cls = index->pipelineClass;
+        if (index->textEncoder2 && !isDirectory(joinPath(dir, "text_encoder_2")))
             return Status::error(indexPath + ": " + (cls.empty() ? "this pipeline" : cls) +
                                  " names a text_encoder_2 but " + joinPath(dir, "text_encoder_2") +
                                  " is missing");
-        if (index->is_object() && index->contains("force_zeros_for_empty_prompt") &&
-            index->at("force_zeros_for_empty_prompt").is_boolean())
-            ckpt.config.forceZerosForEmptyPrompt =
-                index->at("force_zeros_for_empty_prompt").get<bool>();
+        if (index->forceZerosGiven)
+            ckpt.config.forceZerosForEmptyPrompt = index->forceZerosForEmptyPrompt;
         else if (cls == "StableDiffusionXLPipeline")
             ckpt.config.forceZerosForEmptyPrompt = true; // the pipeline's default
     } else if (isDirectory(joinPath(dir, "unet"))) {

@@ -1,5 +1,6 @@
 #include "engine/io/SafetensorsFile.h"
 
+#include "engine/io/PathKind.h"
 #include "engine/io/SafetensorsHeader.h"
 #include "engine/io/TextHelpers.h"
 
@@ -94,7 +95,13 @@ Result<std::shared_ptr<const SafetensorsFile>> SafetensorsFile::open(const std::
     file->m_path = path;
     const std::string name = baseName(path);
 
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Refused by kind before open(): opening a FIFO blocks until a writer comes.
+    if (const PathKind kind = pathKind(path);
+        kind != PathKind::RegularFile && kind != PathKind::Missing)
+        return Status::error(path + " is not a regular file (it is " + pathKindName(kind) + ")");
+    // O_NONBLOCK: should the path become a FIFO between the check and the open, open()
+    // returns at once and fstat() below refuses it.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return Status::error(path + ": cannot open: " + std::strerror(errno));
     file->m_fd = fd;

@@ -129,6 +129,15 @@ std::map<std::string, int64_t> WeightSet::storedDtypes() const
 
 Status WeightSet::insert(const std::string& name, Entry entry)
 {
+    // Network weights are floating point. An integer or bool tensor (I16, U8, BOOL, ...) is
+    // refused here, with its name and dtype, before any module is built from it.
+    const auto* info = entry.file->find(entry.key);
+    if (info && info->dtype != "F16" && info->dtype != "BF16" && info->dtype != "F32" &&
+        info->dtype != "F64")
+        return Status::error(baseName(entry.file->path()) + ": tensor '" + entry.key + "'" +
+                             (entry.key != name ? " (" + m_component + " " + name + ")" : "") +
+                             " is " + info->dtype +
+                             "; model weights must be floating point (F16, BF16, F32 or F64)");
     if (m_entries.count(name))
         return Status::error(m_component + ": two tensors map to '" + name + "' (" +
                              describe(name) + " and " + baseName(entry.file->path()) + ": " +

@@ -8,6 +8,7 @@
 #include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/pipeline/StepPreviews.h"
+#include "engine/sampling/FiniteCheck.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 #include "engine/sampling/SamplingLoop.h"
@@ -84,8 +85,8 @@ GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
     return p;
 }
 
-std::vector<FusionPrompt> DiffusionPipeline::encodeConditioning(const GenerateRequest& request,
-                                                                const GenerationPlan& plan)
+Result<std::vector<FusionPrompt>>
+DiffusionPipeline::encodeConditioning(const GenerateRequest& request, const GenerationPlan& plan)
 {
     // Text first (diffusers encodes the prompt before drawing the latents; the generator is
     // not involved either way). All prompts and negatives are padded to one length, so every
@@ -100,6 +101,12 @@ std::vector<FusionPrompt> DiffusionPipeline::encodeConditioning(const GenerateRe
             texts.push_back(region.negative);
     }
     auto encoded = m_session.prompts().encodeAll(texts);
+    for (size_t i = 0; i < encoded.size(); ++i)
+        if (!allFinite(encoded[i].context) || !allFinite(encoded[i].pooled))
+            return Status::error(nonFiniteMessage(
+                "the text encoder", "for " + std::string(i < n ? "prompt " : "negative prompt ") +
+                                        std::to_string(i < n ? i + 1 : i - n + 1) + " of " +
+                                        std::to_string(n)));
     // SDXL (force_zeros_for_empty_prompt): an empty negative is zeros, not the encoding of "".
     if (m_session.model().config().forceZerosForEmptyPrompt)
         for (size_t i = n; i < texts.size(); ++i)
@@ -121,9 +128,9 @@ std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionProm
 {
     if (!in.plan.fused) {
         // SDXL: the image's add_time_ids, (H, W, 0, 0, H, W).
-        const torch::Tensor timeIds =
-            m_session.model().isSdxl() ? sizeTimeIds(in.request.height, in.request.width)
-                                       : torch::Tensor();
+        const torch::Tensor timeIds = m_session.model().isSdxl()
+                                          ? sizeTimeIds(in.request.height, in.request.width)
+                                          : torch::Tensor();
         return std::make_unique<GuidedDenoiser>(in.sampler, unet(), prompts.front().cond,
                                                 prompts.front().uncond, in.request.cfg,
                                                 in.callbacks.cancel, timeIds);
@@ -188,6 +195,8 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         const int steps = sampler->numSteps();
 
         auto prompts = encodeConditioning(request, plan);
+        if (!prompts)
+            return prompts.status();
         Rng rng(request.seed);
         result.initNoise = startNoise(plan, rng);
         auto x =
@@ -200,7 +209,7 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
                 callbacks.onProgress(Progress{currentStep, steps, batch, total});
             };
         }
-        auto denoiser = makeDenoiser(std::move(prompts), inputs);
+        auto denoiser = makeDenoiser(std::move(prompts.value()), inputs);
 
         const StepPreviews previews(
             request, callbacks, steps,
@@ -228,6 +237,8 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         auto image = m_session.decode(latents.value(), request.circular, callbacks.cancel);
         if (!image.defined())
             return Status::cancelled();
+        if (!allFinite(image))
+            return Status::error(nonFiniteMessage("the VAE decoder", ""));
         result.image = tensorToRgb(image);
         previews.finished(result.image);
         return result;

@@ -13,6 +13,9 @@
 //   4. loop:          runSampling, with progress, previews and cancel between UNet calls
 //   5. decode:        the session's policy (whole, tiled when large, wrapped when circular)
 //
+// NaN / Inf (corrupt weights) stop the run with an error naming the stage: the text
+// encodings are checked once, the latents once per step, the decoded image once.
+//
 // Each step is one method below, the seams where later kinds of request plug in.
 
 #include "engine/EngineTypes.h"
@@ -66,9 +69,10 @@ private:
     GenerationPlan planFor(const GenerateRequest& request) const;
     int window(const GenerateRequest& request) const;
 
-    // 1. Background first, then the regions; uncond undefined without guidance.
-    std::vector<FusionPrompt> encodeConditioning(const GenerateRequest& request,
-                                                 const GenerationPlan& plan);
+    // 1. Background first, then the regions; uncond undefined without guidance. An error
+    // when an encoding is not finite (corrupt text encoder weights).
+    Result<std::vector<FusionPrompt>> encodeConditioning(const GenerateRequest& request,
+                                                         const GenerationPlan& plan);
     // 2. The seed's first draw, [1, C, h, w] on the CPU (unit variance).
     torch::Tensor startNoise(const GenerationPlan& plan, Rng& rng) const;
     // 3. Guided or fused.

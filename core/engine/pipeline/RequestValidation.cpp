@@ -2,10 +2,15 @@
 
 #include "engine/fusion/RegionWeights.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/text/PromptChunker.h"
+#include "engine/text/PromptParser.h"
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace md {
 
@@ -65,6 +70,60 @@ Status checkFusion(const GenerateRequest& r)
     return Status::ok();
 }
 
+// The chunks one prompt costs: its spans chunked by each tokenizer (SDXL: the larger count).
+Result<int> promptChunks(const std::string& label, const std::string& text,
+                         const StableDiffusionModel& model)
+{
+    if (text.size() > kMaxPromptTextBytes)
+        return Status::error(label + " is " + std::to_string(text.size()) +
+                             " bytes long; at most " + std::to_string(kMaxPromptTextBytes) +
+                             " bytes are allowed");
+    const std::vector<PromptSpan> spans = PromptParser::parse(text);
+    for (const PromptSpan& span : spans)
+        if (!std::isfinite(span.weight))
+            return Status::error(label + " has an emphasis weight that is not a finite number "
+                                         "(brackets nested too deeply, or a huge (text:weight))");
+    int chunks = int(PromptChunker::chunk(model.tokenizer(), spans).size());
+    if (const Tokenizer* second = model.tokenizer2())
+        chunks = std::max(chunks, int(PromptChunker::chunk(*second, spans).size()));
+    const int capacity = model.tokenizer().chunkCapacity();
+    if (chunks > kMaxPromptChunks)
+        return Status::error(
+            label + " needs " + std::to_string(chunks) + " chunks of " + std::to_string(capacity) +
+            " tokens; at most " + std::to_string(kMaxPromptChunks) + " (" +
+            std::to_string(kMaxPromptChunks * capacity) + " tokens) are allowed per prompt");
+    return chunks;
+}
+
+// Every prompt and negative: bytes and chunks each, and the chunks of all of them together
+// (a text used twice is encoded once). Checked before any encoding.
+Status checkPrompts(const GenerateRequest& r, const StableDiffusionModel& model)
+{
+    std::vector<std::pair<std::string, const std::string*>> texts{
+        {"the prompt", &r.prompt}, {"the negative prompt", &r.negative}};
+    for (size_t i = 0; i < r.regions.size(); ++i) {
+        const std::string region = "region " + std::to_string(i + 1);
+        texts.push_back({region + "'s prompt", &r.regions[i].prompt});
+        texts.push_back({region + "'s negative prompt", &r.regions[i].negative});
+    }
+    std::set<std::string> seen;
+    int total = 0;
+    for (const auto& [label, text] : texts) {
+        if (!seen.insert(*text).second)
+            continue;
+        auto chunks = promptChunks(label, *text, model);
+        if (!chunks)
+            return chunks.status();
+        total += chunks.value();
+    }
+    if (total > kMaxGenerationChunks)
+        return Status::error("the prompts of this generation need " + std::to_string(total) +
+                             " chunks of " + std::to_string(model.tokenizer().chunkCapacity()) +
+                             " tokens together; at most " + std::to_string(kMaxGenerationChunks) +
+                             " are allowed (shorten the prompts or use fewer regions)");
+    return Status::ok();
+}
+
 } // namespace
 
 Status validateRequest(const GenerateRequest& request, const StableDiffusionModel& model)
@@ -72,7 +131,9 @@ Status validateRequest(const GenerateRequest& request, const StableDiffusionMode
     auto image = checkImage(request, model);
     if (!image)
         return image;
-    return checkFusion(request);
+    if (Status fusion = checkFusion(request); !fusion)
+        return fusion;
+    return checkPrompts(request, model);
 }
 
 } // namespace md

@@ -1,6 +1,7 @@
 #include "engine/sampling/SamplingLoop.h"
 
 #include "engine/sampling/Denoiser.h"
+#include "engine/sampling/FiniteCheck.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 
@@ -36,6 +37,13 @@ Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::T
             if (callbacks.onStep)
                 x0 = sampler.predictOriginal(out, i, x);
             x = sampler.step(out, i, x, rng);
+            // Once per step: NaN / Inf weights would otherwise end as a black image.
+            if (!allFinite(x)) {
+                const std::string at =
+                    "at step " + std::to_string(i + 1) + " of " + std::to_string(steps);
+                return Status::error(allFinite(out) ? nonFiniteMessage("the sampler", at)
+                                                    : nonFiniteMessage("the UNet", at));
+            }
             if (callbacks.onStep)
                 callbacks.onStep(i, x, x0);
         }

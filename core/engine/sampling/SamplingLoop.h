@@ -27,7 +27,8 @@ struct LoopCallbacks
 
 // Runs all of sampler.timesteps() from x (already scaled by initNoiseSigma). The sampler's
 // setTimesteps must have been called. Returns the final latent, Status::cancelled() when
-// the cancel flag was raised, or an error (exceptions from the denoiser or sampler are caught).
+// the cancel flag was raised, or an error (exceptions from the denoiser or sampler are caught;
+// latents that turn NaN or Inf stop the loop at that step, naming the UNet or the sampler).
 Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::Tensor x, Rng& rng,
                                   const LoopCallbacks& callbacks = {});
 

@@ -56,7 +56,10 @@ std::vector<TokenChunk> PromptChunker::chunk(const Tokenizer& tokenizer,
     ChunkBuilder builder(tokenizer);
     for (const PromptSpan& span : spans) {
         if (span.isBreak) {
-            builder.finish();
+            // Only a chunk with tokens is closed: leading and repeated BREAKs add no empty
+            // chunk (A1111 adds one each; "BREAK " * 5000 cost 5000 encoder passes).
+            if (!builder.ids.empty())
+                builder.finish();
             continue;
         }
         for (int token : tokenizer.encode(span.text)) {

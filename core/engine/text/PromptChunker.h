@@ -4,7 +4,9 @@
 // prompts (modules/sd_hijack_clip.py): each span is tokenized on its own and its tokens
 // carry its weight; every chunkCapacity() (75) tokens start a new chunk; when a chunk fills
 // up and a comma was among its last `commaBacktrack` tokens, the tokens after that comma
-// move to the next chunk, so a phrase is not cut in half; BREAK closes the current chunk.
+// move to the next chunk, so a phrase is not cut in half; BREAK closes the current chunk
+// when it holds tokens (unlike A1111, a leading BREAK or a run of BREAKs adds no empty
+// chunk: they cost nothing).
 // Each chunk is framed like a single CLIP input: BOS, tokens, EOS, padId() up to
 // maxLength() (77), with weight 1 on BOS, EOS and padding. The chunks are encoded one by
 // one and their hidden states concatenated along the sequence axis.

@@ -3,6 +3,8 @@
 // `sample_size` overflowed the image size, a zero scaling factor or a beta of 2 made black
 // images without a word).
 
+#include "engine/io/ConfigBounds.h"
+
 #include "engine/io/DiffusersConfig.h"
 
 #include <gtest/gtest.h>
@@ -98,6 +100,58 @@ TEST(ConfigBounds, BetasMustBeAValidRange)
     s = scheduler();
     s["beta_start"] = 0.0;
     EXPECT_NE(refusal(schedulerConfigFromJson, s).find("beta_start"), std::string::npos);
+}
+
+// The last check before modules are built, whatever the config came from (a single file's
+// shapes with the default 32 groups, sibling configs, overrides).
+TEST(ConfigBounds, WholeModelConfigIsCheckedWhateverItsSource)
+{
+    const auto refusal = [](const ModelConfig& c) {
+        Status s = checkConfigBounds(c, "model.safetensors");
+        return s ? std::string() : s.message();
+    };
+    ModelConfig sane;
+    EXPECT_EQ(refusal(sane), "");
+    ModelConfig c = sane;
+    c.vae.blockOutChannels = {48, 48};
+    EXPECT_NE(refusal(c).find("vae norm_num_groups 32 does not divide a block of 48 channels"),
+              std::string::npos)
+        << refusal(c);
+    c = sane;
+    c.unet.normNumGroups = 0;
+    EXPECT_NE(refusal(c).find("unet norm_num_groups is 0"), std::string::npos) << refusal(c);
+    c = sane;
+    c.unet.sampleSize = 0;
+    EXPECT_NE(refusal(c).find("unet sample_size is 0"), std::string::npos) << refusal(c);
+    c = sane;
+    c.unet.numHeads = {8, 8, 7, 8};
+    EXPECT_NE(refusal(c).find("7 attention heads do not divide"), std::string::npos) << refusal(c);
+    c = sane;
+    c.vae.blockOutChannels.assign(33, 128); // 1 << 32 would overflow the VAE factor
+    EXPECT_NE(refusal(c).find("vae block count"), std::string::npos) << refusal(c);
+    c = sane;
+    c.vae.scalingFactor = 0.0;
+    EXPECT_NE(refusal(c).find("vae scaling_factor"), std::string::npos) << refusal(c);
+    c = sane;
+    c.textEncoder.numAttentionHeads = 0;
+    EXPECT_NE(refusal(c).find("text_encoder num_attention_heads is 0"), std::string::npos)
+        << refusal(c);
+    c = sane;
+    c.scheduler.betaEnd = 2.0;
+    EXPECT_NE(refusal(c).find("beta_end"), std::string::npos) << refusal(c);
+    EXPECT_EQ(refusal(c).rfind("model.safetensors: ", 0), 0u) << refusal(c);
+}
+
+TEST(ConfigBounds, IntegersBeyondIntAreRefusedNotWrapped)
+{
+    json u = unet();
+    u["sample_size"] = 4294967360LL; // wraps to 64 as an int
+    EXPECT_NE(refusal(unetConfigFromJson, u).find("\"sample_size\" is 4294967360"),
+              std::string::npos)
+        << refusal(unetConfigFromJson, u);
+    u = unet();
+    u["block_out_channels"] = json::array({32, 4294967328LL});
+    EXPECT_NE(refusal(unetConfigFromJson, u).find("block_out_channels"), std::string::npos);
 }
 
 } // namespace

@@ -165,11 +165,31 @@ TEST(PromptChunker, BreakStartsANewChunk)
     const auto tower = tok->encode("a tower");
     expectFramed(*tok, chunks[0], cat, std::vector<float>(cat.size(), 1.0f));
     expectFramed(*tok, chunks[1], tower, std::vector<float>(tower.size(), 1.1f));
-    // a trailing BREAK adds no empty chunk; a leading one gives an empty first chunk
+    // a trailing BREAK adds no empty chunk, nor does a leading one (A1111 gives an empty first
+    // chunk there; issue 17: BREAKs and empty chunks cost nothing)
     EXPECT_EQ(PromptChunker::chunkPrompt(*tok, "a red cat BREAK").size(), 1u);
     const auto leading = PromptChunker::chunkPrompt(*tok, "BREAK a red cat");
-    ASSERT_EQ(leading.size(), 2u);
-    expectFramed(*tok, leading[0], {}, {});
+    ASSERT_EQ(leading.size(), 1u);
+    expectFramed(*tok, leading[0], cat, std::vector<float>(cat.size(), 1.0f));
+}
+
+TEST(PromptChunker, RunsOfBreaksCollapse)
+{
+    auto tok = tokenizer();
+    ASSERT_TRUE(tok);
+    std::string breaks;
+    for (int i = 0; i < 5000; ++i)
+        breaks += "BREAK ";
+    EXPECT_EQ(PromptChunker::chunkPrompt(*tok, breaks).size(), 1u); // one empty chunk
+    expectFramed(*tok, PromptChunker::chunkPrompt(*tok, breaks)[0], {}, {});
+    const auto two =
+        PromptChunker::chunkPrompt(*tok, "a red cat " + breaks + "(a tower) " + breaks);
+    ASSERT_EQ(two.size(), 2u);
+    const auto cat = tok->encode("a red cat");
+    const auto tower = tok->encode("a tower");
+    expectFramed(*tok, two[0], cat, std::vector<float>(cat.size(), 1.0f));
+    expectFramed(*tok, two[1], tower, std::vector<float>(tower.size(), 1.1f));
+    EXPECT_EQ(PromptChunker::chunkPrompt(*tok, "BREAK BREAK BREAK").size(), 1u);
 }
 
 } // namespace
