@@ -134,7 +134,8 @@ Status WeightSet::insert(const std::string& name, Entry entry)
     const auto* info = entry.file->find(entry.key);
     if (info && info->dtype != "F16" && info->dtype != "BF16" && info->dtype != "F32" &&
         info->dtype != "F64")
-        return Status::error(baseName(entry.file->path()) + ": tensor '" + entry.key + "'" +
+        return Status::error((m_component.empty() ? std::string() : m_component + ": ") +
+                             baseName(entry.file->path()) + ": tensor '" + entry.key + "'" +
                              (entry.key != name ? " (" + m_component + " " + name + ")" : "") +
                              " is " + info->dtype +
                              "; model weights must be floating point (F16, BF16, F32 or F64)");
