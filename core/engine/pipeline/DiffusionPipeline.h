@@ -16,11 +16,13 @@
 // Each step is one method below, the seams where later kinds of request plug in.
 
 #include "engine/EngineTypes.h"
+#include "engine/GenerationEstimate.h"
 #include "engine/Status.h"
 #include "engine/fusion/FusedDenoiser.h"
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <torch/types.h>
 #include <vector>
 
@@ -49,6 +51,13 @@ public:
 
     Result<DiffusionResult> run(const GenerateRequest& request,
                                 const GenerateCallbacks& callbacks = {});
+
+    // Validates the request, then estimates its peak memory and UNet work against what the
+    // process may still allocate (GenerationMemory); run() refuses what does not fit.
+    Result<GenerationEstimate> estimate(const GenerateRequest& request) const;
+    // The bytes a generation may allocate, instead of the machine's (tests; nullopt: the
+    // machine's MemAvailable and rlimits).
+    void setAvailableMemory(std::optional<int64_t> bytes) { m_availableMemory = bytes; }
 
 private:
     // What the denoiser needs besides the prompts.
@@ -79,6 +88,7 @@ private:
     UNetFunction unet();
 
     ModelSession& m_session;
+    std::optional<int64_t> m_availableMemory;
 };
 
 } // namespace md
