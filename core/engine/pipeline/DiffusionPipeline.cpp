@@ -46,6 +46,11 @@ Result<GenerationEstimate> DiffusionPipeline::estimate(const GenerateRequest& re
     auto valid = validateRequest(request, m_session.model());
     if (!valid)
         return valid;
+    return memoryFor(request);
+}
+
+GenerationEstimate DiffusionPipeline::memoryFor(const GenerateRequest& request) const
+{
     GenerationMemory::Budget budget;
     if (m_availableMemory)
         budget = {m_availableMemory, "set by the caller"};
@@ -193,9 +198,9 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
     auto valid = validateRequest(request, m_session.model());
     if (!valid)
         return valid;
-    if (auto memory = estimate(request); memory && !memory.value().fits)
-        return Status::error(memory.value().message);
     try {
+        if (auto memory = memoryFor(request); !memory.fits)
+            return Status::error(memory.message);
         torch::NoGradGuard noGrad;
         auto& model = m_session.model();
         DiffusionResult result;

@@ -73,6 +73,8 @@ private:
     };
 
     GenerationPlan planFor(const GenerateRequest& request) const;
+    // estimate() of a valid request.
+    GenerationEstimate memoryFor(const GenerateRequest& request) const;
     int window(const GenerateRequest& request) const;
 
     // 1. Background first, then the regions; uncond undefined without guidance.
