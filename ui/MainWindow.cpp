@@ -13,6 +13,7 @@
 #include "ui/files/ProjectWriter.h"
 #include "ui/generation/GenerationController.h"
 #include "ui/generation/GenerationSession.h"
+#include "ui/panels/EstimateLabel.h"
 #include "ui/panels/GenerationPanel.h"
 #include "ui/panels/PreferencesDialog.h"
 #include "ui/panels/PromptEdit.h"
@@ -110,6 +111,8 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     });
 
     auto* counter = new TokenCounter(m_generation, this);
+    // Before Generate: what the next generation will take (memory, UNet evaluations).
+    statusBar()->addPermanentWidget(new EstimateLabel(m_document, m_generation, this));
     for (PromptEdit* field : findChildren<PromptEdit*>())
         counter->watch(field);
     qApp->installEventFilter(this);

@@ -161,15 +161,27 @@ int runGenerate(const std::vector<std::string>& args)
         if (auto s = validate(projectFromRequest(r, ModelReference{})); !s)
             return cl.usageError(s.withContext("cannot save an invalid project").message());
     }
+    // Before any work: refused when its memory is beyond what this machine has left.
+    auto estimate = engine.estimate(r);
+    if (!estimate)
+        return cl.fail(estimate.error());
+    if (!estimate.value().fits)
+        return cl.fail(estimate.value().message);
 
     CancelOnInterrupt interrupt;
     GenerateCallbacks callbacks;
     callbacks.cancel = interrupt.flag();
     const bool tty = isatty(2) != 0;
     if (!quiet) {
-        std::fprintf(stderr, "generating %dx%d, %d steps, %s, cfg %g, seed %llu\n", r.width,
-                     r.height, r.steps, samplerName(r.sampler).c_str(), r.cfg,
-                     static_cast<unsigned long long>(r.seed));
+        const double peak = static_cast<double>(estimate.value().peakBytes());
+        const bool gib = peak >= double(1 << 30);
+        std::fprintf(stderr,
+                     "generating %dx%d, %d steps, %s, cfg %g, seed %llu (about %.*f %s of memory, "
+                     "%lld UNet evaluations)\n",
+                     r.width, r.height, r.steps, samplerName(r.sampler).c_str(), r.cfg,
+                     static_cast<unsigned long long>(r.seed), gib ? 1 : 0,
+                     peak / double(gib ? 1 << 30 : 1 << 20), gib ? "GiB" : "MiB",
+                     static_cast<long long>(estimate.value().unetEvaluations));
         callbacks.onProgress = [tty](const Progress& pr) {
             std::fprintf(stderr, tty ? "\rstep %d/%d" : "step %d/%d\n", pr.step, pr.totalSteps);
             if (tty && pr.step == pr.totalSteps)

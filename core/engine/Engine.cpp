@@ -40,6 +40,7 @@ class Engine::Impl
 public:
     std::unique_ptr<ModelSession> session; // the loaded model, nullptr when none
     std::unique_ptr<DiffusionPipeline> pipeline;
+    std::optional<std::int64_t> availableMemory; // set by the caller, else the machine's
 
     StableDiffusionModel* model() const { return session ? &session->model() : nullptr; }
 
@@ -64,6 +65,7 @@ Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgres
         d->session.reset();
         d->session = std::make_unique<ModelSession>(model.value());
         d->pipeline = std::make_unique<DiffusionPipeline>(*d->session);
+        d->pipeline->setAvailableMemory(d->availableMemory);
         return Status::ok();
     } catch (const std::exception& e) {
         return Status::error("loading " + options.path + ": " + e.what());
@@ -102,6 +104,24 @@ Result<GenerationPlan> Engine::plan(const GenerateRequest& request) const
     } catch (const std::exception& e) {
         return Status::error(e.what());
     }
+}
+
+Result<GenerationEstimate> Engine::estimate(const GenerateRequest& request) const
+{
+    try {
+        if (!d->pipeline)
+            return Status::error("no model is loaded");
+        return d->pipeline->estimate(request);
+    } catch (const std::exception& e) {
+        return Status::error(e.what());
+    }
+}
+
+void Engine::setAvailableMemory(std::optional<std::int64_t> bytes)
+{
+    d->availableMemory = bytes;
+    if (d->pipeline)
+        d->pipeline->setAvailableMemory(bytes);
 }
 
 Result<RgbImage> Engine::generate(const GenerateRequest& request,

@@ -5,9 +5,12 @@
 // only cross-thread call is through GenerateCallbacks::cancel (an atomic flag).
 
 #include "engine/EngineTypes.h"
+#include "engine/GenerationEstimate.h"
 #include "engine/Status.h"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,7 +68,17 @@ public:
     // batches per step, samples per batch, prompts); validates it first.
     Result<GenerationPlan> plan(const GenerateRequest& request) const;
 
+    // What generate() would take on the loaded model: peak memory (weights, latents, the
+    // view batch, attention scores, VAE decode) and UNet evaluations, and whether it fits in
+    // what the process may still allocate (MemAvailable, RLIMIT_AS, RLIMIT_DATA); when not,
+    // `message` says the figures and the largest size that fits. Validates it first.
+    Result<GenerationEstimate> estimate(const GenerateRequest& request) const;
+    // Replaces the machine's available memory in estimate() and generate() (tests; nullopt:
+    // the machine's). Kept across load().
+    void setAvailableMemory(std::optional<std::int64_t> bytes);
+
     // Text-to-image, regions and panoramas (MultiDiffusion). On cancel: Status::cancelled().
+    // Refused before any work when estimate() says it does not fit.
     Result<RgbImage> generate(const GenerateRequest& request,
                               const GenerateCallbacks& callbacks = {});
 

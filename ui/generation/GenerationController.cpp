@@ -51,6 +51,7 @@ void GenerationController::connectWorker()
     connect(w, &GenerationWorker::generationFailed, this, &GenerationController::onFailed);
     connect(w, &GenerationWorker::generationCancelled, this, &GenerationController::onCancelled);
     connect(w, &GenerationWorker::tokenCountReady, this, &GenerationController::tokenCountReady);
+    connect(w, &GenerationWorker::estimateReady, this, &GenerationController::estimateReady);
     connect(w, &GenerationWorker::generationStarted, this, [this](quint64 id) {
         if (id == m_running) {
             m_timer.start();
@@ -92,6 +93,13 @@ quint64 GenerationController::requestTokenCount(const QString& text)
 {
     const quint64 id = m_nextCountId++;
     m_worker->requestTokenCount(text, id);
+    return id;
+}
+
+quint64 GenerationController::requestEstimate(const GenerateRequest& request)
+{
+    const quint64 id = m_nextEstimateId++;
+    m_worker->requestEstimate(request, id);
     return id;
 }
 

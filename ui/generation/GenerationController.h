@@ -35,6 +35,9 @@ public:
     // Asks the worker for a prompt's token count; the answer comes as tokenCountReady with
     // the returned id (after the running generation, if any).
     quint64 requestTokenCount(const QString& text);
+    // Asks the worker for a request's memory and work estimate; the answer comes as
+    // estimateReady with the returned id (after the running generation, if any).
+    quint64 requestEstimate(const GenerateRequest& request);
 
     ModelState modelState() const { return m_modelState; }
     QString modelPath() const { return m_modelPath; }
@@ -62,6 +65,9 @@ Q_SIGNALS:
     void engineCancelled(quint64 requestId);
     // tokens < 0: no model was loaded to count with.
     void tokenCountReady(quint64 requestId, int tokens, int chunks, int chunkCapacity);
+    // error: why there is no estimate (no model, an invalid request); empty otherwise.
+    void estimateReady(quint64 requestId, const md::GenerationEstimate& estimate,
+                       const QString& error);
 
 private:
     void connectWorker();
@@ -79,6 +85,7 @@ private:
     ModelInfo m_modelInfo;
     quint64 m_nextId = 1;
     quint64 m_nextCountId = 1;
+    quint64 m_nextEstimateId = 1;
     quint64 m_running = 0;
     QElapsedTimer m_timer;
 };

@@ -16,6 +16,7 @@ GenerationWorker::GenerationWorker()
     qRegisterMetaType<md::ModelOptions>();
     qRegisterMetaType<md::ModelInfo>();
     qRegisterMetaType<md::Progress>();
+    qRegisterMetaType<md::GenerationEstimate>();
 }
 
 GenerationWorker::~GenerationWorker() = default;
@@ -56,6 +57,15 @@ void GenerationWorker::requestTokenCount(const QString& text, quint64 requestId)
     post();
 }
 
+void GenerationWorker::requestEstimate(const GenerateRequest& request, quint64 requestId)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pendingEstimate.emplace(request, requestId);
+    }
+    post();
+}
+
 std::optional<PreviewImage> GenerationWorker::takePreview()
 {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -75,11 +85,13 @@ void GenerationWorker::processPending()
     std::optional<ModelOptions> load;
     std::optional<std::pair<GenerateRequest, quint64>> generate;
     std::vector<std::pair<std::string, quint64>> counts;
+    std::optional<std::pair<GenerateRequest, quint64>> estimate;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         load.swap(m_pendingLoad);
         generate.swap(m_pendingGenerate);
         counts.swap(m_pendingCounts);
+        estimate.swap(m_pendingEstimate);
         if (load || generate)
             m_cancel = false;
     }
@@ -89,6 +101,8 @@ void GenerationWorker::processPending()
         runLoad(*load);
     for (const auto& [text, id] : counts) // quick: before a generation that may take minutes
         runTokenCount(text, id);
+    if (estimate)
+        runEstimate(estimate->first, estimate->second);
     if (generate)
         runGenerate(generate->first, generate->second);
 }
@@ -116,6 +130,21 @@ void GenerationWorker::runLoad(const ModelOptions& options)
     } else {
         Q_EMIT loadFailed(path, QString::fromStdString(status.message()));
     }
+}
+
+void GenerationWorker::runEstimate(const GenerateRequest& request, quint64 requestId)
+{
+    Result<GenerationEstimate> estimate = Status::error("no model is loaded");
+    try {
+        estimate = m_engine->estimate(request);
+    } catch (const std::exception& e) {
+        estimate = Status::error(e.what());
+    }
+    if (estimate.isOk())
+        Q_EMIT estimateReady(requestId, estimate.value(), QString());
+    else
+        Q_EMIT estimateReady(requestId, GenerationEstimate{},
+                             QString::fromStdString(estimate.error()));
 }
 
 void GenerationWorker::runTokenCount(const std::string& text, quint64 requestId)

@@ -51,6 +51,9 @@ public:
     // Counts a prompt's tokens with the loaded model's tokenizer, on the worker thread (so
     // after the running generation); the answer comes as tokenCountReady.
     void requestTokenCount(const QString& text, quint64 requestId);
+    // Estimates a request's memory and UNet work with the loaded model, on the worker thread
+    // (so after the running generation); only the newest request is kept.
+    void requestEstimate(const GenerateRequest& request, quint64 requestId);
 
 Q_SIGNALS:
     void loadStarted(const QString& path);
@@ -66,6 +69,9 @@ Q_SIGNALS:
     void generationCancelled(quint64 requestId);
     // chunks of chunkCapacity tokens; tokens < 0: no model to count with.
     void tokenCountReady(quint64 requestId, int tokens, int chunks, int chunkCapacity);
+    // error: why there is no estimate (no model, an invalid request); empty otherwise.
+    void estimateReady(quint64 requestId, const md::GenerationEstimate& estimate,
+                       const QString& error);
 
 private Q_SLOTS:
     void processPending();
@@ -74,6 +80,7 @@ private:
     void runLoad(const ModelOptions& options);
     void runGenerate(const GenerateRequest& request, quint64 requestId);
     void runTokenCount(const std::string& text, quint64 requestId);
+    void runEstimate(const GenerateRequest& request, quint64 requestId);
     void post();
 
     std::unique_ptr<Engine> m_engine; // created and used on the worker thread only
@@ -83,6 +90,7 @@ private:
     std::optional<ModelOptions> m_pendingLoad;
     std::optional<std::pair<GenerateRequest, quint64>> m_pendingGenerate;
     std::vector<std::pair<std::string, quint64>> m_pendingCounts;
+    std::optional<std::pair<GenerateRequest, quint64>> m_pendingEstimate;
     std::optional<PreviewImage> m_preview;
     bool m_previewPosted = false;
 };

@@ -3,6 +3,7 @@
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
+#include "engine/pipeline/GenerationMemory.h"
 #include "engine/pipeline/GuidedDenoiser.h"
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RequestValidation.h"
@@ -39,6 +40,26 @@ Result<GenerationPlan> DiffusionPipeline::plan(const GenerateRequest& request) c
     if (!valid)
         return valid;
     return planFor(request);
+}
+
+Result<GenerationEstimate> DiffusionPipeline::estimate(const GenerateRequest& request) const
+{
+    auto valid = validateRequest(request, m_session.model());
+    if (!valid)
+        return valid;
+    return memoryFor(request);
+}
+
+GenerationEstimate DiffusionPipeline::memoryFor(const GenerateRequest& request) const
+{
+    GenerationMemory::Budget budget;
+    if (m_availableMemory)
+        budget = {m_availableMemory, "set by the caller"};
+    else
+        budget = GenerationMemory::machineBudget();
+    const auto plans = [this](const GenerateRequest& r) { return planFor(r); };
+    const GenerationMemory memory(GenerationMemory::factsOf(m_session.model()));
+    return memory.check(request, plans, budget);
 }
 
 GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
@@ -185,6 +206,8 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
     if (!valid)
         return valid;
     try {
+        if (auto memory = memoryFor(request); !memory.fits)
+            return Status::error(memory.message);
         torch::NoGradGuard noGrad;
         auto& model = m_session.model();
         DiffusionResult result;

@@ -19,11 +19,13 @@
 // Each step is one method below, the seams where later kinds of request plug in.
 
 #include "engine/EngineTypes.h"
+#include "engine/GenerationEstimate.h"
 #include "engine/Status.h"
 #include "engine/fusion/FusedDenoiser.h"
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <torch/types.h>
 #include <vector>
 
@@ -53,6 +55,13 @@ public:
     Result<DiffusionResult> run(const GenerateRequest& request,
                                 const GenerateCallbacks& callbacks = {});
 
+    // Validates the request, then estimates its peak memory and UNet work against what the
+    // process may still allocate (GenerationMemory); run() refuses what does not fit.
+    Result<GenerationEstimate> estimate(const GenerateRequest& request) const;
+    // The bytes a generation may allocate, instead of the machine's (tests; nullopt: the
+    // machine's MemAvailable and rlimits).
+    void setAvailableMemory(std::optional<int64_t> bytes) { m_availableMemory = bytes; }
+
 private:
     // What the denoiser needs besides the prompts.
     struct DenoiserInputs
@@ -67,6 +76,8 @@ private:
     };
 
     GenerationPlan planFor(const GenerateRequest& request) const;
+    // estimate() of a valid request.
+    GenerationEstimate memoryFor(const GenerateRequest& request) const;
     int window(const GenerateRequest& request) const;
 
     // 1. Background first, then the regions; uncond undefined without guidance. An error
@@ -83,6 +94,7 @@ private:
     UNetFunction unet();
 
     ModelSession& m_session;
+    std::optional<int64_t> m_availableMemory;
 };
 
 } // namespace md
