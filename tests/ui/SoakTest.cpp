@@ -5,7 +5,7 @@
 // grows by less than a bound.
 //
 // CI runs 24 generations at 64x64; MD_SOAK_GENERATIONS=200 runs the long session (figures
-// in docs/reliability-soak.md).
+// in docs/reliability.md, "Long sessions").
 //
 // The bound: 16 MiB + 32 KiB per generation. The warm-up already ran every kind of request
 // and both models once, so what it allocated for good (thread pools, the previewer, prompt
