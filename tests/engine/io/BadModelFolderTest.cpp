@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace md {
@@ -30,7 +31,9 @@ const std::string& baseFolder()
     static const std::string dir = [] {
         auto spec = test::sd1SmallSpec();
         spec.name = "bad-folder-base";
-        const std::string path = test::tempPath("bad-folder-base");
+        // Per process: ctest runs these tests in parallel processes.
+        const std::string path =
+            test::tempPath("bad-folder-base-" + std::to_string(static_cast<long>(::getpid())));
         test::writeDiffusersFolder(test::makeSyntheticModel(spec), path);
         return path;
     }();
