@@ -1,6 +1,7 @@
 #include "engine/fusion/FusedDenoiser.h"
 
 #include "engine/fusion/BatchBudget.h"
+#include "engine/fusion/ViewPromptPairs.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 
@@ -49,9 +50,11 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
         m_uncondPooledAll = torch::cat(uncondPooled, 0);
     }
     m_setup.maxBatch = std::max(2, m_setup.maxBatch);
-    for (int v = 0; v < static_cast<int>(m_setup.views.size()); ++v)
-        for (int p = 0; p < n; ++p)
-            m_jobs.push_back({v, p});
+    // Only the pairs whose prompt has weight in the view: the others add exactly zero.
+    for (const ViewPromptPair& pair : activeViewPromptPairs(m_setup.weights, m_setup.views))
+        m_jobs.push_back({pair.view, pair.prompt});
+    if (m_jobs.empty())
+        throw std::invalid_argument("MultiDiffusion: no prompt has weight anywhere on the canvas");
 }
 
 int FusedDenoiser::batchesPerStep() const

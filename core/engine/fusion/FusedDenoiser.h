@@ -2,7 +2,8 @@
 
 // MultiDiffusion's fusion step behind the Denoiser interface.
 //
-// For every (view, prompt) pair the UNet is evaluated with classifier-free guidance (each
+// For every (view, prompt) pair whose prompt has weight in the view (the others would add
+// exactly zero; see ViewPromptPairs.h) the UNet is evaluated with classifier-free guidance (each
 // prompt with its own negative), in as few batched calls as `maxBatch` allows, and the
 // guided predictions are fused with the prompts' weights per latent pixel:
 //     fused = sum_i w_i * pred_i / sum_i w_i

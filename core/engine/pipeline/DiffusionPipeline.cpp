@@ -3,6 +3,7 @@
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
+#include "engine/fusion/ViewPromptPairs.h"
 #include "engine/pipeline/GenerationMemory.h"
 #include "engine/pipeline/GuidedDenoiser.h"
 #include "engine/pipeline/ModelSession.h"
@@ -89,8 +90,9 @@ GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
             p.batchLimit = budget.maxSamples;
             p.batchReason = budget.reason;
         }
-        p.unetSamplesPerStep = 2 * p.views * p.prompts;
-        p.unetBatchesPerStep = batchesPerStep(p.views * p.prompts, p.batchLimit);
+        const int paths = activePaths(r, grid);
+        p.unetSamplesPerStep = 2 * paths;
+        p.unetBatchesPerStep = batchesPerStep(paths, p.batchLimit);
     } else {
         p.viewWidth = p.latentWidth;
         p.viewHeight = p.latentHeight;
@@ -104,6 +106,17 @@ GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
     p.tiledDecode = m_session.decodesTiled(p.latentHeight, p.latentWidth, r.circular);
     p.wrappedDecode = r.circular;
     return p;
+}
+
+int DiffusionPipeline::activePaths(const GenerateRequest& r, const ViewGrid& grid) const
+{
+    // The (view, prompt) pairs the fused denoiser will evaluate: those with weight in their
+    // view. The maps are cheap at latent size; validateRequest has checked the regions.
+    auto maps = RegionWeights::build(r.regions, r.width, r.height,
+                                     m_session.model().vaeScaleFactor(), r.featherPx);
+    if (!maps)
+        return grid.size() * (1 + static_cast<int>(r.regions.size()));
+    return static_cast<int>(activeViewPromptPairs(maps->weights, grid.views()).size());
 }
 
 Result<std::vector<FusionPrompt>>

@@ -79,6 +79,8 @@ private:
     // estimate() of a valid request.
     GenerationEstimate memoryFor(const GenerateRequest& request) const;
     int window(const GenerateRequest& request) const;
+    // (view, prompt) pairs with weight in their view: the fused denoiser's paths per step.
+    int activePaths(const GenerateRequest& request, const ViewGrid& grid) const;
 
     // 1. Background first, then the regions; uncond undefined without guidance. An error
     // when an encoding is not finite (corrupt text encoder weights).

@@ -194,8 +194,10 @@ TEST(Engine, PlanSaysHowARequestRuns)
     EXPECT_EQ(fused->viewWidth, 64);
     EXPECT_EQ(fused->prompts, 2);
     EXPECT_EQ(fused->batchLimit, 4);
-    EXPECT_EQ(fused->unetSamplesPerStep, 36);
-    EXPECT_EQ(fused->unetBatchesPerStep, 9); // 18 paths, 2 per call
+    // The region (latent columns 0-31) has weight in the 4 views starting at x = 0, 8, 16,
+    // 24 only; the background in all 9: 13 paths of the 18 pairs, uncond + cond each.
+    EXPECT_EQ(fused->unetSamplesPerStep, 26);
+    EXPECT_EQ(fused->unetBatchesPerStep, 7); // 13 paths, 2 per call
     EXPECT_FALSE(fused->wrappedDecode);
 
     r.width = 100;
