@@ -189,10 +189,11 @@ TEST_F(HardeningCli, AnInvalidProjectIsRefusedBeforeRendering)
         CliRun r = generate(args);
         const double seconds = secondsSince(start);
         EXPECT_EQ(r.code, 2) << r.output;
-        if (c.projectMessage)
+        if (c.projectMessage) {
             EXPECT_TRUE(
                 r.output.rfind("mdstudio-cli generate: cannot save an invalid project: ", 0) == 0)
                 << r.output;
+        }
         EXPECT_TRUE(contains(r.output, c.says)) << r.output;
         EXPECT_LT(seconds, 20.0) << r.output;
         EXPECT_FALSE(fs::exists(path("out.png")));
