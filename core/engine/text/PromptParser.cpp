@@ -19,6 +19,13 @@ struct Span
     bool isBreak = false;
 };
 
+// One of `set`'s characters (never the NUL byte: strchr would find the terminator, and a
+// prompt may hold NULs, e.g. from an escaped NUL in a project's JSON).
+bool isOneOf(char c, const char* set)
+{
+    return c != '\0' && std::strchr(set, c) != nullptr;
+}
+
 bool isWordChar(char32_t c)
 {
     return c == U'_' || Unicode::isLetter(c) || Unicode::isNumber(c);
@@ -128,7 +135,7 @@ std::vector<PromptSpan> PromptParser::parse(const std::string& prompt)
     while (i < n) {
         const char c = prompt[i];
         if (c == '\\') {
-            if (i + 1 < n && std::strchr("()[]\\", prompt[i + 1])) {
+            if (i + 1 < n && isOneOf(prompt[i + 1], "()[]\\")) {
                 spans.push_back({std::string(1, prompt[i + 1]), 1.0, false});
                 i += 2;
             } else {
@@ -169,7 +176,7 @@ std::vector<PromptSpan> PromptParser::parse(const std::string& prompt)
             ++i;
         } else {
             std::size_t j = i;
-            while (j < n && !std::strchr("\\()[]:", prompt[j]))
+            while (j < n && !isOneOf(prompt[j], "\\()[]:"))
                 ++j;
             appendText(spans, prompt.substr(i, j - i));
             i = j;

@@ -117,5 +117,16 @@ TEST(PromptParser, Utf8PassesThrough)
                   1.0}});
 }
 
+// Found by tests/fuzz/clip_prompt (corpus/clip_prompt/nul-bytes.txt): a NUL byte stopped the
+// text scan without consuming anything, so parse() looped forever, adding empty spans until
+// memory ran out. NULs are plain text.
+TEST(PromptParser, NulBytesAreText)
+{
+    const std::string nul(1, '\0');
+    expectSpans(nul + nul + "cat", {{nul + nul + "cat", 1.0}});
+    expectSpans("(a" + nul + "b:1.5)", {{"a" + nul + "b", 1.5}});
+    expectSpans("\\" + nul + "x", {{nul + "x", 1.0}}); // a backslash before NUL is dropped
+}
+
 } // namespace
 } // namespace md
