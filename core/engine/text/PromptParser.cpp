@@ -2,6 +2,7 @@
 
 #include "engine/text/Unicode.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -11,6 +12,9 @@ namespace {
 
 constexpr double kRoundFactor = 1.1;
 constexpr double kSquareFactor = 1 / 1.1;
+// Weights stay within +-kMaxWeight after every factor, so no nesting depth or number
+// ("(x:99999999999999999999999999999999999999999)") makes one infinite, or NaN later.
+constexpr double kMaxWeight = 1000.0;
 
 struct Span
 {
@@ -66,7 +70,7 @@ void multiplyFrom(std::vector<Span>& spans, std::size_t start, double factor)
 {
     for (std::size_t i = start; i < spans.size(); ++i) {
         if (!spans[i].isBreak)
-            spans[i].weight *= factor;
+            spans[i].weight = std::clamp(spans[i].weight * factor, -kMaxWeight, kMaxWeight);
     }
 }
 
