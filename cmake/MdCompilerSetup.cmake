@@ -10,6 +10,33 @@ if(MD_USE_CCACHE)
     endif()
 endif()
 
+# MD_SANITIZE: build everything of ours with these sanitizers, e.g. "address,undefined" or
+# "thread" (scripts/sanitize.sh configures build-asan/ and build-tsan/ with it). Third-party
+# libraries (libtorch, Qt, OpenCV) stay uninstrumented; tests/sanitizers/ holds the
+# suppressions for what they report. md_no_sanitizers(target) takes the flags off again.
+set(MD_SANITIZE "" CACHE STRING "Sanitizers for our code (-fsanitize=...), e.g. address,undefined")
+set(MD_SANITIZE_FLAGS "")
+if(MD_SANITIZE)
+    set(MD_SANITIZE_FLAGS -fsanitize=${MD_SANITIZE} -fno-omit-frame-pointer)
+    add_compile_options(${MD_SANITIZE_FLAGS})
+    add_link_options(-fsanitize=${MD_SANITIZE})
+    message(STATUS "Sanitizers: ${MD_SANITIZE}")
+endif()
+
+# md_no_sanitizers(target): no sanitizer flags for this target (a module loaded with dlmopen
+# into a namespace of its own, where a second sanitizer runtime cannot start).
+function(md_no_sanitizers target)
+    if(MD_SANITIZE)
+        foreach(property COMPILE_OPTIONS LINK_OPTIONS)
+            get_target_property(options ${target} ${property})
+            if(options)
+                list(FILTER options EXCLUDE REGEX "^-fsanitize=|^-fno-omit-frame-pointer$")
+                set_property(TARGET ${target} PROPERTY ${property} "${options}")
+            endif()
+        endforeach()
+    endif()
+endfunction()
+
 # md_apply_warnings(target): strict warnings for code we write. Third-party headers
 # (libtorch, Qt, OpenCV) come in through imported targets, which CMake marks SYSTEM.
 function(md_apply_warnings target)

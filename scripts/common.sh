@@ -17,6 +17,8 @@ MD_TEST_PACKAGES=(
     "${MD_MAIN_PACKAGES[@]}"
     qt6-base-dev libgtest-dev sentencepiece
     xvfb xauth fonts-dejavu-core
+    # libFuzzer (the "fuzz" tests, tests/fuzz) and the sanitizer runtimes (scripts/sanitize.sh)
+    clang-14 libclang-rt-14-dev llvm-14
 )
 
 # md_install_deps PACKAGE...: apt-get install those not installed yet.

@@ -28,14 +28,7 @@ bool isFloatingName(const std::string& dtype)
 
 std::optional<size_t> SafetensorsFile::dtypeSize(const std::string& dtype)
 {
-    static const std::map<std::string, size_t> sizes = {
-        {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"I16", 2},
-        {"U16", 2},  {"F16", 2}, {"BF16", 2}, {"I32", 4},     {"U32", 4},     {"F32", 4},
-        {"I64", 8},  {"U64", 8}, {"F64", 8},  {"C64", 8}};
-    auto it = sizes.find(dtype);
-    if (it == sizes.end())
-        return std::nullopt;
-    return it->second;
+    return safetensorsDtypeSize(dtype);
 }
 
 std::optional<torch::Dtype> SafetensorsFile::torchDtype(const std::string& dtype)
@@ -137,7 +130,10 @@ Status SafetensorsFile::parse()
     auto header = parseSafetensorsHeader(name, bytes + 8, n, m_size);
     if (!header)
         return header.status();
-    m_tensors = std::move(header->tensors);
+    m_tensors.reserve(header->tensors.size());
+    for (SafetensorsEntry& e : header->tensors)
+        m_tensors.push_back(
+            {std::move(e.name), std::move(e.dtype), std::move(e.shape), e.begin, e.end});
     m_metadata = std::move(header->metadata);
     m_data = bytes + 8 + n;
     std::sort(m_tensors.begin(), m_tensors.end(),

@@ -117,8 +117,8 @@ bool readUnsigned(const json& v, uint64_t& out)
     return true;
 }
 
-Result<SafetensorsFile::TensorInfo> readEntry(const std::string& file, const std::string& key,
-                                              const json& entry)
+Result<SafetensorsEntry> readEntry(const std::string& file, const std::string& key,
+                                   const json& entry)
 {
     const std::string where = file + ": tensor " + printable(key);
     if (!entry.is_object())
@@ -133,10 +133,10 @@ Result<SafetensorsFile::TensorInfo> readEntry(const std::string& file, const std
     if (offsetsIt == entry.end() || !offsetsIt->is_array() || offsetsIt->size() != 2)
         return Status::error(where + ": \"data_offsets\" must be an array [begin, end]");
 
-    SafetensorsFile::TensorInfo info;
+    SafetensorsEntry info;
     info.name = key;
     info.dtype = dtypeIt->get<std::string>();
-    auto elementSize = SafetensorsFile::dtypeSize(info.dtype);
+    auto elementSize = safetensorsDtypeSize(info.dtype);
     if (!elementSize)
         return Status::error(where + " has unknown or unsupported dtype " + printable(info.dtype));
 
@@ -175,7 +175,7 @@ Result<SafetensorsFile::TensorInfo> readEntry(const std::string& file, const std
     return info;
 }
 
-Status checkLayout(const std::string& file, std::vector<SafetensorsFile::TensorInfo>& tensors,
+Status checkLayout(const std::string& file, std::vector<SafetensorsEntry>& tensors,
                    uint64_t dataStart, uint64_t fileSize)
 {
     std::sort(tensors.begin(), tensors.end(), [](const auto& a, const auto& b) {
@@ -186,7 +186,7 @@ Status checkLayout(const std::string& file, std::vector<SafetensorsFile::TensorI
         return a.name < b.name;
     });
     uint64_t cursor = 0;
-    const SafetensorsFile::TensorInfo* previous = nullptr;
+    const SafetensorsEntry* previous = nullptr;
     for (const auto& t : tensors) {
         const std::string range =
             "[" + std::to_string(t.begin) + ", " + std::to_string(t.end) + ")";
@@ -220,6 +220,18 @@ Status checkLayout(const std::string& file, std::vector<SafetensorsFile::TensorI
 }
 
 } // namespace
+
+std::optional<size_t> safetensorsDtypeSize(const std::string& dtype)
+{
+    static const std::map<std::string, size_t> sizes = {
+        {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"I16", 2},
+        {"U16", 2},  {"F16", 2}, {"BF16", 2}, {"I32", 4},     {"U32", 4},     {"F32", 4},
+        {"I64", 8},  {"U64", 8}, {"F64", 8},  {"C64", 8}};
+    auto it = sizes.find(dtype);
+    if (it == sizes.end())
+        return std::nullopt;
+    return it->second;
+}
 
 Result<SafetensorsHeader> parseSafetensorsHeader(const std::string& file, const uint8_t* header,
                                                  uint64_t n, uint64_t fileSize)

@@ -2,6 +2,7 @@
 
 #include "engine/text/Unicode.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -11,6 +12,9 @@ namespace {
 
 constexpr double kRoundFactor = 1.1;
 constexpr double kSquareFactor = 1 / 1.1;
+// Weights stay within +-kMaxWeight after every factor, so no nesting depth or number
+// ("(x:99999999999999999999999999999999999999999)") makes one infinite, or NaN later.
+constexpr double kMaxWeight = 1000.0;
 
 struct Span
 {
@@ -18,6 +22,13 @@ struct Span
     double weight = 1.0; // weights multiply in double precision, as in Python
     bool isBreak = false;
 };
+
+// One of `set`'s characters (never the NUL byte: strchr would find the terminator, and a
+// prompt may hold NULs, e.g. from an escaped NUL in a project's JSON).
+bool isOneOf(char c, const char* set)
+{
+    return c != '\0' && std::strchr(set, c) != nullptr;
+}
 
 bool isWordChar(char32_t c)
 {
@@ -59,7 +70,7 @@ void multiplyFrom(std::vector<Span>& spans, std::size_t start, double factor)
 {
     for (std::size_t i = start; i < spans.size(); ++i) {
         if (!spans[i].isBreak)
-            spans[i].weight *= factor;
+            spans[i].weight = std::clamp(spans[i].weight * factor, -kMaxWeight, kMaxWeight);
     }
 }
 
@@ -128,7 +139,7 @@ std::vector<PromptSpan> PromptParser::parse(const std::string& prompt)
     while (i < n) {
         const char c = prompt[i];
         if (c == '\\') {
-            if (i + 1 < n && std::strchr("()[]\\", prompt[i + 1])) {
+            if (i + 1 < n && isOneOf(prompt[i + 1], "()[]\\")) {
                 spans.push_back({std::string(1, prompt[i + 1]), 1.0, false});
                 i += 2;
             } else {
@@ -169,7 +180,7 @@ std::vector<PromptSpan> PromptParser::parse(const std::string& prompt)
             ++i;
         } else {
             std::size_t j = i;
-            while (j < n && !std::strchr("\\()[]:", prompt[j]))
+            while (j < n && !isOneOf(prompt[j], "\\()[]:"))
                 ++j;
             appendText(spans, prompt.substr(i, j - i));
             i = j;

@@ -117,5 +117,30 @@ TEST(PromptParser, Utf8PassesThrough)
                   1.0}});
 }
 
+// Found by tests/fuzz/clip_prompt (corpus/clip_prompt/nul-bytes.txt): a NUL byte stopped the
+// text scan without consuming anything, so parse() looped forever, adding empty spans until
+// memory ran out. NULs are plain text.
+TEST(PromptParser, NulBytesAreText)
+{
+    const std::string nul(1, '\0');
+    expectSpans(nul + nul + "cat", {{nul + nul + "cat", 1.0}});
+    expectSpans("(a" + nul + "b:1.5)", {{"a" + nul + "b", 1.5}});
+    expectSpans("\\" + nul + "x", {{nul + "x", 1.0}}); // a backslash before NUL is dropped
+}
+
+// Found by tests/fuzz/clip_prompt (corpus/clip_prompt/huge-weight.txt): a weight beyond
+// float's range became an infinite float, and NaN once multiplied by 0. Weights stay within
+// +-1000 (kMaxWeight in PromptParser.cpp) whatever the number or the nesting.
+TEST(PromptParser, WeightsStayFinite)
+{
+    const double max = 1000.0;
+    const std::string huge = "99999999999999999999999999999999999999999"; // 1e41
+    expectSpans("(a:" + huge + ")", {{"a", max}});
+    expectSpans("(a:-" + huge + ")", {{"a", -max}});
+    expectSpans("((a:" + huge + "):0)", {{"a", 0.0}});
+    expectSpans(std::string(2000, '(') + "a", {{"a", max}});
+    expectSpans(std::string(2000, '[') + "a", {{"a", 0.0}}); // 1.1^-2000: about 1e-83
+}
+
 } // namespace
 } // namespace md
