@@ -117,6 +117,8 @@ private:
     {
         f.limit = m_bounds.maxArray;
         f.noun = "elements";
+        if (m_stack.empty()) // an array at the top level: the real parse refuses it
+            return;
         const Frame& parent = m_stack.back();
         const bool top = m_stack.size() == 1 && !parent.array;
         const bool inResult =

@@ -302,6 +302,10 @@ TEST(FileSafety, ProjectJsonBoundsNameTheLimit)
     small.maxValues = 10;
     EXPECT_EQ(checkProjectJsonBounds("[1,2,3,4,5,6,7,8,9,10,11]", "x", small).message(),
               "x: more than 10 values in all; the limit is 10");
+    // A project that is an array at the top level (found by the project_json fuzz target:
+    // the bounds check read the parent of the outermost array) is refused, not UB.
+    EXPECT_TRUE(checkProjectJsonBounds(R"([{"format":"mdstudio-project"}, [1]])", "x").isOk());
+    EXPECT_FALSE(projectFromJson(R"([{"format":"mdstudio-project"}, [1]])", {}, "x").isOk());
     // Malformed JSON is the parser's to report, with its position.
     EXPECT_TRUE(checkProjectJsonBounds("{\"a\": [1, 2", "x").isOk());
     EXPECT_TRUE(checkProjectJsonBounds(layout, "x").isOk());

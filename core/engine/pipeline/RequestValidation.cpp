@@ -80,9 +80,12 @@ Result<int> promptChunks(const std::string& label, const std::string& text,
                              " bytes are allowed");
     const std::vector<PromptSpan> spans = PromptParser::parse(text);
     for (const PromptSpan& span : spans)
-        if (!std::isfinite(span.weight))
-            return Status::error(label + " has an emphasis weight that is not a finite number "
-                                         "(brackets nested too deeply, or a huge (text:weight))");
+        if (!(std::abs(span.weight) < PromptParser::kMaxWeight))
+            return Status::error(label + " has an emphasis weight of " +
+                                 std::to_string(int(PromptParser::kMaxWeight)) +
+                                 " or more (brackets nested too deeply, or a huge "
+                                 "(text:weight)); weights must stay below " +
+                                 std::to_string(int(PromptParser::kMaxWeight)));
     int chunks = int(PromptChunker::chunk(model.tokenizer(), spans).size());
     if (const Tokenizer* second = model.tokenizer2())
         chunks = std::max(chunks, int(PromptChunker::chunk(*second, spans).size()));

@@ -12,9 +12,7 @@ namespace {
 
 constexpr double kRoundFactor = 1.1;
 constexpr double kSquareFactor = 1 / 1.1;
-// Weights stay within +-kMaxWeight after every factor, so no nesting depth or number
-// ("(x:99999999999999999999999999999999999999999)") makes one infinite, or NaN later.
-constexpr double kMaxWeight = 1000.0;
+constexpr double kMaxWeight = PromptParser::kMaxWeight;
 
 struct Span
 {

@@ -33,6 +33,10 @@ class PromptParser
 public:
     // Never fails: any text is a prompt. An empty prompt gives one empty span.
     static std::vector<PromptSpan> parse(const std::string& prompt);
+
+    // Weights are clamped to +-kMaxWeight after every factor, so no nesting depth or number
+    // makes one infinite (or NaN later); request validation refuses a prompt that reaches it.
+    static constexpr double kMaxWeight = 1000.0;
 };
 
 } // namespace md

@@ -2,11 +2,11 @@
 // it grows with the canvas and the regions, a request beyond a small available memory is
 // refused before any UNet call with the figure and a size that fits, and a normal one runs.
 
-#include "engine/io/MemoryEstimate.h"
 #include "engine/pipeline/GenerationMemory.h"
 
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
+#include "engine/io/MemoryEstimate.h"
 
 #include <gtest/gtest.h>
 #include <string>
@@ -72,7 +72,13 @@ TEST(GenerationMemory, GrowsWithSizeAndRegions)
     EXPECT_EQ(small.unetEvaluations, 3 * 2);
     // 2048 px = 256 latent: views of 64 every 8 -> 25 x 25.
     EXPECT_EQ(large.unetEvaluations, 3 * 25 * 25 * 2);
-    EXPECT_EQ(regions.unetEvaluations, 3 * 25 * 25 * 7 * 2);
+    // With regions, only the (view, prompt) pairs with weight in their view are evaluated:
+    // the plan's count, fewer than all 25 x 25 x 7 pairs, more than the background alone.
+    auto plan = engine.plan(request(2048, 2048, 6));
+    ASSERT_TRUE(plan.isOk()) << plan.error();
+    EXPECT_EQ(regions.unetEvaluations, std::int64_t{3} * plan->unetSamplesPerStep);
+    EXPECT_LT(regions.unetEvaluations, 3 * 25 * 25 * 7 * 2);
+    EXPECT_GT(regions.unetEvaluations, large.unetEvaluations);
     EXPECT_GE(regions.unetCalls, 3);
 }
 
