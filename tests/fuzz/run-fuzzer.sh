@@ -13,6 +13,9 @@ cp -n "$seeds"/* "$work/corpus/" 2>/dev/null || true
 args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1
       -artifact_prefix="$work/findings/")
 [ -n "$dict" ] && args+=(-dict="$dict")
+# CTest: a fixed seed, so a CI run replays the same mutations (a slower machine runs a prefix
+# of what this one ran) instead of failing at random; long runs keep libFuzzer's random seed.
+[ "${MD_FUZZ_FRESH:-0}" = 1 ] && args+=(-seed="${MD_FUZZ_SEED:-1}")
 # A sanitizer report aborts the run; leaks are reported too (detect_leaks is on by default).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
