@@ -6,20 +6,15 @@
 // is checked here first. Symbolic links are followed: a link to a regular file is a regular
 // file, a link to a FIFO is a FIFO.
 
+#include "engine/PathKind.h"
 #include "engine/Status.h"
 
 #include <string>
 
 namespace md {
 
-enum class FileKind { Missing, Regular, Directory, Fifo, CharDevice, BlockDevice, Socket, Other };
-
-// The kind of what `path` names (symlinks followed). Missing also covers a dangling link and
-// a path that cannot be looked at (`error` receives errno then; 0 otherwise).
-FileKind fileKind(const std::string& path, int* error = nullptr);
-
-// "a FIFO (named pipe)", "a character device", "a folder", ...
-std::string fileKindName(FileKind kind);
+// The kind of a path and its name in messages: pathKind() and pathKindName() of
+// engine/PathKind.h (one classifier for models and documents alike).
 
 // An input: ok only for an existing regular file. The message names the path and what it is:
 // "x.png: is a FIFO (named pipe), not a regular file".

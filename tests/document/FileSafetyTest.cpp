@@ -67,15 +67,15 @@ TEST(FileSafety, ClassifiesPathsAndFollowsLinks)
     const std::string fifo = makeFifo(dir, "fifo");
     fs::create_symlink(fifo, dir.path("link-to-fifo"));
     fs::create_symlink(dir.path("file"), dir.path("link-to-file"));
-    EXPECT_EQ(fileKind(dir.path("file")), FileKind::Regular);
-    EXPECT_EQ(fileKind(dir.path("link-to-file")), FileKind::Regular);
-    EXPECT_EQ(fileKind(fifo), FileKind::Fifo);
-    EXPECT_EQ(fileKind(dir.path("link-to-fifo")), FileKind::Fifo);
-    EXPECT_EQ(fileKind(dir.dir()), FileKind::Directory);
-    EXPECT_EQ(fileKind("/dev/zero"), FileKind::CharDevice);
-    EXPECT_EQ(fileKind(makeSocket(dir, "sock")), FileKind::Socket);
+    EXPECT_EQ(pathKind(dir.path("file")), PathKind::Regular);
+    EXPECT_EQ(pathKind(dir.path("link-to-file")), PathKind::Regular);
+    EXPECT_EQ(pathKind(fifo), PathKind::Fifo);
+    EXPECT_EQ(pathKind(dir.path("link-to-fifo")), PathKind::Fifo);
+    EXPECT_EQ(pathKind(dir.dir()), PathKind::Directory);
+    EXPECT_EQ(pathKind("/dev/zero"), PathKind::CharDevice);
+    EXPECT_EQ(pathKind(makeSocket(dir, "sock")), PathKind::Socket);
     int error = 0;
-    EXPECT_EQ(fileKind(dir.path("none"), &error), FileKind::Missing);
+    EXPECT_EQ(pathKind(dir.path("none"), &error), PathKind::Missing);
     EXPECT_EQ(error, ENOENT);
 }
 
@@ -138,12 +138,12 @@ TEST(FileSafety, AtomicWriteRefusesTargetsThatAreNotRegularFiles)
     }
     for (const auto& target : targets) {
         SCOPED_TRACE(target);
-        const FileKind before = fileKind(target);
+        const PathKind before = pathKind(target);
         const Status s = writeFileAtomic(target, bytesOf("new contents"));
         ASSERT_FALSE(s.isOk());
         EXPECT_TRUE(contains(s.message(), ", not a regular file; it was not replaced"))
             << s.message();
-        EXPECT_EQ(fileKind(target), before);
+        EXPECT_EQ(pathKind(target), before);
     }
     EXPECT_TRUE(fs::is_symlink(dir.path("link.png")));
     const Status folder = writeFileAtomic(dir.dir(), bytesOf("x"));

@@ -280,7 +280,7 @@ private Q_SLOTS:
         QVERIFY2(files()->lastError().contains("is a FIFO (named pipe), not a regular file; it "
                                                "was not replaced"),
                  qPrintable(files()->lastError()));
-        QCOMPARE(fileKind(fifo.toStdString()), FileKind::Fifo);
+        QCOMPARE(pathKind(fifo.toStdString()), PathKind::Fifo);
     }
 
     void exportWritesInTheBackground()

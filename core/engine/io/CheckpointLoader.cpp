@@ -2,7 +2,7 @@
 
 #include "engine/io/CheckpointLayouts.h"
 #include "engine/io/ConfigBounds.h"
-#include "engine/io/PathKind.h"
+#include "engine/PathKind.h"
 #include "engine/io/TextHelpers.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "engine/io/SafetensorsFile.h"
 
-#include "engine/io/PathKind.h"
+#include "engine/PathKind.h"
 #include "engine/io/SafetensorsHeader.h"
 #include "engine/io/TextHelpers.h"
 
@@ -90,7 +90,7 @@ Result<std::shared_ptr<const SafetensorsFile>> SafetensorsFile::open(const std::
 
     // Refused by kind before open(): opening a FIFO blocks until a writer comes.
     if (const PathKind kind = pathKind(path);
-        kind != PathKind::RegularFile && kind != PathKind::Missing)
+        kind != PathKind::Regular && kind != PathKind::Missing)
         return Status::error(path + " is not a regular file (it is " + pathKindName(kind) + ")");
     // O_NONBLOCK: should the path become a FIFO between the check and the open, open()
     // returns at once and fstat() below refuses it.

@@ -154,13 +154,13 @@ TEST_F(HardeningCli, OutputsThatAreNotRegularFilesAreNotReplaced)
         targets.push_back(null);
     }
     for (const auto& target : targets) {
-        const FileKind before = fileKind(target);
+        const PathKind before = pathKind(target);
         CliRun r = generate({"--prompt", "a cat", "--out", target});
         EXPECT_EQ(r.code, 1) << r.output;
-        EXPECT_TRUE(contains(r.output, target + ": is " + fileKindName(before) +
+        EXPECT_TRUE(contains(r.output, target + ": is " + pathKindName(before) +
                                            ", not a regular file; it was not replaced"))
             << r.output;
-        EXPECT_EQ(fileKind(target), before);
+        EXPECT_EQ(pathKind(target), before);
     }
     EXPECT_TRUE(nothingWritten());
 }

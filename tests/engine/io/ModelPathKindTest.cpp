@@ -4,7 +4,7 @@
 
 #include "engine/common/Fixtures.h"
 #include "engine/io/CheckpointLoader.h"
-#include "engine/io/PathKind.h"
+#include "engine/PathKind.h"
 #include "engine/io/SafetensorsFile.h"
 
 #include <chrono>
@@ -47,7 +47,7 @@ TEST(ModelPathKind, KindsAreTold)
     EXPECT_EQ(pathKind("/dev/zero"), PathKind::CharDevice);
     EXPECT_EQ(pathKind(fifo("kind.fifo")), PathKind::Fifo);
     EXPECT_EQ(pathKind(test::fixturePath("tiny-sd15")), PathKind::Directory);
-    EXPECT_EQ(pathKind(test::fixturePath("tiny-sd15.safetensors")), PathKind::RegularFile);
+    EXPECT_EQ(pathKind(test::fixturePath("tiny-sd15.safetensors")), PathKind::Regular);
     EXPECT_TRUE(requireFileOrFolder(test::fixturePath("tiny-sd15")));
 }
 

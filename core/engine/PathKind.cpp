@@ -1,18 +1,26 @@
-#include "engine/io/PathKind.h"
+#include "engine/PathKind.h"
 
+#include <cerrno>
 #include <sys/stat.h>
 
 namespace md {
 
-PathKind pathKind(const std::string& path)
+PathKind pathKind(const std::string& path, int* error)
 {
+    if (error)
+        *error = 0;
     struct stat st
     {
     };
-    if (path.empty() || ::stat(path.c_str(), &st) != 0)
+    if (path.empty())
         return PathKind::Missing;
+    if (::stat(path.c_str(), &st) != 0) {
+        if (error)
+            *error = errno;
+        return PathKind::Missing;
+    }
     if (S_ISREG(st.st_mode))
-        return PathKind::RegularFile;
+        return PathKind::Regular;
     if (S_ISDIR(st.st_mode))
         return PathKind::Directory;
     if (S_ISFIFO(st.st_mode))
@@ -31,7 +39,7 @@ std::string pathKindName(PathKind kind)
     switch (kind) {
     case PathKind::Missing:
         return "missing";
-    case PathKind::RegularFile:
+    case PathKind::Regular:
         return "a regular file";
     case PathKind::Directory:
         return "a folder";
@@ -52,7 +60,7 @@ std::string pathKindName(PathKind kind)
 Status requireFileOrFolder(const std::string& path)
 {
     const PathKind kind = pathKind(path);
-    if (kind == PathKind::RegularFile || kind == PathKind::Directory)
+    if (kind == PathKind::Regular || kind == PathKind::Directory)
         return Status::ok();
     if (kind == PathKind::Missing)
         return Status::error(path + ": no such file or folder");

@@ -10,19 +10,11 @@
 
 namespace md {
 
-enum class PathKind {
-    Missing,
-    RegularFile,
-    Directory,
-    Fifo,
-    CharDevice,
-    BlockDevice,
-    Socket,
-    Other
-};
+enum class PathKind { Missing, Regular, Directory, Fifo, CharDevice, BlockDevice, Socket, Other };
 
-// Follows symbolic links (a link to a model is a model).
-PathKind pathKind(const std::string& path);
+// Follows symbolic links (a link to a model is a model). Missing also covers a dangling link
+// and a path that cannot be looked at (`error` receives errno then; 0 otherwise).
+PathKind pathKind(const std::string& path, int* error = nullptr);
 
 // "a FIFO (named pipe)", "a character device", ... for messages.
 std::string pathKindName(PathKind kind);
