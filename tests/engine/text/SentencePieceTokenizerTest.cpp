@@ -10,6 +10,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <thread>
+#include <unistd.h>
 
 namespace md {
 namespace {
@@ -36,7 +37,10 @@ const std::vector<std::string>& captions()
 // Trains a unigram model once per argument set; returns the .model path.
 std::string trainModel(const std::string& name, const std::string& extraArgs)
 {
-    const std::string dir = test::tempPath("spm-" + name);
+    // Per process: ctest runs this file's tests in parallel processes, which raced on one
+    // corpus (one truncating it while another trained: "!sentences_.empty()").
+    const std::string dir =
+        test::tempPath("spm-" + name + "-" + std::to_string(static_cast<long>(::getpid())));
     std::filesystem::create_directories(dir);
     {
         std::ofstream corpus(dir + "/corpus.txt");
