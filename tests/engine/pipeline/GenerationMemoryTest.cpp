@@ -7,6 +7,7 @@
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
 #include "engine/io/MemoryEstimate.h"
+#include "engine/pipeline/FixtureEngine.h"
 
 #include <gtest/gtest.h>
 #include <string>
@@ -14,19 +15,6 @@
 using namespace md;
 
 namespace {
-
-Engine& fixtureEngine()
-{
-    static Engine engine;
-    static const Status status = [] {
-        ModelOptions o;
-        o.path = test::fixturePath("tiny-sd15");
-        o.device = "cpu";
-        return engine.load(o);
-    }();
-    EXPECT_TRUE(status.isOk()) << status.message();
-    return engine;
-}
 
 GenerateRequest request(int width, int height, int regions)
 {
@@ -57,7 +45,7 @@ GenerationEstimate estimateOf(Engine& engine, const GenerateRequest& r)
 
 TEST(GenerationMemory, GrowsWithSizeAndRegions)
 {
-    Engine& engine = fixtureEngine();
+    Engine& engine = test::fixtureEngine();
     engine.setAvailableMemory(std::nullopt);
     const auto small = estimateOf(engine, request(512, 512, 0));
     const auto medium = estimateOf(engine, request(1024, 1024, 0));
@@ -84,7 +72,7 @@ TEST(GenerationMemory, GrowsWithSizeAndRegions)
 
 TEST(GenerationMemory, RefusedBeforeAnyUNetCallWithASizeThatFits)
 {
-    Engine& engine = fixtureEngine();
+    Engine& engine = test::fixtureEngine();
     engine.setAvailableMemory(std::nullopt);
     const auto big = request(2048, 1024, 2);
     const auto fitting = estimateOf(engine, request(512, 256, 2));
@@ -122,7 +110,7 @@ TEST(GenerationMemory, RefusedBeforeAnyUNetCallWithASizeThatFits)
 
 TEST(GenerationMemory, NormalRequestPasses)
 {
-    Engine& engine = fixtureEngine();
+    Engine& engine = test::fixtureEngine();
     engine.setAvailableMemory(std::nullopt);
     const auto r = request(64, 64, 1);
     const auto e = estimateOf(engine, r);

@@ -4,6 +4,7 @@
 
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
+#include "engine/pipeline/FixtureEngine.h"
 
 #include <chrono>
 #include <gtest/gtest.h>
@@ -12,19 +13,6 @@
 using namespace md;
 
 namespace {
-
-Engine& loadedEngine()
-{
-    static Engine engine;
-    static const Status status = [] {
-        ModelOptions o;
-        o.path = test::fixturePath("tiny-sd15");
-        o.device = "cpu";
-        return engine.load(o);
-    }();
-    EXPECT_TRUE(status.isOk()) << status.message();
-    return engine;
-}
 
 GenerateRequest request(const std::string& prompt)
 {
@@ -53,7 +41,7 @@ double seconds(const std::chrono::steady_clock::time_point& since)
 
 TEST(PromptLimits, ThousandsOfBreaksCostOneChunk)
 {
-    Engine& engine = loadedEngine();
+    Engine& engine = test::fixtureEngine();
     const auto start = std::chrono::steady_clock::now();
     auto image = engine.generate(request(repeat("BREAK ", 5000))); // 30 kB
     ASSERT_TRUE(image.isOk()) << image.error();
@@ -63,7 +51,7 @@ TEST(PromptLimits, ThousandsOfBreaksCostOneChunk)
 
 TEST(PromptLimits, TooManyBytesAreRefusedBeforeEncoding)
 {
-    Engine& engine = loadedEngine();
+    Engine& engine = test::fixtureEngine();
     const auto start = std::chrono::steady_clock::now();
     Status s = engine.validate(request(repeat("a", kMaxPromptTextBytes + 1)));
     ASSERT_FALSE(s);
@@ -83,7 +71,7 @@ TEST(PromptLimits, TooManyBytesAreRefusedBeforeEncoding)
 
 TEST(PromptLimits, TooManyChunksPerPromptAreRefusedWithTheLimit)
 {
-    Engine& engine = loadedEngine();
+    Engine& engine = test::fixtureEngine();
     // 33 chunks: 33 BREAK-separated words.
     std::string prompt;
     for (int i = 0; i <= kMaxPromptChunks; ++i)
@@ -110,7 +98,7 @@ TEST(PromptLimits, TooManyChunksPerPromptAreRefusedWithTheLimit)
 
 TEST(PromptLimits, ChunksPerGenerationAreBounded)
 {
-    Engine& engine = loadedEngine();
+    Engine& engine = test::fixtureEngine();
     auto r = request("a field");
     r.cfg = 7.0f;
     // 20 regions of 15 distinct chunks each: 300 chunks, every prompt within its own limit.
@@ -131,7 +119,7 @@ TEST(PromptLimits, ChunksPerGenerationAreBounded)
 
 TEST(PromptLimits, EmphasisAtTheParsersLimitIsRefused)
 {
-    Engine& engine = loadedEngine();
+    Engine& engine = test::fixtureEngine();
     // 1e40 does not fit a float weight; nor do 2000 nested brackets (1.1^2000).
     Status s = engine.validate(request("(cat:1" + std::string(40, '0') + ")"));
     ASSERT_FALSE(s);
