@@ -22,6 +22,21 @@ constexpr std::size_t kMaxPromptBytes = 64 * 1024;
 
 enum class RegionKind { Mask, Box };
 enum class SeedMode { Random, Fixed };
+// What a generation starts from (GenerationSettings::start).
+enum class StartImage {
+    Noise,      // text-to-image
+    LastResult, // the newest result in the history (img2img)
+    Layers,     // the visible paint layers (colour sketch, imported images) over white
+};
+
+// 8-bit RGBA, row-major, 4 bytes per pixel, straight (not premultiplied) alpha.
+struct RgbaImage
+{
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;
+    bool empty() const { return width <= 0 || height <= 0; }
+};
 
 struct Colour
 {
@@ -58,6 +73,8 @@ struct GenerationSettings
     int stride = 8; // latent pixels
     bool circular = false;
     float feather = 0.f; // canvas pixels
+    StartImage start = StartImage::Noise;
+    float strength = 0.75f; // denoising strength in (0, 1] when starting from an image
 };
 
 struct ProjectRegion
@@ -72,6 +89,21 @@ struct ProjectRegion
     MaskImage mask; // kind Mask: canvas-sized, values in [0, 1] (stored as 8-bit in files)
     Box box;        // kind Box: canvas pixels
     bool visible = true;
+    // The region's own seed for its start noise (a reroll changes only this); unset: the
+    // generation's seed.
+    std::optional<std::uint64_t> seed;
+};
+
+// A layer of paint under the region masks: the artist's colour sketch, or an imported image
+// (File > Import, drag and drop, paste). Composited bottom first over white, they are the
+// start image when GenerationSettings::start is Layers. They never act as masks.
+struct PaintLayer
+{
+    std::uint32_t id = 0; // stable, unique among the project's paint layers, never 0
+    std::string name;
+    RgbaImage pixels; // canvas-sized; transparent where nothing is painted
+    bool visible = true;
+    float opacity = 1.f; // in [0, 1]
 };
 
 // A region's prompt as it was when a result was made.
@@ -109,6 +141,14 @@ struct ProjectResult
     // The regions that made it; unset for results saved before layouts were stored (their
     // exports and "Use settings" fall back to the project's current regions).
     std::optional<RegionLayout> layout;
+    // Image conditioning that made it: the start image (img2img, reroll; null: from noise;
+    // settings.strength says how much was redrawn), the rerolled selection (null: the whole
+    // canvas), and, for an upscale, the result it was made from and the factor (its image is
+    // then the canvas times the factor, rounded to multiples of 8).
+    std::shared_ptr<const RgbImage> startImage;
+    std::shared_ptr<const MaskImage> rerollMask;
+    std::uint32_t sourceResultId = 0; // 0: none
+    double upscale = 1.0;
 };
 
 struct Project
@@ -119,6 +159,7 @@ struct Project
     std::string prompt; // background prompt
     std::string negative;
     std::vector<ProjectRegion> regions; // drawing order; later regions on top
+    std::vector<PaintLayer> paintLayers; // bottom first, all under the region masks
     GenerationSettings settings;
     std::vector<ProjectResult> results; // oldest first
 };

@@ -30,6 +30,9 @@ constexpr int kMinStride = 1;                                // view stride, lat
 constexpr int kMaxStride = kMaxCanvasSize / kCanvasMultiple; // latent pixels
 constexpr int kMaxFeatherPx = 512;                           // soft region edges, canvas pixels
 constexpr int kMaxRegionStrength = 10;                       // region strength in [0, 10]
+// Upscaling a result (hires fix): factors in [kMinUpscale, kMaxUpscale].
+constexpr double kMinUpscale = 1.0;
+constexpr double kMaxUpscale = 4.0;
 // Prompt work is bounded before any encoding (a 30 kB prompt once took 400 s and 5.6 GB):
 // bytes per prompt (as the document layer's kMaxPromptBytes), 75-token chunks per prompt,
 // and chunks over all the prompts and negatives of one generation. BREAK and empty chunks
@@ -118,6 +121,9 @@ struct Region
     float strength = 1.0f;  // weight multiplier in the fusion
     std::optional<Box> box; // a box region, or else:
     MaskImage mask;         // a painted mask at canvas size (white = inside)
+    // The region's own seed: its start noise (inside the region, at latent size) is drawn
+    // from this seed instead of the request's, so a reroll can change one region only.
+    std::optional<std::uint64_t> seed;
 };
 
 struct GenerateRequest
@@ -139,6 +145,20 @@ struct GenerateRequest
     int fullDecodeEvery = 0;  // full VAE preview every N steps (0: never)
     bool cheapPreview = true; // linear latent->RGB preview every step
     int maxBatch = 0;         // UNet batch limit per call (0: chosen from memory budget)
+
+    // ---- Image conditioning ----------------------------------------------------------------
+    // Start from an image instead of noise (img2img, as diffusers' StableDiffusionImg2Img-
+    // Pipeline): canvas-sized. The schedule keeps its last int(steps * strength) steps and
+    // the image's latents (VAE posterior sample, the seed's first draw) are noised to the
+    // first of them. Empty: text-to-image.
+    RgbImage initImage;
+    float strength = 0.75f; // denoising strength in (0, 1]; only with initImage
+    // Reroll (inpainting, as diffusers' StableDiffusionInpaintPipeline): regenerate only
+    // where rerollMask > 0 (canvas-sized, values in [0, 1], edges softened by featherPx).
+    // Outside it the latents are initImage's noised to each step, and the final pixels are
+    // initImage's exactly. Needs initImage. A 9-channel inpainting model gets the mask and
+    // the masked image as extra UNet input. Empty: the whole canvas is generated.
+    MaskImage rerollMask;
 };
 
 // How generate() would run a request (Engine::plan): the path it takes and what a step costs.
