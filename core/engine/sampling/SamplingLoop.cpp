@@ -20,14 +20,17 @@ bool cancelled(const LoopCallbacks& callbacks)
 } // namespace
 
 Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::Tensor x, Rng& rng,
-                                  const LoopCallbacks& callbacks)
+                                  const LoopCallbacks& callbacks, int firstStep)
 {
     try {
         torch::NoGradGuard noGrad;
         const int steps = sampler.numSteps();
         if (steps <= 0)
             return Status::error("sampling: no timesteps (setTimesteps was not called)");
-        for (int i = 0; i < steps; ++i) {
+        if (firstStep < 0 || firstStep >= steps)
+            return Status::error("sampling: the first step " + std::to_string(firstStep) +
+                                 " is outside 0.." + std::to_string(steps - 1));
+        for (int i = firstStep; i < steps; ++i) {
             if (cancelled(callbacks))
                 return Status::cancelled();
             const auto out = denoiser.predict(x, i);
@@ -37,6 +40,8 @@ Result<torch::Tensor> runSampling(Sampler& sampler, Denoiser& denoiser, torch::T
             if (callbacks.onStep)
                 x0 = sampler.predictOriginal(out, i, x);
             x = sampler.step(out, i, x, rng);
+            if (callbacks.afterStep)
+                x = callbacks.afterStep(i, x);
             // Once per step: NaN / Inf weights would otherwise end as a black image.
             if (!allFinite(x)) {
                 const std::string at =

@@ -88,3 +88,30 @@ TEST(SamplingLoop, NeedsTimesteps)
     EXPECT_FALSE(r.isOk());
     EXPECT_EQ(d.calls, 0);
 }
+
+TEST(SamplingLoop, StartsAtTheFirstStepAndAppliesTheAfterStepHook)
+{
+    auto sampler = makeEuler(6);
+    CountingDenoiser d;
+    std::vector<int> seen;
+    d.body = [&](const torch::Tensor& x, int i) {
+        seen.push_back(i);
+        return torch::zeros_like(x);
+    };
+    LoopCallbacks cb;
+    std::vector<int> hooked;
+    cb.afterStep = [&](int i, const torch::Tensor& x) {
+        hooked.push_back(i);
+        return x + 1.0;
+    };
+    Rng rng(0);
+    auto r = runSampling(*sampler, d, torch::zeros({1, 4, 4, 4}), rng, cb, 4);
+    ASSERT_TRUE(r.isOk()) << r.error();
+    EXPECT_EQ(seen, (std::vector<int>{4, 5}));
+    EXPECT_EQ(hooked, (std::vector<int>{4, 5}));
+    // A zero prediction keeps Euler's x as it is; each hook adds 1.
+    EXPECT_TRUE(torch::allclose(r.value(), torch::full({1, 4, 4, 4}, 2.0)));
+
+    auto outside = runSampling(*sampler, d, torch::zeros({1, 4, 4, 4}), rng, {}, 6);
+    EXPECT_FALSE(outside.isOk());
+}
