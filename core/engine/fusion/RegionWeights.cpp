@@ -61,6 +61,26 @@ Result<torch::Tensor> RegionWeights::canvasMask(const Region& region, int width,
     return mask.clamp(0.0, 1.0);
 }
 
+torch::Tensor RegionWeights::feathered(const torch::Tensor& canvasMask, float featherPx)
+{
+    if (featherPx <= 0.f)
+        return canvasMask;
+    // Two box passes ~ a tent of radius featherPx.
+    const int r = std::max(1, static_cast<int>(featherPx / 2.f + 0.5f));
+    return boxBlur(boxBlur(canvasMask, r), r);
+}
+
+torch::Tensor RegionWeights::toLatent(const torch::Tensor& canvasMask, int h, int w,
+                                      float featherPx)
+{
+    if (featherPx > 0.f) // soft: blurred, then each latent cell averaged
+        return F::adaptive_avg_pool2d(feathered(canvasMask, featherPx),
+                                      F::AdaptiveAvgPool2dFuncOptions({h, w}));
+    auto hard = (canvasMask >= 0.5f).to(torch::kFloat32);
+    return F::interpolate(
+        hard, F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearest));
+}
+
 Result<RegionMaps> RegionWeights::build(const std::vector<Region>& regions, int width, int height,
                                         int latentFactor, float featherPx)
 {
@@ -73,19 +93,7 @@ Result<RegionMaps> RegionWeights::build(const std::vector<Region>& regions, int 
         auto mask = canvasMask(regions[i], width, height);
         if (!mask)
             return mask.status().withContext(regionLabel(i));
-        torch::Tensor latent;
-        if (featherPx > 0.f) {
-            // Soft: blur at canvas resolution (two box passes ~ a tent of radius featherPx),
-            // then average each latent cell.
-            const int r = std::max(1, static_cast<int>(featherPx / 2.f + 0.5f));
-            auto soft = boxBlur(boxBlur(*mask, r), r);
-            latent = F::adaptive_avg_pool2d(soft, F::AdaptiveAvgPool2dFuncOptions({h, w}));
-        } else {
-            auto hard = (*mask >= 0.5f).to(torch::kFloat32);
-            latent = F::interpolate(
-                hard,
-                F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w}).mode(torch::kNearest));
-        }
+        const torch::Tensor latent = toLatent(*mask, h, w, featherPx);
         const float strength = std::max(0.f, regions[i].strength);
         coverage.push_back(latent);
         foregrounds.push_back(latent * strength);

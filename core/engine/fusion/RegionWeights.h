@@ -35,6 +35,14 @@ public:
     // A region's coverage at canvas resolution, [1, 1, H, W] float in [0, 1] (a box is
     // rasterised, a mask is checked against the canvas size).
     static Result<torch::Tensor> canvasMask(const Region& region, int width, int height);
+
+    // A canvas mask [1, 1, H, W] softened by about featherPx canvas pixels (two box blurs);
+    // the mask itself when featherPx <= 0. Where the blur sees no mask, values stay exactly 0.
+    static torch::Tensor feathered(const torch::Tensor& canvasMask, float featherPx);
+    // A canvas mask on the latent grid [1, 1, h, w] as the fusion weights use it: featherPx
+    // 0: thresholded at 0.5, nearest samples (pixel (f*i, f*j)); else feathered and
+    // area-averaged.
+    static torch::Tensor toLatent(const torch::Tensor& canvasMask, int h, int w, float featherPx);
 };
 
 } // namespace md
