@@ -9,6 +9,7 @@
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StartLatents.h"
 #include "engine/pipeline/StepPreviews.h"
 #include "engine/sampling/FiniteCheck.h"
 #include "engine/sampling/Rng.h"
@@ -152,11 +153,6 @@ DiffusionPipeline::encodeConditioning(const GenerateRequest& request, const Gene
     return prompts;
 }
 
-torch::Tensor DiffusionPipeline::startNoise(const GenerationPlan& plan, Rng& rng) const
-{
-    return rng.randn({1, m_session.model().latentChannels(), plan.latentHeight, plan.latentWidth});
-}
-
 std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionPrompt> prompts,
                                                           const DenoiserInputs& in)
 {
@@ -207,7 +203,7 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
             encoded.push_back(model.encodeMean(images.narrow(0, i, 1).to(device)));
         setup.backgrounds = torch::cat(encoded, 0);
         setup.bootstrapSteps = b;
-        setup.initNoise = in.initNoise.to(device);
+        setup.initNoise = in.start.noise().to(device);
     }
     return setup;
 }
@@ -234,37 +230,52 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         if (!prompts)
             return prompts.status();
         Rng rng(request.seed);
-        result.initNoise = startNoise(plan, rng);
-        auto x =
-            (result.initNoise * static_cast<float>(sampler->initNoiseSigma())).to(model.device());
+        auto started = StartLatents::prepare(request, plan.latentHeight, plan.latentWidth, model,
+                                             *sampler, rng);
+        if (!started)
+            return started.status();
+        const StartLatents& start = started.value();
+        result.initNoise = start.noise();
+        const int first = start.first();
+        const int run = steps - first; // the steps this request runs
+        result.timesteps.assign(sampler->timesteps().begin() + first, sampler->timesteps().end());
+        result.startLatents = start.x().to(torch::kCPU, torch::kFloat32);
+        if (start.fromImage())
+            result.imageLatents = start.imageLatents().to(torch::kCPU, torch::kFloat32);
 
         int currentStep = 0;
-        DenoiserInputs inputs{request, plan, *sampler, rng, result.initNoise, callbacks, {}};
+        DenoiserInputs inputs{request, plan, *sampler, rng, start, callbacks, {}};
         if (callbacks.onProgress && plan.fused) {
             inputs.onBatch = [&](int batch, int total) {
-                callbacks.onProgress(Progress{currentStep, steps, batch, total});
+                callbacks.onProgress(Progress{currentStep, run, batch, total});
             };
         }
         auto denoiser = makeDenoiser(std::move(prompts.value()), inputs);
 
         const StepPreviews previews(
-            request, callbacks, steps,
+            request, callbacks, run,
             [this](const torch::Tensor& x0) { return m_session.previewer().preview(x0); },
             [&](const torch::Tensor& x0) {
                 return m_session.decodeToRgb(x0, request.circular, callbacks.cancel);
             });
         LoopCallbacks loop;
         loop.cancel = callbacks.cancel;
+        if (start.rerolls()) {
+            loop.afterStep = [&](int i, const torch::Tensor& x) {
+                return start.keepBlend(*sampler, i, x);
+            };
+        }
         if (callbacks.onProgress || callbacks.onPreview) {
             const int batches = plan.unetBatchesPerStep;
             loop.onStep = [&, batches](int i, const torch::Tensor&, const torch::Tensor& x0) {
-                currentStep = i + 1;
+                const int done = i + 1 - first;
+                currentStep = done;
                 if (callbacks.onProgress)
-                    callbacks.onProgress(Progress{i + 1, steps, batches, batches});
-                previews.afterStep(i, x0);
+                    callbacks.onProgress(Progress{done, run, batches, batches});
+                previews.afterStep(done - 1, start.rerolls() ? start.keepEstimate(x0) : x0);
             };
         }
-        auto latents = runSampling(*sampler, *denoiser, x, rng, loop);
+        auto latents = runSampling(*sampler, *denoiser, start.x(), rng, loop, first);
         if (!latents)
             return latents.status();
         if (callbacks.cancel != nullptr && callbacks.cancel->load())
@@ -276,6 +287,8 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         if (!allFinite(image))
             return Status::error(nonFiniteMessage("the VAE decoder", ""));
         result.image = tensorToRgb(image);
+        if (start.rerolls())
+            result.image = start.composite(result.image);
         previews.finished(result.image);
         return result;
     } catch (const c10::Error& e) {

@@ -4,14 +4,20 @@
 //
 //   1. conditioning:  the prompts -> text encodings (every prompt and negative padded to one
 //                     length; the negative only when guidance is on)
-//   2. start latents: x = randn([1, C, H/f, W/f]) (the request's seed) * initNoiseSigma
+//   2. start latents: StartLatents, in the seed contract's order: x = randn([1, C, H/f, W/f])
+//                     * initNoiseSigma, or, from a start image (img2img, reroll), its VAE
+//                     posterior sample noised to the first step run (the schedule cut by
+//                     the strength); region seeds replace the noise inside their regions
 //   3. denoiser:      plain requests (no regions, a canvas within one view, not circular):
 //                     GuidedDenoiser, one guided UNet call per step, numerically the same as
 //                     diffusers' StableDiffusionPipeline; everything else: FusedDenoiser
 //                     (MultiDiffusion, Bar-Tal et al. 2023: every view x prompt, batched,
-//                     fused; bootstrapping draws rand([B, 3]) colours, the seed's second draw)
-//   4. loop:          runSampling, with progress, previews and cancel between UNet calls
-//   5. decode:        the session's policy (whole, tiled when large, wrapped when circular)
+//                     fused; bootstrapping draws rand([B, 3]) colours after the start draws)
+//   4. loop:          runSampling from the first step run, with progress, previews and cancel
+//                     between UNet calls; a reroll keeps the start image outside its mask
+//                     after every step (StartLatents::keepBlend)
+//   5. decode:        the session's policy (whole, tiled when large, wrapped when circular);
+//                     a reroll's pixels outside its mask are the start image's
 //
 // NaN / Inf (corrupt weights) stop the run with an error naming the stage: the text
 // encodings are checked once, the latents once per step, the decoded image once.
@@ -35,11 +41,15 @@ class Denoiser;
 class ModelSession;
 class Rng;
 class Sampler;
+class StartLatents;
 
 struct DiffusionResult
 {
-    torch::Tensor initNoise; // [1, C, h, w] unit noise drawn from the seed (CPU)
-    torch::Tensor latents;   // [1, C, h, w] final latents (float32, CPU)
+    torch::Tensor initNoise;       // [1, C, h, w] unit noise drawn from the seed (CPU)
+    std::vector<double> timesteps; // the model timesteps of the steps run
+    torch::Tensor startLatents;    // [1, C, h, w] the loop's input (float32, CPU)
+    torch::Tensor imageLatents;    // [1, C, h, w] the start image's (float32, CPU; or undefined)
+    torch::Tensor latents;         // [1, C, h, w] final latents (float32, CPU)
     RgbImage image;
     GenerationPlan plan;
 };
@@ -70,7 +80,9 @@ private:
         const GenerationPlan& plan;
         const Sampler& sampler;
         Rng& rng;
-        const torch::Tensor& initNoise;
+        // The start latents (noise, and from a start image its latents and a reroll's mask and
+        // masked-image latents: the extra input of 9-channel inpainting UNets).
+        const StartLatents& start;
         const GenerateCallbacks& callbacks;
         std::function<void(int batch, int totalBatches)> onBatch;
     };
@@ -86,8 +98,6 @@ private:
     // when an encoding is not finite (corrupt text encoder weights).
     Result<std::vector<FusionPrompt>> encodeConditioning(const GenerateRequest& request,
                                                          const GenerationPlan& plan);
-    // 2. The seed's first draw, [1, C, h, w] on the CPU (unit variance).
-    torch::Tensor startNoise(const GenerationPlan& plan, Rng& rng) const;
     // 3. Guided or fused.
     std::unique_ptr<Denoiser> makeDenoiser(std::vector<FusionPrompt> prompts,
                                            const DenoiserInputs& in);

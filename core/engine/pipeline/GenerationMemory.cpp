@@ -2,6 +2,7 @@
 
 #include "engine/io/MemoryEstimate.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StartLatents.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -54,7 +55,7 @@ std::string largestPart(const GenerationEstimate& e)
         {e.unetBytes + e.attentionBytes, "the UNet's view batch"},
         {e.maskBytes, "the region masks at canvas size"},
         {e.decodeBytes, "the VAE decode"},
-        {e.encodeBytes, "the bootstrapping encode"},
+        {e.encodeBytes, "the VAE encode"},
     };
     return std::max_element(std::begin(parts), std::end(parts))->second;
 }
@@ -132,6 +133,23 @@ std::int64_t GenerationMemory::vaeDecodeBytes(int latentH, int latentW) const
     return bytes;
 }
 
+std::int64_t GenerationMemory::vaeEncodeBytes(int latentH, int latentW, bool attention) const
+{
+    const VaeConfig& v = m_facts.vae;
+    if (v.blockOutChannels.empty())
+        return 0;
+    const std::int64_t f = v.scaleFactor();
+    std::int64_t bytes =
+        4 * (latentH * f) * (latentW * f) * v.blockOutChannels.front() * m_facts.vaeElementBytes;
+    if (attention && v.midBlockAddAttention) {
+        const double tokens = double(latentH) * latentW;
+        const double full = tokens * tokens * m_facts.vaeElementBytes;
+        const std::int64_t budget = m_facts.cuda ? kDeviceScoreBudget : kCpuScoreBudget;
+        bytes += full < double(budget) ? static_cast<std::int64_t>(full) : budget;
+    }
+    return bytes;
+}
+
 std::int64_t GenerationMemory::decodeBytes(const GenerateRequest& r, const GenerationPlan& p) const
 {
     const std::int64_t image = std::int64_t{r.width} * r.height * 3;
@@ -145,6 +163,8 @@ std::int64_t GenerationMemory::decodeBytes(const GenerateRequest& r, const Gener
     }
     if (r.circular)
         bytes += 2 * image * 4;
+    if (!r.rerollMask.empty())
+        bytes += 4 * image * 4; // the composite: start image, decoded image, mask, sum (float)
     return bytes;
 }
 
@@ -155,26 +175,31 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
     e.weightBytes = m_facts.weightBytes;
     e.runtimeBytes = kRuntimeBytes;
     const std::int64_t latentPixels = std::int64_t{p.latentHeight} * p.latentWidth;
-    e.canvasBytes =
-        4 * latentPixels * (kCanvasLatentMaps * m_facts.unet.inChannels + 2 * p.prompts);
+    const bool fromImage = !r.initImage.empty();
+    // From a start image: its latents, the noise kept for the reroll blend and the latent mask.
+    const std::int64_t imageMaps = fromImage ? 3 * m_facts.vae.latentChannels + 1 : 0;
+    e.canvasBytes = 4 * latentPixels *
+                    (kCanvasLatentMaps * m_facts.unet.inChannels + 2 * p.prompts + imageMaps);
     const int paths = p.views * p.prompts;
     const int batch = p.fused ? 2 * std::min(std::max(1, p.batchLimit / 2), paths) : p.batchLimit;
     e.unetBytes = unetBytes(batch, p.viewHeight, p.viewWidth);
     e.attentionBytes = attentionBytes(batch, p.viewHeight, p.viewWidth);
-    if (!r.regions.empty())
+    if (!r.regions.empty() || !r.rerollMask.empty())
         e.maskBytes = 3 * std::int64_t{r.width} * r.height * 4;
-    if (r.bootstrapSteps > 0 && !r.regions.empty() && !m_facts.vae.blockOutChannels.empty()) {
-        const std::int64_t f = m_facts.vae.scaleFactor();
-        e.encodeBytes = 4 * (p.viewHeight * f) * (p.viewWidth * f) *
-                        m_facts.vae.blockOutChannels.front() * m_facts.vaeElementBytes;
-    }
+    if (r.bootstrapSteps > 0 && !r.regions.empty())
+        e.encodeBytes = vaeEncodeBytes(p.viewHeight, p.viewWidth, false);
+    if (fromImage) // the start image (float) and its encode on the whole canvas
+        e.encodeBytes =
+            std::max(e.encodeBytes, vaeEncodeBytes(p.latentHeight, p.latentWidth, true) +
+                                        2 * std::int64_t{r.width} * r.height * 3 * 4);
     e.decodeBytes = decodeBytes(r, p);
     const std::int64_t preview = r.fullDecodeEvery > 0 ? e.decodeBytes : 0;
     const std::int64_t setup = e.maskBytes + e.encodeBytes;
     const std::int64_t steps = std::max(e.unetBytes + e.attentionBytes, preview);
     e.workBytes = e.canvasBytes + std::max({setup, steps, e.decodeBytes});
-    e.unetEvaluations = std::int64_t{r.steps} * p.unetSamplesPerStep;
-    e.unetCalls = std::int64_t{r.steps} * p.unetBatchesPerStep;
+    const std::int64_t run = r.steps - StartLatents::firstStep(r); // the steps run
+    e.unetEvaluations = run * p.unetSamplesPerStep;
+    e.unetCalls = run * p.unetBatchesPerStep;
     return e;
 }
 

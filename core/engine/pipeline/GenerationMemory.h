@@ -11,9 +11,10 @@
 //    multistep history, the initial noise, previews: 12 latent maps of C channels, float32)
 //    and the region weights and coverage (2 one-channel maps per prompt);
 //  - phases, whichever is largest:
-//      setup: the region masks at canvas size while RegionWeights builds them (3 canvas
-//             maps) and the VAE encode of bootstrapping colours at the view's size (4 maps of
-//             the encoder's first width, at full resolution);
+//      setup: the region masks (and a reroll mask) at canvas size while they are built (3
+//             canvas maps) and the VAE encodes: bootstrapping colours at the view's size, or
+//             a start image on the whole canvas (4 maps of the encoder's first width at full
+//             resolution, its mid-block attention scores, the image as float twice);
 //      steps: one UNet call on the largest view batch, the activations of io/MemoryEstimate's
 //             model at the view's size (skips, 8 maps of the largest level, feed-forward
 //             temporaries) times the batch, plus the attention scores of the first attention
@@ -27,7 +28,10 @@
 //             2 images for the wrap.
 //  - weights (parameters and buffers of the loaded modules) and 512 MiB of runtime are
 //    already in the process: they count in the peak, not against what is available.
-// UNet work: evaluations = steps x samples per step (views x prompts x 2 when guided).
+//  - from a start image the canvas holds 3 more latent maps and a latent mask; a reroll's
+//    composite adds 4 float images to the decode phase.
+// UNet work: evaluations = steps run (all, or the strength's share from a start image) x
+// samples per step (views x prompts x 2 when guided).
 
 #include "engine/EngineTypes.h"
 #include "engine/GenerationEstimate.h"
@@ -84,6 +88,9 @@ private:
     std::int64_t unetBytes(int batch, int viewH, int viewW) const;
     std::int64_t attentionBytes(int batch, int viewH, int viewW) const;
     std::int64_t vaeDecodeBytes(int latentH, int latentW) const;
+    // The encoder's first level at full resolution (4 maps), with its mid-block attention
+    // scores when asked.
+    std::int64_t vaeEncodeBytes(int latentH, int latentW, bool attention) const;
     std::int64_t decodeBytes(const GenerateRequest& request, const GenerationPlan& plan) const;
 
     ModelFacts m_facts;

@@ -2,6 +2,7 @@
 
 #include "engine/fusion/RegionWeights.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/pipeline/StartLatents.h"
 #include "engine/text/PromptChunker.h"
 #include "engine/text/PromptParser.h"
 
@@ -67,6 +68,63 @@ Status checkFusion(const GenerateRequest& r)
         if (!mask)
             return mask.status().withContext(label);
     }
+    return Status::ok();
+}
+
+std::string sizeText(int width, int height)
+{
+    return std::to_string(width) + "x" + std::to_string(height);
+}
+
+// The start image, the strength and the reroll mask (GenerateRequest's image conditioning).
+Status checkImageConditioning(const GenerateRequest& r)
+{
+    const std::string canvas = sizeText(r.width, r.height);
+    if (r.initImage.empty()) {
+        if (!r.rerollMask.empty())
+            return Status::error("a reroll needs the image to keep outside the selection: set the "
+                                 "start image (initImage) along with the reroll mask");
+        return Status::ok();
+    }
+    const RgbImage& image = r.initImage;
+    if (image.width != r.width || image.height != r.height)
+        return Status::error("the start image is " + sizeText(image.width, image.height) +
+                             " but the canvas is " + canvas +
+                             "; resize the image or the canvas so that they match");
+    if (image.pixels.size() != static_cast<size_t>(image.width) * image.height * 3)
+        return Status::error("the start image holds " + std::to_string(image.pixels.size()) +
+                             " bytes, expected " +
+                             std::to_string(static_cast<size_t>(image.width) * image.height * 3) +
+                             " (8-bit RGB, " + sizeText(image.width, image.height) + ")");
+    if (!(r.strength > 0.f && r.strength <= 1.f))
+        return Status::error("the denoising strength must be above 0 and at most 1, got " +
+                             std::to_string(r.strength));
+    if (StartLatents::firstStep(r) >= r.steps)
+        return Status::error("a denoising strength of " + std::to_string(r.strength) + " with " +
+                             std::to_string(r.steps) +
+                             " steps runs no step (int(steps x strength) is 0); raise the "
+                             "strength to at least " +
+                             std::to_string(1.0 / r.steps) + " or use more steps");
+    if (r.rerollMask.empty())
+        return Status::ok();
+    const MaskImage& mask = r.rerollMask;
+    if (mask.width != r.width || mask.height != r.height)
+        return Status::error("the reroll mask is " + sizeText(mask.width, mask.height) +
+                             " but the canvas is " + canvas + "; masks must be canvas-sized");
+    if (mask.values.size() != static_cast<size_t>(mask.width) * mask.height)
+        return Status::error("the reroll mask holds " + std::to_string(mask.values.size()) +
+                             " values, expected " +
+                             std::to_string(static_cast<size_t>(mask.width) * mask.height));
+    bool any = false;
+    for (float v : mask.values) {
+        if (!std::isfinite(v))
+            return Status::error("the reroll mask holds a value that is not a number; mask "
+                                 "values must be between 0 and 1");
+        any = any || v > 0.f;
+    }
+    if (!any)
+        return Status::error("the reroll mask selects nothing (every value is 0); paint the area "
+                             "to regenerate");
     return Status::ok();
 }
 
@@ -136,6 +194,8 @@ Status validateRequest(const GenerateRequest& request, const StableDiffusionMode
         return image;
     if (Status fusion = checkFusion(request); !fusion)
         return fusion;
+    if (Status conditioning = checkImageConditioning(request); !conditioning)
+        return conditioning;
     return checkPrompts(request, model);
 }
 

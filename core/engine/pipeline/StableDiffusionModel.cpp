@@ -6,6 +6,7 @@
 #include "engine/pipeline/DeviceSelection.h"
 #include "engine/pipeline/ModelDescription.h"
 #include "engine/pipeline/TokenizerLoading.h"
+#include "engine/sampling/Rng.h"
 
 #include <torch/torch.h>
 
@@ -236,6 +237,17 @@ torch::Tensor StableDiffusionModel::encodeMean(const torch::Tensor& image)
     if (vae.shiftFactor != 0.0)
         mean = mean - vae.shiftFactor;
     return mean * vae.scalingFactor;
+}
+
+torch::Tensor StableDiffusionModel::encodeSample(const torch::Tensor& image, Rng& rng)
+{
+    const auto& vae = m_config.vae;
+    auto dist = m_vae->encode(image.to(m_device, m_vaeDtype));
+    const auto noise = rng.randn(dist.mean.sizes()).to(m_device, m_vaeDtype);
+    auto z = dist.sample(noise).to(torch::kFloat32);
+    if (vae.shiftFactor != 0.0)
+        z = z - vae.shiftFactor;
+    return z * vae.scalingFactor;
 }
 
 } // namespace md

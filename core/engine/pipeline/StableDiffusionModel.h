@@ -22,6 +22,8 @@
 
 namespace md {
 
+class Rng;
+
 class StableDiffusionModel
 {
 public:
@@ -73,6 +75,10 @@ public:
     torch::Tensor decode(const torch::Tensor& latents);
     // Image [B, 3, H, W] in [-1, 1] -> scaled latents of the encoder's mean (float32).
     torch::Tensor encodeMean(const torch::Tensor& image);
+    // Image [1, 3, H, W] in [-1, 1] -> scaled latents of a sample of the encoder's posterior,
+    // mean + std * randn (diffusers' latent_dist.sample(generator): one randn of the latent
+    // shape [1, C, H/f, W/f] from `rng`), float32 on device.
+    torch::Tensor encodeSample(const torch::Tensor& image, Rng& rng);
 
     nn::UNet2DConditionModel& unetModule() { return m_unet; }
     nn::AutoencoderKL& vaeModule() { return m_vae; }
