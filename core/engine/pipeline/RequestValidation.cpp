@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,6 +77,14 @@ std::string sizeText(int width, int height)
     return std::to_string(width) + "x" + std::to_string(height);
 }
 
+// 0.05, 1.5, nan (not 0.050000).
+std::string numberText(double value)
+{
+    std::ostringstream s;
+    s << value;
+    return s.str();
+}
+
 // The start image, the strength and the reroll mask (GenerateRequest's image conditioning).
 Status checkImageConditioning(const GenerateRequest& r)
 {
@@ -98,13 +107,13 @@ Status checkImageConditioning(const GenerateRequest& r)
                              " (8-bit RGB, " + sizeText(image.width, image.height) + ")");
     if (!(r.strength > 0.f && r.strength <= 1.f))
         return Status::error("the denoising strength must be above 0 and at most 1, got " +
-                             std::to_string(r.strength));
+                             numberText(r.strength));
     if (StartLatents::firstStep(r) >= r.steps)
-        return Status::error("a denoising strength of " + std::to_string(r.strength) + " with " +
+        return Status::error("a denoising strength of " + numberText(r.strength) + " with " +
                              std::to_string(r.steps) +
                              " steps runs no step (int(steps x strength) is 0); raise the "
                              "strength to at least " +
-                             std::to_string(1.0 / r.steps) + " or use more steps");
+                             numberText(1.0 / r.steps) + " or use more steps");
     if (r.rerollMask.empty())
         return Status::ok();
     const MaskImage& mask = r.rerollMask;

@@ -51,9 +51,9 @@ Result<StartLatents> StartLatents::prepare(const GenerateRequest& r, int latentH
     StartLatents s;
     s.m_firstStep = firstStep(r);
     if (r.initImage.empty()) {
-        auto noise =
-            RegionSeeds::apply(rng.randn({1, model.latentChannels(), latentHeight, latentWidth}),
-                               r.regions, r.width, r.height);
+        auto noise = RegionSeeds::apply(
+            rng.randn({1, model.config().vae.latentChannels, latentHeight, latentWidth}), r.regions,
+            r.width, r.height);
         if (!noise)
             return noise.status();
         s.m_noise = noise.value();

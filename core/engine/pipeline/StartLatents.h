@@ -18,6 +18,8 @@
 //       the clean imageLatents after the last step (keepBlend);
 //       the final image: init * (1 - M) + decoded * M (composite).
 // Region seeds replace the noise inside their regions (RegionSeeds) after it is drawn.
+// C is the VAE's latent channels (a 9-channel inpainting UNet takes those plus the mask and
+// the masked image's latents).
 
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
