@@ -22,7 +22,7 @@ struct GenerationEstimate
     std::int64_t attentionBytes = 0;  // attention score buffers of that call
     std::int64_t maskBytes = 0;       // region masks at canvas size while they are built
     std::int64_t decodeBytes = 0;     // VAE decode (whole or tiled) and the output image
-    std::int64_t encodeBytes = 0;     // VAE encode of bootstrapping colours
+    std::int64_t encodeBytes = 0;     // VAE encode (bootstrapping colours, the start image)
     std::int64_t unetEvaluations = 0; // UNet samples over the run: steps x samples per step
     std::int64_t unetCalls = 0;       // batched UNet calls over the run
     std::optional<std::int64_t> availableBytes; // what the process may still allocate

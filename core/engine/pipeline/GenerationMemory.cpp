@@ -2,6 +2,7 @@
 
 #include "engine/io/MemoryEstimate.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/preview/TiledVaeEncoder.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -54,7 +55,7 @@ std::string largestPart(const GenerationEstimate& e)
         {e.unetBytes + e.attentionBytes, "the UNet's view batch"},
         {e.maskBytes, "the region masks at canvas size"},
         {e.decodeBytes, "the VAE decode"},
-        {e.encodeBytes, "the bootstrapping encode"},
+        {e.encodeBytes, "the VAE encode"},
     };
     return std::max_element(std::begin(parts), std::end(parts))->second;
 }
@@ -148,6 +149,37 @@ std::int64_t GenerationMemory::decodeBytes(const GenerateRequest& r, const Gener
     return bytes;
 }
 
+bool GenerationMemory::encodesTiled(int heightPx, int widthPx) const
+{
+    return TiledVaeEncoder::wanted(heightPx, widthPx,
+                                   m_facts.unet.sampleSize * m_facts.vae.scaleFactor());
+}
+
+std::int64_t GenerationMemory::imageEncodeBytes(int heightPx, int widthPx) const
+{
+    const VaeConfig& v = m_facts.vae;
+    const std::int64_t f = v.scaleFactor();
+    const std::int64_t image = std::int64_t{heightPx} * widthPx * 3;
+    std::int64_t bytes = image + image * 4; // 8-bit and float32 copies of the image
+    std::int64_t h = heightPx, w = widthPx;
+    if (encodesTiled(heightPx, widthPx)) {
+        const std::int64_t tile = TiledVaeEncoder::tileFor(m_facts.unet.sampleSize * int(f));
+        h = std::min(h, tile);
+        w = std::min(w, tile);
+        // mean, std and their weights at latent size
+        bytes += 3 * std::int64_t{heightPx / f} * (widthPx / f) * v.latentChannels * 4;
+    }
+    const std::int64_t first = v.blockOutChannels.empty() ? 0 : v.blockOutChannels.front();
+    bytes += 4 * h * w * first * m_facts.vaeElementBytes;
+    if (v.midBlockAddAttention) {
+        const double tokens = double(h / f) * double(w / f);
+        const double full = tokens * tokens * m_facts.vaeElementBytes;
+        const std::int64_t budget = m_facts.cuda ? kDeviceScoreBudget : kCpuScoreBudget;
+        bytes += full < double(budget) ? static_cast<std::int64_t>(full) : budget;
+    }
+    return bytes;
+}
+
 GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
                                               const GenerationPlan& p) const
 {
@@ -156,7 +188,7 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
     e.runtimeBytes = kRuntimeBytes;
     const std::int64_t latentPixels = std::int64_t{p.latentHeight} * p.latentWidth;
     e.canvasBytes =
-        4 * latentPixels * (kCanvasLatentMaps * m_facts.unet.inChannels + 2 * p.prompts);
+        4 * latentPixels * (kCanvasLatentMaps * m_facts.vae.latentChannels + 2 * p.prompts);
     const int paths = p.views * p.prompts;
     const int batch = p.fused ? 2 * std::min(std::max(1, p.batchLimit / 2), paths) : p.batchLimit;
     e.unetBytes = unetBytes(batch, p.viewHeight, p.viewWidth);
@@ -168,6 +200,8 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
         e.encodeBytes = 4 * (p.viewHeight * f) * (p.viewWidth * f) *
                         m_facts.vae.blockOutChannels.front() * m_facts.vaeElementBytes;
     }
+    if (!r.initImage.empty())
+        e.encodeBytes = std::max(e.encodeBytes, imageEncodeBytes(r.height, r.width));
     e.decodeBytes = decodeBytes(r, p);
     const std::int64_t preview = r.fullDecodeEvery > 0 ? e.decodeBytes : 0;
     const std::int64_t setup = e.maskBytes + e.encodeBytes;

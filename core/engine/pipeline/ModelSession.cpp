@@ -2,6 +2,7 @@
 
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/preview/TiledVaeDecoder.h"
+#include "engine/preview/TiledVaeEncoder.h"
 
 #include <algorithm>
 #include <torch/torch.h>
@@ -92,6 +93,36 @@ torch::Tensor ModelSession::decode(const torch::Tensor& latents, bool circular,
                                    const std::atomic<bool>* cancel)
 {
     return circular ? decodeWrapped(latents, cancel) : decodeFlat(latents, cancel);
+}
+
+bool ModelSession::encodesTiled(int heightPx, int widthPx) const
+{
+    return TiledVaeEncoder::wanted(heightPx, widthPx,
+                                   nativeLatentSize() * m_model->vaeScaleFactor());
+}
+
+nn::LatentDistribution ModelSession::encodeImage(const torch::Tensor& image,
+                                                 const std::atomic<bool>* cancel)
+{
+    const int heightPx = static_cast<int>(image.size(2));
+    const int widthPx = static_cast<int>(image.size(3));
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+        return {};
+    if (!encodesTiled(heightPx, widthPx))
+        return m_model->encodeDistribution(image);
+    const int native = nativeLatentSize() * m_model->vaeScaleFactor();
+    TiledVaeEncoder tiled(
+        [this](const torch::Tensor& tile) {
+            auto d = m_model->encodeDistribution(tile);
+            return TiledVaeEncoder::Moments{d.mean, d.std};
+        },
+        m_model->vaeScaleFactor(), TiledVaeEncoder::tileFor(native),
+        TiledVaeEncoder::overlapFor(native));
+    auto moments = tiled.encode(image, cancel);
+    nn::LatentDistribution out;
+    out.mean = moments.mean;
+    out.std = moments.std;
+    return out;
 }
 
 RgbImage ModelSession::decodeToRgb(const torch::Tensor& latents, bool circular,
