@@ -126,8 +126,7 @@ TEST(ExtraChannels, FusedDenoiserRefusesAnExtraTensorOffTheGrid)
     setup.views = ViewGrid(8, 16, 8, 8, false).views();
     setup.extraChannels = canvasExtra(8, 8);
     Rng rng(1);
-    EXPECT_THROW({ FusedDenoiser denoiser(*sampler, unet, setup, rng); },
-                 std::invalid_argument);
+    EXPECT_THROW({ FusedDenoiser denoiser(*sampler, unet, setup, rng); }, std::invalid_argument);
 }
 
 TEST(InpaintChannels, MaskIsBinarizedThenNearestSampled)

@@ -12,12 +12,12 @@
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <torch/torch.h>
