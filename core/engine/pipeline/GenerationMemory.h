@@ -76,7 +76,7 @@ public:
 
     // The VAE encode of a start image of H x W pixels (img2img, reroll, upscaling), as
     // ModelSession::encodeImage runs it: whole, the encoder's full-resolution activations
-    // (4 maps of its first width) and mid-block attention scores, the image twice (8-bit
+    // (5 maps of its first width) and mid-block attention scores, the image twice (8-bit
     // and float32 in [-1, 1]); tiled (TiledVaeEncoder::wanted), the same for one tile plus the
     // latent-size accumulators -- bounded by the tile, whatever the image.
     std::int64_t imageEncodeBytes(int heightPx, int widthPx) const;
