@@ -62,6 +62,17 @@ void writeOrThrow(const std::string& path, const Tensors& tensors,
         throw std::runtime_error(s.message());
 }
 
+void setInChannels(const std::string& config, int64_t channels)
+{
+    nlohmann::json j;
+    {
+        std::ifstream in(config);
+        in >> j;
+    }
+    j["in_channels"] = channels;
+    std::ofstream(config) << j.dump(2);
+}
+
 std::string writeFolder(const torch::Tensor& convIn, const std::string& name)
 {
     const std::string dir = tempPath(name);
@@ -118,6 +129,29 @@ std::string inpaintSingleFile()
         auto tensors = tensorsWith(fixturePath("tiny-sd15.safetensors"),
                                    "model.diffusion_model.input_blocks.0.0.weight",
                                    img2imgReference("inpaint9.conv_in.weight"), meta);
+        writeOrThrow(out, tensors, meta);
+        return out;
+    }();
+    return path;
+}
+
+std::string sdxlInpaintSingleFile()
+{
+    static const std::string path = [] {
+        const std::string dir = tempPath("inpaint9-sdxl");
+        fs::create_directories(dir);
+        fs::copy(fixturePath("sdxl/tiny-sdxl"), dir + "/tiny-sdxl-inpaint",
+                 fs::copy_options::recursive);
+        setInChannels(dir + "/tiny-sdxl-inpaint/unet/config.json", 9);
+        const std::string key = "model.diffusion_model.input_blocks.0.0.weight";
+        auto file = openOrThrow(fixturePath("sdxl/tiny-sdxl.safetensors"));
+        auto w4 = file->load(key, torch::kFloat32);
+        if (!w4)
+            throw std::runtime_error(w4.error());
+        auto w9 = torch::cat({w4.value(), torch::zeros({w4.value().size(0), 5, 3, 3})}, 1);
+        std::map<std::string, std::string> meta;
+        auto tensors = tensorsWith(fixturePath("sdxl/tiny-sdxl.safetensors"), key, w9, meta);
+        const std::string out = dir + "/tiny-sdxl-inpaint.safetensors";
         writeOrThrow(out, tensors, meta);
         return out;
     }();

@@ -23,6 +23,11 @@ std::string inpaintFolder();
 // The single-file LDM checkpoint (F16, model.diffusion_model.input_blocks.0.0.weight
 // widened), written once per process; load it with the fixture's tokenizer folder.
 std::string inpaintSingleFile();
+// SDXL: the tiny-sdxl single file (F16, SGM layout) with input_blocks.0.0.weight widened to
+// 9 input channels by zeros, beside a copy of its diffusers folder (the configs and
+// tokenizers a single SDXL file takes from <dir>/<stem>/) whose unet/config.json says
+// in_channels 9. Written once per process.
+std::string sdxlInpaintSingleFile();
 // A folder whose conv_in.weight is `weight` [32, 9, 3, 3] (a fresh path per `tag`).
 std::string inpaintFolderWithConvIn(const torch::Tensor& weight, const std::string& tag);
 

@@ -153,3 +153,26 @@ TEST(InpaintModel, BareLatentsAreRefusedWithWhatTheModelTakes)
             << e.what();
     }
 }
+
+TEST(InpaintModel, SdxlSingleFileLoadsAsInpainting)
+{
+    // SDXL inpainting: the same test on the first input block, whatever the family.
+    torch::NoGradGuard noGrad;
+    auto nine = test::loadCpuModel(test::sdxlInpaintSingleFile());
+    EXPECT_TRUE(nine->info().inpainting);
+    EXPECT_EQ(nine->info().unetInChannels, 9);
+    EXPECT_EQ(nine->info().family, "SDXL");
+    EXPECT_TRUE(nine->isSdxl());
+    auto four = test::loadCpuModel(test::fixturePath("sdxl/tiny-sdxl"));
+    ModelSession session(four);
+    const TextEncoding text = session.prompts().encode("a red ball on a blue table");
+    UNetConditioning c{text.context, text.pooled, sizeTimeIds(256, 256)};
+    auto g = at::detail::createCPUGenerator(7);
+    const auto x = torch::randn({1, 4, 32, 32}, g);
+    const auto extra = torch::randn({1, 5, 32, 32}, g);
+    const auto t = torch::full({1}, 451.0f);
+    const auto expected = four->unet(x, t, c);
+    // The extra weights are zero: whatever the mask and masked latents, the 4-channel UNet.
+    const auto got = nine->unet(torch::cat({x, extra}, 1), t, c);
+    EXPECT_LE(maxDiff(got, expected), 1e-5 * maxAbs(expected));
+}
