@@ -2,6 +2,7 @@
 
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/StableDiffusionModel.h"
+#include "engine/sampling/Rng.h"
 
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,16 @@ torch::Tensor InpaintChannels::maskedImage(const torch::Tensor& image, const Mas
                                     std::to_string(image.size(3)) + "x" +
                                     std::to_string(image.size(2)));
     return image * keep;
+}
+
+torch::Tensor InpaintChannels::sampleLatents(ModelSession& session, const torch::Tensor& image,
+                                             Rng& rng)
+{
+    const auto posterior = session.encodeImage(image);
+    if (!posterior.mean.defined())
+        throw std::runtime_error("the VAE encode of the start image was cancelled");
+    const auto noise = rng.randn(posterior.mean.sizes());
+    return posterior.sample(noise.to(posterior.mean.device(), posterior.mean.scalar_type()));
 }
 
 torch::Tensor InpaintChannels::assemble(const torch::Tensor& latentMask,

@@ -14,17 +14,17 @@
 //   masked = maskedImage(image, request.rerollMask)                image where mask < 0.5,
 //                                                                  0 (mid-grey) elsewhere
 //   Draws, in diffusers' order (one CPU generator, the request's seed):
-//     1. only when strength < 1: the image latents, session.encodeImage(image) sampled
-//        with rng.randn({1, C, h, w})
+//     1. only when strength < 1: imageLatents = sampleLatents(session, image, rng)
 //     2. noise = rng.randn({1, C, h, w})
-//     3. the masked image's latents: session.encodeImage(masked) sampled with
-//        rng.randn({1, C, h, w})
+//     3. maskedLatents = sampleLatents(session, masked, rng)
 //   extra  = assemble(mask, maskedLatents)                         [1, 5, h, w]
 //   start  x = noise * initNoiseSigma at strength 1, else addNoise(imageLatents, noise,
 //            first kept step); NO per-step blend of the kept latents (the model sees the
 //            image through the extra channels) -- a 4-channel model keeps its blend.
 //   The mask is binarized at 0.5 WITHOUT the request's feather (diffusers binarizes); the
 //   feather is for the final pixel composite only.
+//   tests/engine/image/InpaintParityTest.cpp runs exactly this against diffusers (strength
+//   1 and 0.6, DDIM and Euler ancestral).
 // Text to image with an inpainting model (no reroll mask): textToImage(), diffusers' and
 // A1111's convention: mask 1 everywhere, the masked image all mid-grey.
 
@@ -35,6 +35,7 @@
 namespace md {
 
 class ModelSession;
+class Rng;
 
 class InpaintChannels
 {
@@ -51,6 +52,11 @@ public:
     // image [1, 3, H, W] in [-1, 1] with the pixels to regenerate (mask >= 0.5) set to 0:
     // diffusers' init_image * (mask < 0.5).
     static torch::Tensor maskedImage(const torch::Tensor& image, const MaskImage& mask);
+    // One posterior sample of an image [1, 3, H, W] in [-1, 1]: session.encodeImage(image)
+    // (tiled when large) and ONE rng.randn({1, C, H/f, W/f}) (the seed contract's draw, on
+    // the CPU): mean + std * noise, the scaled latents on the model's device. diffusers'
+    // scaling_factor * retrieve_latents(vae.encode(image), generator).
+    static torch::Tensor sampleLatents(ModelSession& session, const torch::Tensor& image, Rng& rng);
     // cat([mask [1, 1, h, w], masked-image latents [1, C, h, w]], 1) -> [1, 1 + C, h, w]
     // float32, on the latents' device.
     static torch::Tensor assemble(const torch::Tensor& latentMask,

@@ -54,10 +54,10 @@ Run inpaint(SamplerKind kind, float strength)
     Run run;
     torch::Tensor imageLatents;
     if (strength < 1.0f)
-        imageLatents = session.encodeImage(image).sample(rng.randn({1, 4, 32, 32}));
+        imageLatents = InpaintChannels::sampleLatents(session, image, rng);
     run.noise = rng.randn({1, 4, 32, 32});
-    const auto posterior = session.encodeImage(InpaintChannels::maskedImage(image, mask));
-    const auto maskedLatents = posterior.sample(rng.randn({1, 4, 32, 32}));
+    const auto maskedLatents =
+        InpaintChannels::sampleLatents(session, InpaintChannels::maskedImage(image, mask), rng);
     const auto extra =
         InpaintChannels::assemble(InpaintChannels::latentMask(mask, 32, 32), maskedLatents);
 
