@@ -11,7 +11,8 @@
 //     seam are cross-faded, so the left and right edges meet without a seam.
 // And the encode policy (images to latents: img2img, reroll, upscaling): whole up to 4x the
 // native area, tiled above (preview/TiledVaeEncoder: native-size tiles, an eighth of overlap;
-// SD 1.x from above 1024x1024), so a 4096x4096 upscale encodes in bounded memory.
+// SD 1.x from above 1024x1024), so a 4096x4096 upscale encodes in bounded memory; the tiles
+// share one set of GroupNorm statistics (nn/GroupNormStatistics.h), so they agree in tone.
 // One generation at a time (not thread-safe), like the model.
 
 #include "engine/EngineTypes.h"
@@ -61,6 +62,13 @@ public:
     // scaling_factor * vae.encode(image).latent_dist.sample(generator) for a whole encode.
     // Undefined tensors when `cancel` was raised between two tiles.
     nn::LatentDistribution encodeImage(const torch::Tensor& image,
+                                       const std::atomic<bool>* cancel = nullptr);
+    // The tiled encode encodeImage runs above the threshold, with any tile (tests, benches).
+    // sharedStatistics: every tile's GroupNorm layers use the statistics of the whole image
+    // shrunk to about one tile (nn/GroupNormStatistics.h; encodeImage does); false: each
+    // tile's own.
+    nn::LatentDistribution encodeTiled(const torch::Tensor& image, int tilePx, int overlapPx,
+                                       bool sharedStatistics = true,
                                        const std::atomic<bool>* cancel = nullptr);
 
 private:

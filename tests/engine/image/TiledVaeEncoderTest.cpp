@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <torch/torch.h>
+#include <tuple>
 
 using namespace md;
 
@@ -44,7 +45,8 @@ double maxDiff(const torch::Tensor& a, const torch::Tensor& b)
 
 // Bounds of the measured figures (docs/multidiffusion.md), with some room.
 constexpr double kMaxDiffOfScale = 0.5;
-constexpr double kMinDecodedPsnr = 20.0;
+constexpr double kMinPerTilePsnr = 25.0; // measured 27.9 .. 30.2 dB
+constexpr double kMinSharedPsnr = 38.0;  // measured 40.0 .. 50.3 dB
 
 std::shared_ptr<StableDiffusionModel> embeddedModel()
 {
@@ -112,26 +114,24 @@ TEST(TiledVaeEncoder, TrainedVaeTilesStayCloseToAWholeEncode)
     const auto whole = model->encodeDistribution(image);
     const double scale = whole.mean.abs().max().item<double>();
     const auto wholeImage = model->decode(whole.mean);
-    for (auto [tile, overlap] : {std::pair{256, 32}, std::pair{256, 64}, std::pair{128, 32}}) {
-        TiledVaeEncoder tiled(
-            [&](const torch::Tensor& t) {
-                auto d = model->encodeDistribution(t);
-                return TiledVaeEncoder::Moments{d.mean, d.std};
-            },
-            8, tile, overlap);
-        const auto m = tiled.encode(image);
+    ModelSession session(model);
+    for (auto [tile, overlap, shared] :
+         {std::tuple{256, 32, false}, std::tuple{256, 64, false}, std::tuple{128, 32, false},
+          std::tuple{256, 32, true}, std::tuple{256, 64, true}, std::tuple{128, 32, true}}) {
+        const auto m = session.encodeTiled(image, tile, overlap, shared);
         const double diff = maxDiff(m.mean, whole.mean);
         const double meanDiff = (m.mean - whole.mean).abs().mean().item<double>();
         const double stdDiff = maxDiff(m.std, whole.std);
         // Decoded, as 8-bit pixels would see it (range 2).
         const double mse = (model->decode(m.mean) - wholeImage).pow(2).mean().item<double>();
         const double psnr = 10.0 * std::log10(4.0 / mse);
-        std::printf("  512x512, tiles %d px overlap %d px: mean max|diff| %.4f (%.1f%% of "
-                    "max|mean| %.3f), mean |diff| %.4f, std max|diff| %.4f, decoded PSNR %.1f "
-                    "dB\n",
-                    tile, overlap, diff, 100.0 * diff / scale, scale, meanDiff, stdDiff, psnr);
+        std::printf("  512x512, tiles %d px overlap %d px, %s GroupNorm statistics: mean "
+                    "max|diff| %.4f (%.1f%% of max|mean| %.3f), mean |diff| %.4f, std max|diff| "
+                    "%.4f, decoded PSNR %.1f dB\n",
+                    tile, overlap, shared ? "shared" : "per-tile", diff, 100.0 * diff / scale,
+                    scale, meanDiff, stdDiff, psnr);
         EXPECT_LE(diff, kMaxDiffOfScale * scale) << tile << "/" << overlap;
-        EXPECT_GE(psnr, kMinDecodedPsnr) << tile << "/" << overlap;
+        EXPECT_GE(psnr, shared ? kMinSharedPsnr : kMinPerTilePsnr) << tile << "/" << overlap;
         EXPECT_GT(diff, 0.0) << "per-tile GroupNorm statistics cannot give the same numbers";
     }
 }
@@ -139,25 +139,28 @@ TEST(TiledVaeEncoder, TrainedVaeTilesStayCloseToAWholeEncode)
 TEST(TiledVaeEncoder, SessionTilesAboveFourTimesTheNativeArea)
 {
     torch::NoGradGuard noGrad;
-    ModelSession session(test::textToImageModel()); // native 512 px
+    ModelSession session(embeddedModel()); // native 512 px
     EXPECT_FALSE(session.encodesTiled(1024, 1024));
     EXPECT_TRUE(session.encodesTiled(1024, 1032));
     EXPECT_FALSE(session.encodesTiled(256, 256));
-    // A 1032 x 1024 image: three tile rows and columns of 512 px, close to the whole encode.
-    auto g = at::detail::createCPUGenerator(5);
-    const auto small = torch::rand({1, 3, 129, 128}, g) * 2 - 1;
+    // An upscale: the init image resized to 1032 x 1024, encoded in 512 px tiles (3 x 3).
     namespace F = torch::nn::functional;
-    const auto image = F::interpolate(small, F::InterpolateFuncOptions()
-                                                 .size(std::vector<int64_t>{1032, 1024})
-                                                 .mode(torch::kBilinear)
-                                                 .align_corners(false));
+    const auto image = F::interpolate(referenceImage(), F::InterpolateFuncOptions()
+                                                            .size(std::vector<int64_t>{1032, 1024})
+                                                            .mode(torch::kBilinear)
+                                                            .align_corners(false));
     const auto tiled = session.encodeImage(image);
+    const auto perTile = session.encodeTiled(image, 512, 64, false);
     const auto whole = session.model().encodeDistribution(image);
     ASSERT_EQ(tiled.mean.sizes(), whole.mean.sizes());
+    const double scale = whole.mean.abs().max().item<double>();
     const double diff = maxDiff(tiled.mean, whole.mean);
-    std::printf("  1032x1024 session encode, 512 px tiles: mean max|diff| %.4f (max|mean| %.3f)\n",
-                diff, whole.mean.abs().max().item<double>());
-    EXPECT_LE(diff, 0.25 * whole.mean.abs().max().item<double>());
+    const double perTileDiff = maxDiff(perTile.mean, whole.mean);
+    std::printf("  1032x1024 session encode, 512 px tiles: mean max|diff| %.4f shared "
+                "statistics, %.4f per tile (max|mean| %.3f)\n",
+                diff, perTileDiff, scale);
+    EXPECT_LE(diff, 0.25 * scale);
+    EXPECT_LT(diff, perTileDiff);
     // Whole below the threshold: the same call as the model's.
     const auto direct = session.encodeImage(referenceImage());
     EXPECT_TRUE(
