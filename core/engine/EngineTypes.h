@@ -96,6 +96,11 @@ struct ModelInfo
     int nativeHeight = 512;
     int latentChannels = 4;
     int vaeScaleFactor = 8;
+    // The UNet's input channels: latentChannels for a text-to-image model, 2 *
+    // latentChannels + 1 (9) for an inpainting model (SD 1.5 / SDXL inpainting), whose UNet
+    // also takes the reroll mask and the VAE latents of the masked image.
+    int unetInChannels = 4;
+    bool inpainting = false;
     std::int64_t unetParameters = 0;
     std::int64_t vaeParameters = 0;
     std::int64_t textEncoderParameters = 0;

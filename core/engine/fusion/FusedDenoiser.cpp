@@ -55,6 +55,14 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
         m_jobs.push_back({pair.view, pair.prompt});
     if (m_jobs.empty())
         throw std::invalid_argument("MultiDiffusion: no prompt has weight anywhere on the canvas");
+    const auto& extra = m_setup.extraChannels;
+    if (extra.defined() &&
+        (extra.dim() != 4 || extra.size(0) != 1 || extra.size(2) != m_setup.weights.size(2) ||
+         extra.size(3) != m_setup.weights.size(3)))
+        throw std::invalid_argument("MultiDiffusion: the inpainting channels must be [1, E, " +
+                                    std::to_string(m_setup.weights.size(2)) + ", " +
+                                    std::to_string(m_setup.weights.size(3)) +
+                                    "] on the latent grid");
 }
 
 int FusedDenoiser::batchesPerStep() const
@@ -103,6 +111,9 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
 
     const double t = m_sampler.timesteps().at(static_cast<size_t>(stepIndex));
     auto weights = m_setup.weights.to(x.device(), x.scalar_type());
+    const auto extra = m_setup.extraChannels.defined()
+                           ? m_setup.extraChannels.to(x.device(), x.scalar_type())
+                           : torch::Tensor();
     auto fused = torch::zeros_like(x);
     auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
 
@@ -125,7 +136,10 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
                     choices[static_cast<size_t>(job.view)][job.prompt - 1].item<int64_t>();
                 xView = bootstrapped(xView, view, job.prompt, static_cast<int>(which), stepIndex);
             }
-            inputs.push_back(m_sampler.scaleModelInput(xView, stepIndex));
+            auto input = m_sampler.scaleModelInput(xView, stepIndex);
+            if (extra.defined())
+                input = torch::cat({input, crop(extra, view)}, 1);
+            inputs.push_back(input);
             promptIndex.push_back(job.prompt);
             if (m_setup.timeIdsScale > 0)
                 timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,

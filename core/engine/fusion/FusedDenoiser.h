@@ -52,6 +52,11 @@ struct FusionSetup
     // SDXL: pixels per latent for each view's add_time_ids (its own size, no crop); 0 = the
     // model takes no time ids.
     int timeIdsScale = 0;
+    // Inpainting models (9-channel UNet): [1, E, h, w] on the canvas' latent grid (E = 5: the
+    // mask and the masked image's latents, pipeline/InpaintChannels builds them). Each view
+    // takes its window of it (wrapping like the latents on circular canvases), appended to
+    // its scaled latents: cat([scaleModelInput(x_view), extra_view], 1). Undefined: none.
+    torch::Tensor extraChannels;
 };
 
 class FusedDenoiser : public Denoiser

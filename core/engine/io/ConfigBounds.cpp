@@ -119,6 +119,25 @@ void scheduler(const SchedulerConfig& c)
                           " must satisfy 0 < beta_start <= beta_end < 1");
 }
 
+// The UNet's input and output against the VAE's latents: it predicts noise of the latent's
+// shape, and takes the latents alone (text to image) or, for an inpainting model, the
+// latents, the mask (1 channel) and the masked image's latents (SD 1.5 / SDXL inpainting:
+// 4 + 1 + 4 = 9). Nothing else is a model the pipeline can feed.
+void unetAgainstLatents(const UNetConfig& u, const VaeConfig& v)
+{
+    const int latent = v.latentChannels;
+    if (u.outChannels != latent)
+        throw BoundsError("unet out_channels is " + std::to_string(u.outChannels) +
+                          " but the vae has " + std::to_string(latent) +
+                          " latent channels; they must be equal");
+    if (u.inChannels != latent && u.inChannels != 2 * latent + 1)
+        throw BoundsError("unet in_channels is " + std::to_string(u.inChannels) + "; with " +
+                          std::to_string(latent) + " latent channels it must be " +
+                          std::to_string(latent) + " (a text-to-image model) or " +
+                          std::to_string(2 * latent + 1) +
+                          " (an inpainting model: latents, mask and masked-image latents)");
+}
+
 } // namespace
 
 Status checkConfigBounds(const ModelConfig& config, const std::string& source)
@@ -130,6 +149,7 @@ Status checkConfigBounds(const ModelConfig& config, const std::string& source)
         if (config.hasTextEncoder2)
             text("text_encoder_2", config.textEncoder2);
         scheduler(config.scheduler);
+        unetAgainstLatents(config.unet, config.vae);
         // The native image size in pixels: sample_size x the VAE factor.
         range("the native image size (unet sample_size x vae factor)",
               static_cast<long long>(config.unet.sampleSize) * config.vae.scaleFactor(), 8, 16384);

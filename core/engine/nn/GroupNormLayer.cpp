@@ -1,5 +1,6 @@
 #include "engine/nn/GroupNormLayer.h"
 
+#include "engine/nn/GroupNormStatistics.h"
 #include "engine/nn/ParameterInit.h"
 #include "engine/nn/TensorOps.h"
 
@@ -25,6 +26,8 @@ void GroupNormLayerImpl::resetParameters()
 
 torch::Tensor GroupNormLayerImpl::forward(const torch::Tensor& x) const
 {
+    if (GroupNormStatistics* shared = GroupNormStatistics::active())
+        return shared->normalize(x, m_groups, weight, bias, m_eps);
     return torch::group_norm(x, m_groups, weight, bias, m_eps);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // Group normalisation over channels (dim 1) with affine "weight" and "bias" [C], as
-// torch.nn.GroupNorm. forwardSilu() fuses the SiLU that nearly always follows it.
+// torch.nn.GroupNorm. forwardSilu() fuses the SiLU that nearly always follows it. Inside a
+// GroupNormStatistics::Scope the statistics are recorded or replayed (tiled VAE passes).
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>

@@ -3,6 +3,7 @@
 #include "engine/io/MemoryEstimate.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/pipeline/StartLatents.h"
+#include "engine/preview/TiledVaeEncoder.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -168,6 +169,40 @@ std::int64_t GenerationMemory::decodeBytes(const GenerateRequest& r, const Gener
     return bytes;
 }
 
+bool GenerationMemory::encodesTiled(int heightPx, int widthPx) const
+{
+    return TiledVaeEncoder::wanted(heightPx, widthPx,
+                                   m_facts.unet.sampleSize * m_facts.vae.scaleFactor());
+}
+
+std::int64_t GenerationMemory::imageEncodeBytes(int heightPx, int widthPx) const
+{
+    const VaeConfig& v = m_facts.vae;
+    const std::int64_t f = v.scaleFactor();
+    const std::int64_t image = std::int64_t{heightPx} * widthPx * 3;
+    std::int64_t bytes = image + image * 4; // 8-bit and float32 copies of the image
+    std::int64_t h = heightPx, w = widthPx;
+    if (encodesTiled(heightPx, widthPx)) {
+        const std::int64_t tile = TiledVaeEncoder::tileFor(m_facts.unet.sampleSize * int(f));
+        h = std::min(h, tile);
+        w = std::min(w, tile);
+        // mean, std and their weights at latent size
+        bytes += 3 * std::int64_t{heightPx / f} * (widthPx / f) * v.latentChannels * 4;
+    }
+    const std::int64_t first = v.blockOutChannels.empty() ? 0 : v.blockOutChannels.front();
+    // 5 full-resolution maps of the first width (conv_in, the resnets' temporaries); measured
+    // with the embedded VAE, whole: +1.28 GiB at 2048^2, +5.0 GiB at 4096^2 (the estimate:
+    // 1.3 and 5.2 GiB with the images).
+    bytes += 5 * h * w * first * m_facts.vaeElementBytes;
+    if (v.midBlockAddAttention) {
+        const double tokens = double(h / f) * double(w / f);
+        const double full = tokens * tokens * m_facts.vaeElementBytes;
+        const std::int64_t budget = m_facts.cuda ? kDeviceScoreBudget : kCpuScoreBudget;
+        bytes += full < double(budget) ? static_cast<std::int64_t>(full) : budget;
+    }
+    return bytes;
+}
+
 GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
                                               const GenerationPlan& p) const
 {
@@ -176,10 +211,13 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
     e.runtimeBytes = kRuntimeBytes;
     const std::int64_t latentPixels = std::int64_t{p.latentHeight} * p.latentWidth;
     const bool fromImage = !r.initImage.empty();
-    // From a start image: its latents, the noise kept for the reroll blend and the latent mask.
+    // From a start image: its latents, the noise kept for the reroll blend and the latent mask;
+    // a 9-channel inpainting UNet also takes the mask and masked-image latents.
     const std::int64_t imageMaps = fromImage ? 3 * m_facts.vae.latentChannels + 1 : 0;
+    const std::int64_t extraMaps = std::max(0, m_facts.unet.inChannels - m_facts.vae.latentChannels);
     e.canvasBytes = 4 * latentPixels *
-                    (kCanvasLatentMaps * m_facts.unet.inChannels + 2 * p.prompts + imageMaps);
+                    (kCanvasLatentMaps * m_facts.vae.latentChannels + 2 * p.prompts + imageMaps +
+                     extraMaps);
     const int paths = p.views * p.prompts;
     const int batch = p.fused ? 2 * std::min(std::max(1, p.batchLimit / 2), paths) : p.batchLimit;
     e.unetBytes = unetBytes(batch, p.viewHeight, p.viewWidth);
@@ -188,10 +226,8 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
         e.maskBytes = 3 * std::int64_t{r.width} * r.height * 4;
     if (r.bootstrapSteps > 0 && !r.regions.empty())
         e.encodeBytes = vaeEncodeBytes(p.viewHeight, p.viewWidth, false);
-    if (fromImage) // the start image (float) and its encode on the whole canvas
-        e.encodeBytes =
-            std::max(e.encodeBytes, vaeEncodeBytes(p.latentHeight, p.latentWidth, true) +
-                                        2 * std::int64_t{r.width} * r.height * 3 * 4);
+    if (fromImage) // the start image on the whole canvas, whole or tiled
+        e.encodeBytes = std::max(e.encodeBytes, imageEncodeBytes(r.height, r.width));
     e.decodeBytes = decodeBytes(r, p);
     const std::int64_t preview = r.fullDecodeEvery > 0 ? e.decodeBytes : 0;
     const std::int64_t setup = e.maskBytes + e.encodeBytes;

@@ -12,9 +12,9 @@
 //    and the region weights and coverage (2 one-channel maps per prompt);
 //  - phases, whichever is largest:
 //      setup: the region masks (and a reroll mask) at canvas size while they are built (3
-//             canvas maps) and the VAE encodes: bootstrapping colours at the view's size, or
-//             a start image on the whole canvas (4 maps of the encoder's first width at full
-//             resolution, its mid-block attention scores, the image as float twice);
+//             canvas maps) and the VAE encodes: bootstrapping colours at the view's size (4
+//             maps of the encoder's first width, at full resolution), or the start image
+//             (imageEncodeBytes: whole or tiled, the image as 8-bit and float);
 //      steps: one UNet call on the largest view batch, the activations of io/MemoryEstimate's
 //             model at the view's size (skips, 8 maps of the largest level, feed-forward
 //             temporaries) times the batch, plus the attention scores of the first attention
@@ -76,6 +76,14 @@ public:
     // shape that does (`planFor` plans the resized requests) and the refusal message.
     GenerationEstimate check(const GenerateRequest& request, const PlanFunction& planFor,
                              const Budget& budget) const;
+
+    // The VAE encode of a start image of H x W pixels (img2img, reroll, upscaling), as
+    // ModelSession::encodeImage runs it: whole, the encoder's full-resolution activations
+    // (5 maps of its first width) and mid-block attention scores, the image twice (8-bit
+    // and float32 in [-1, 1]); tiled (TiledVaeEncoder::wanted), the same for one tile plus the
+    // latent-size accumulators -- bounded by the tile, whatever the image.
+    std::int64_t imageEncodeBytes(int heightPx, int widthPx) const;
+    bool encodesTiled(int heightPx, int widthPx) const;
 
     // The smallest of MemAvailable (/proc/meminfo), RLIMIT_AS minus the address space in use
     // (VmSize) and RLIMIT_DATA minus the data in use (VmData); unknown when none is known.

@@ -45,9 +45,18 @@ torch::Tensor GuidedDenoiser::predict(const torch::Tensor& x, int stepIndex)
 {
     if (m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed))
         return {};
-    const auto input = m_sampler.scaleModelInput(x, stepIndex);
+    auto input = m_sampler.scaleModelInput(x, stepIndex);
     const auto t = static_cast<float>(m_sampler.timesteps().at(static_cast<size_t>(stepIndex)));
     const int64_t b = x.size(0);
+    if (m_extra.defined()) {
+        if (m_extra.size(2) != x.size(2) || m_extra.size(3) != x.size(3))
+            throw std::invalid_argument(
+                "guided denoiser: the inpainting channels are " + std::to_string(m_extra.size(2)) +
+                "x" + std::to_string(m_extra.size(3)) + " but the latents " +
+                std::to_string(x.size(2)) + "x" + std::to_string(x.size(3)));
+        auto extra = m_extra.to(input.device(), input.scalar_type());
+        input = torch::cat({input, extra.expand({b, -1, -1, -1})}, 1);
+    }
     const int64_t paths = m_context.size(0); // 2 guided (uncond, cond), 1 otherwise
     UNetConditioning c;
     c.context = paths == 1 ? m_context.expand({b, -1, -1}) : perSample(m_context, b);

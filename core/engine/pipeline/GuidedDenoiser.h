@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <torch/types.h>
+#include <utility>
 
 namespace md {
 
@@ -24,6 +25,14 @@ public:
                    const TextEncoding& uncond, float cfg, const std::atomic<bool>* cancel = nullptr,
                    torch::Tensor timeIds = {});
 
+    // Inpainting models (9-channel UNet): the channels appended to the scaled latents of every
+    // UNet input, [1, E, h, w] at the latent size (E = 5: the mask and the masked image's
+    // latents; pipeline/InpaintChannels builds them), as diffusers'
+    //     cat([scheduler.scale_model_input(x, t), mask, masked_image_latents], dim=1)
+    // (the sampler's input scaling applies to the latents only). Repeated for every sample
+    // and for the uncond and cond halves. Undefined (the default): the latents alone.
+    void setExtraChannels(torch::Tensor extra) { m_extra = std::move(extra); }
+
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
     bool guided() const { return m_cfg > 1.0f; }
@@ -34,6 +43,7 @@ private:
     torch::Tensor m_context; // [2, L, D] uncond first, or [1, L, D] cond only
     torch::Tensor m_pooled;  // [2, P] / [1, P] (SDXL) or undefined
     torch::Tensor m_timeIds; // [1, 6] (SDXL) or undefined
+    torch::Tensor m_extra;   // [1, E, h, w] (inpainting models) or undefined
     float m_cfg;
     const std::atomic<bool>* m_cancel;
 };

@@ -78,7 +78,7 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
     auto add = [&out](const std::string& k, const std::string& v) { out.emplace_back(k, v); };
     add("path", i.path);
     add("layout", i.layout);
-    add("architecture", i.family);
+    add("architecture", i.inpainting ? i.family + " inpainting" : i.family);
     add("prediction", i.prediction);
     add("stored dtype", i.storedDtype);
     add("working dtype", i.dtype + " (VAE float32)");
@@ -103,7 +103,13 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
                 " = " + std::to_string(c.unet.projectionClassEmbeddingsInputDim) + ")");
     add("unet cross-attention dim", std::to_string(c.unet.crossAttentionDim));
     add("unet projection", c.unet.useLinearProjection ? "linear" : "1x1 conv");
-    add("unet latent channels", std::to_string(c.unet.inChannels));
+    if (i.inpainting)
+        add("unet input channels",
+            std::to_string(c.unet.inChannels) +
+                " (inpainting: " + std::to_string(c.vae.latentChannels) + " latents + 1 mask + " +
+                std::to_string(c.vae.latentChannels) + " masked-image latents)");
+    else
+        add("unet input channels", std::to_string(c.unet.inChannels));
     add("text encoders", i.textEncoders);
     if (c.hasTextEncoder2) {
         if (m_tokenizer2)

@@ -1,9 +1,13 @@
 #include "engine/pipeline/ModelSession.h"
 
+#include "engine/nn/GroupNormStatistics.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/preview/TiledVaeDecoder.h"
+#include "engine/preview/TiledVaeEncoder.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <torch/torch.h>
 
 namespace md {
@@ -92,6 +96,65 @@ torch::Tensor ModelSession::decode(const torch::Tensor& latents, bool circular,
                                    const std::atomic<bool>* cancel)
 {
     return circular ? decodeWrapped(latents, cancel) : decodeFlat(latents, cancel);
+}
+
+bool ModelSession::encodesTiled(int heightPx, int widthPx) const
+{
+    return TiledVaeEncoder::wanted(heightPx, widthPx,
+                                   nativeLatentSize() * m_model->vaeScaleFactor());
+}
+
+nn::LatentDistribution ModelSession::encodeImage(const torch::Tensor& image,
+                                                 const std::atomic<bool>* cancel)
+{
+    const int heightPx = static_cast<int>(image.size(2));
+    const int widthPx = static_cast<int>(image.size(3));
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed))
+        return {};
+    if (!encodesTiled(heightPx, widthPx))
+        return m_model->encodeDistribution(image);
+    const int native = nativeLatentSize() * m_model->vaeScaleFactor();
+    return encodeTiled(image, TiledVaeEncoder::tileFor(native), TiledVaeEncoder::overlapFor(native),
+                       true, cancel);
+}
+
+nn::LatentDistribution ModelSession::encodeTiled(const torch::Tensor& image, int tilePx,
+                                                 int overlapPx, bool sharedStatistics,
+                                                 const std::atomic<bool>* cancel)
+{
+    const int heightPx = static_cast<int>(image.size(2));
+    const int widthPx = static_cast<int>(image.size(3));
+    // One set of GroupNorm statistics for every tile, recorded on the whole image shrunk to
+    // about one tile's area (see nn/GroupNormStatistics.h).
+    nn::GroupNormStatistics statistics;
+    if (sharedStatistics) {
+        const int64_t f = m_model->vaeScaleFactor();
+        const double scale = std::min(1.0, tilePx / std::sqrt(double(heightPx) * double(widthPx)));
+        const auto side = [&](int px) {
+            return std::max<int64_t>(f, static_cast<int64_t>(px * scale / f) * f);
+        };
+        namespace F = torch::nn::functional;
+        auto small =
+            F::interpolate(image, F::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{side(heightPx), side(widthPx)})
+                                      .mode(torch::kArea));
+        nn::GroupNormStatistics::Scope record(statistics, nn::GroupNormStatistics::Mode::Record);
+        m_model->encodeDistribution(small);
+    }
+    TiledVaeEncoder tiled(
+        [this, &statistics, sharedStatistics](const torch::Tensor& tile) {
+            std::optional<nn::GroupNormStatistics::Scope> replay;
+            if (sharedStatistics)
+                replay.emplace(statistics, nn::GroupNormStatistics::Mode::Replay);
+            auto d = m_model->encodeDistribution(tile);
+            return TiledVaeEncoder::Moments{d.mean, d.std};
+        },
+        m_model->vaeScaleFactor(), tilePx, overlapPx);
+    auto moments = tiled.encode(image, cancel);
+    nn::LatentDistribution out;
+    out.mean = moments.mean;
+    out.std = moments.std;
+    return out;
 }
 
 RgbImage ModelSession::decodeToRgb(const torch::Tensor& latents, bool circular,

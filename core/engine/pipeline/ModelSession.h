@@ -9,9 +9,14 @@
 //   - wrapped (circular canvases): the latent is extended by a few columns from the other
 //     side, decoded (whole or tiled), and the two copies of the columns around the wrap
 //     seam are cross-faded, so the left and right edges meet without a seam.
+// And the encode policy (images to latents: img2img, reroll, upscaling): whole up to 4x the
+// native area, tiled above (preview/TiledVaeEncoder: native-size tiles, an eighth of overlap;
+// SD 1.x from above 1024x1024), so a 4096x4096 upscale encodes in bounded memory; the tiles
+// share one set of GroupNorm statistics (nn/GroupNormStatistics.h), so they agree in tone.
 // One generation at a time (not thread-safe), like the model.
 
 #include "engine/EngineTypes.h"
+#include "engine/nn/AutoencoderKL.h"
 #include "engine/pipeline/PromptEncoder.h"
 #include "engine/preview/LatentPreviewer.h"
 
@@ -46,6 +51,25 @@ public:
     // The same as 8-bit RGB (empty when cancelled).
     RgbImage decodeToRgb(const torch::Tensor& latents, bool circular,
                          const std::atomic<bool>* cancel = nullptr);
+
+    // Whether encodeImage() tiles an image of H x W pixels.
+    bool encodesTiled(int heightPx, int widthPx) const;
+    // Image [1, 3, H, W] in [-1, 1] (the VAE's space, as decode() returns; H, W multiples of
+    // the VAE factor) -> the encoder's posterior in the SCALED latent space, [1, C, H/f, W/f]
+    // float32 on the model's device, by the policy above: mean' = (mean - shift) * scaling,
+    // std' = std * scaling. The pipeline draws ONE noise = rng.randn({1, C, H/f, W/f}) (the
+    // seed contract) and takes mean' + std' * noise, which is diffusers'
+    // scaling_factor * vae.encode(image).latent_dist.sample(generator) for a whole encode.
+    // Undefined tensors when `cancel` was raised between two tiles.
+    nn::LatentDistribution encodeImage(const torch::Tensor& image,
+                                       const std::atomic<bool>* cancel = nullptr);
+    // The tiled encode encodeImage runs above the threshold, with any tile (tests, benches).
+    // sharedStatistics: every tile's GroupNorm layers use the statistics of the whole image
+    // shrunk to about one tile (nn/GroupNormStatistics.h; encodeImage does); false: each
+    // tile's own.
+    nn::LatentDistribution encodeTiled(const torch::Tensor& image, int tilePx, int overlapPx,
+                                       bool sharedStatistics = true,
+                                       const std::atomic<bool>* cancel = nullptr);
 
 private:
     torch::Tensor decodeFlat(const torch::Tensor& latents, const std::atomic<bool>* cancel);

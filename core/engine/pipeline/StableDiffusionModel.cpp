@@ -8,6 +8,7 @@
 #include "engine/pipeline/TokenizerLoading.h"
 #include "engine/sampling/Rng.h"
 
+#include <stdexcept>
 #include <torch/torch.h>
 
 namespace md {
@@ -69,8 +70,8 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         // Refuse before any weight is read when the model will not fit in memory (CPU: the
         // weights and the work live in RAM; on a GPU the weights only pass through).
         if (device.value().is_cpu()) {
-            auto memory = estimateLoadMemory(ckpt.value(), dtype.value(), std::nullopt,
-                                             torch::kFloat32);
+            auto memory =
+                estimateLoadMemory(ckpt.value(), dtype.value(), std::nullopt, torch::kFloat32);
             if (!memory)
                 return memory.status();
         }
@@ -175,7 +176,9 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         info.vaeScaleFactor = model->m_config.vae.scaleFactor();
         info.nativeWidth = model->m_config.unet.sampleSize * info.vaeScaleFactor;
         info.nativeHeight = info.nativeWidth;
-        info.latentChannels = model->m_config.unet.inChannels;
+        info.latentChannels = model->latentChannels();
+        info.unetInChannels = model->unetInChannels();
+        info.inpainting = model->isInpainting();
         info.unetParameters = nn::parameterCount(*model->m_unet);
         info.vaeParameters = nn::parameterCount(*model->m_vae);
         info.textEncoderParameters = nn::parameterCount(*model->m_text);
@@ -214,9 +217,16 @@ torch::Tensor StableDiffusionModel::unet(const torch::Tensor& sample, const torc
     const auto cast = [this](const torch::Tensor& t) {
         return t.defined() ? t.to(m_device, m_dtype) : t;
     };
-    auto out = m_unet->forward(sample.to(m_device, m_dtype), timestep.to(m_device),
-                               cast(c.context), cast(c.pooled),
-                               c.timeIds.defined() ? c.timeIds.to(m_device) : c.timeIds);
+    const int64_t channels = sample.dim() == 4 ? sample.size(1) : -1;
+    if (channels != unetInChannels())
+        throw std::invalid_argument(
+            "the UNet takes " + std::to_string(unetInChannels()) + " input channels" +
+            (isInpainting() ? " (an inpainting model: latents, mask and masked-image latents)"
+                            : "") +
+            " but was given " + std::to_string(channels));
+    auto out =
+        m_unet->forward(sample.to(m_device, m_dtype), timestep.to(m_device), cast(c.context),
+                        cast(c.pooled), c.timeIds.defined() ? c.timeIds.to(m_device) : c.timeIds);
     return out.to(torch::kFloat32);
 }
 
@@ -231,12 +241,20 @@ torch::Tensor StableDiffusionModel::decode(const torch::Tensor& latents)
 
 torch::Tensor StableDiffusionModel::encodeMean(const torch::Tensor& image)
 {
+    return encodeDistribution(image).mean;
+}
+
+nn::LatentDistribution StableDiffusionModel::encodeDistribution(const torch::Tensor& image)
+{
     const auto& vae = m_config.vae;
     auto dist = m_vae->encode(image.to(m_device, m_vaeDtype));
     auto mean = dist.mean.to(torch::kFloat32);
     if (vae.shiftFactor != 0.0)
         mean = mean - vae.shiftFactor;
-    return mean * vae.scalingFactor;
+    nn::LatentDistribution out;
+    out.mean = mean * vae.scalingFactor;
+    out.std = dist.std.to(torch::kFloat32) * vae.scalingFactor;
+    return out;
 }
 
 torch::Tensor StableDiffusionModel::encodeSample(const torch::Tensor& image, Rng& rng)

@@ -1,9 +1,9 @@
 #pragma once
 
 // A loaded Stable-Diffusion-family model: the networks on their device and dtype (SDXL: two
-// text encoders), the tokenizers, the scheduler config and the resolved options (prediction type, clip skip).
-// Its calls take and return float32 tensors whatever the working dtype; the casts happen
-// here. Not thread-safe: one generation at a time.
+// text encoders), the tokenizers, the scheduler config and the resolved options (prediction type,
+// clip skip). Its calls take and return float32 tensors whatever the working dtype; the casts
+// happen here. Not thread-safe: one generation at a time.
 
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
@@ -51,7 +51,13 @@ public:
     PredictionType prediction() const { return m_prediction; } // never Auto
     int clipSkip() const { return m_clipSkip; }                // A1111 meaning, >= 1
     int vaeScaleFactor() const { return m_config.vae.scaleFactor(); }
-    int latentChannels() const { return m_config.unet.inChannels; }
+    // The latents' channels (the VAE's; the UNet predicts that many).
+    int latentChannels() const { return m_config.vae.latentChannels; }
+    // An inpainting model (SD 1.5 / SDXL inpainting): its UNet takes 2 * latentChannels() + 1
+    // input channels, cat([scaled latents, mask, masked-image latents], 1); the denoisers
+    // append the extra ones (see pipeline/InpaintChannels.h).
+    bool isInpainting() const { return m_config.unet.inChannels == 2 * latentChannels() + 1; }
+    int unetInChannels() const { return m_config.unet.inChannels; }
     const std::vector<std::string>& notes() const { return m_notes; }
 
     // ids [B, L] (int64) -> text states [B, L, D] (float32, on device), with the model's
@@ -61,9 +67,10 @@ public:
     // SDXL's second encoder: hidden_states[-clipSkip] [B, L, D2] and, when asked, the pooled
     // vector (text_projection of the EOS state) [B, P]; float32 on device.
     TextEncoding encodeTokens2(const torch::Tensor& ids, bool withPooled);
-    // One UNet call: sample [B, C, h, w], timestep [B] (any floating/integer dtype),
-    // context [B, L, D] (+ SDXL's pooled [B, P] and time ids [B, 6]) -> output [B, C, h, w]
-    // float32 on device.
+    // One UNet call: sample [B, unetInChannels(), h, w], timestep [B] (any floating/integer
+    // dtype), context [B, L, D] (+ SDXL's pooled [B, P] and time ids [B, 6]) -> output
+    // [B, latentChannels(), h, w] float32 on device. A sample of the wrong width (e.g. bare
+    // latents for an inpainting model) throws a message that says what the model takes.
     torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
                        const UNetConditioning& conditioning);
     torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
@@ -79,6 +86,12 @@ public:
     // mean + std * randn (diffusers' latent_dist.sample(generator): one randn of the latent
     // shape [1, C, H/f, W/f] from `rng`), float32 on device.
     torch::Tensor encodeSample(const torch::Tensor& image, Rng& rng);
+    // Image [B, 3, H, W] in [-1, 1] -> the encoder's posterior in the SCALED latent space
+    // (float32 on device): mean' = (mean - shiftFactor) * scalingFactor, std' = std *
+    // scalingFactor, so mean' + std' * randn is diffusers' scaling_factor *
+    // vae.encode(image).latent_dist.sample(generator). One call, no tiling (see
+    // ModelSession::encodeImage for large images).
+    nn::LatentDistribution encodeDistribution(const torch::Tensor& image);
 
     nn::UNet2DConditionModel& unetModule() { return m_unet; }
     nn::AutoencoderKL& vaeModule() { return m_vae; }

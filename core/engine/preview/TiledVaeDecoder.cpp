@@ -1,28 +1,11 @@
 #include "engine/preview/TiledVaeDecoder.h"
 
 #include "engine/fusion/ViewGrid.h"
+#include "engine/preview/TileRamp.h"
 
 #include <algorithm>
 
 namespace md {
-
-namespace {
-
-// 1-D blending weights for a tile of `length` pixels: a ramp up over the first `rampIn`
-// pixels (shared with the previous tile) and down over the last `rampOut` (shared with the
-// next). Neighbouring ramps sum to 1 across an overlap.
-torch::Tensor ramp(int length, int rampIn, int rampOut)
-{
-    auto w = torch::ones({length});
-    if (rampIn > 0)
-        w.narrow(0, 0, rampIn).copy_((torch::arange(rampIn, torch::kFloat32) + 0.5) / rampIn);
-    if (rampOut > 0)
-        w.narrow(0, length - rampOut, rampOut)
-            .mul_(((torch::arange(rampOut, torch::kFloat32) + 0.5) / rampOut).flip({0}));
-    return w;
-}
-
-} // namespace
 
 TiledVaeDecoder::TiledVaeDecoder(DecodeFunction decode, int factor, int tile, int overlap)
     : m_decode(std::move(decode)), m_factor(factor), m_tile(std::max(8, tile)),
@@ -64,8 +47,8 @@ torch::Tensor TiledVaeDecoder::decode(const torch::Tensor& latents,
             const int leftOverlap = c > 0 ? cols[c - 1] + tw - cols[c] : 0;
             const int downOverlap = r + 1 < rows.size() ? rows[r] + th - rows[r + 1] : 0;
             const int rightOverlap = c + 1 < cols.size() ? cols[c] + tw - cols[c + 1] : 0;
-            auto wy = ramp(th * m_factor, upOverlap * m_factor, downOverlap * m_factor);
-            auto wx = ramp(tw * m_factor, leftOverlap * m_factor, rightOverlap * m_factor);
+            auto wy = tileRamp(th * m_factor, upOverlap * m_factor, downOverlap * m_factor);
+            auto wx = tileRamp(tw * m_factor, leftOverlap * m_factor, rightOverlap * m_factor);
             auto weight = (wy.view({-1, 1}) * wx.view({1, -1}))
                               .to(image.device())
                               .view({1, 1, th * m_factor, tw * m_factor});

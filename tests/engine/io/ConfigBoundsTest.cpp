@@ -142,6 +142,40 @@ TEST(ConfigBounds, WholeModelConfigIsCheckedWhateverItsSource)
     EXPECT_EQ(refusal(c).rfind("model.safetensors: ", 0), 0u) << refusal(c);
 }
 
+// The UNet takes the latents (4 channels) or, as an inpainting model, the latents, the mask
+// and the masked image's latents (9); any other input width has nothing to feed it.
+TEST(ConfigBounds, UNetInputIsTheLatentsOrTheInpaintingNine)
+{
+    const auto refusal = [](const ModelConfig& c) {
+        Status s = checkConfigBounds(c, "model");
+        return s ? std::string() : s.message();
+    };
+    ModelConfig c;
+    for (int in : {4, 9}) {
+        c.unet.inChannels = in;
+        EXPECT_EQ(refusal(c), "") << in;
+    }
+    for (int in : {3, 5, 7, 8, 13}) {
+        c.unet.inChannels = in;
+        EXPECT_NE(refusal(c).find("unet in_channels is " + std::to_string(in) +
+                                  "; with 4 latent channels it must be 4 (a text-to-image "
+                                  "model) or 9 (an inpainting model"),
+                  std::string::npos)
+            << refusal(c);
+    }
+    c = ModelConfig();
+    c.unet.outChannels = 8;
+    EXPECT_NE(refusal(c).find("unet out_channels is 8 but the vae has 4 latent channels"),
+              std::string::npos)
+        << refusal(c);
+    // The rule follows the VAE: 16 latent channels take 16 or 33.
+    c = ModelConfig();
+    c.vae.latentChannels = 16;
+    c.unet.outChannels = 16;
+    c.unet.inChannels = 33;
+    EXPECT_EQ(refusal(c), "");
+}
+
 TEST(ConfigBounds, IntegersBeyondIntAreRefusedNotWrapped)
 {
     json u = unet();
