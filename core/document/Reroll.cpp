@@ -55,8 +55,13 @@ Result<GenerateRequest> rerollRequest(const Project& project,
                              " is outside (0, 1]");
     for (std::uint32_t id : regionIds) {
         const ProjectRegion* r = findRegion(project, id);
-        if (!r)
-            return Status::error("the project has no region with id " + std::to_string(id));
+        if (!r) {
+            std::string ids;
+            for (const ProjectRegion& pr : project.regions)
+                ids += (ids.empty() ? "" : ", ") + std::to_string(pr.id);
+            return Status::error("the project has no region with id " + std::to_string(id) +
+                                 " (its region ids: " + (ids.empty() ? "none" : ids) + ")");
+        }
         if (!r->visible)
             return Status::error(regionName(*r) +
                                  " is hidden; show it to reroll it (hidden regions are not "
