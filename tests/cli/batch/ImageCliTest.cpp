@@ -47,11 +47,12 @@ protected:
 
     std::string path(const std::string& name) const { return m_dir + "/" + name; }
 
-    // generate on the fixture model: 2 Euler steps, quiet, then `extra`.
-    CliRun generate(const std::vector<std::string>& extra) const
+    // generate on the fixture model: `steps` Euler steps, quiet, then `extra`. An image
+    // start at strength S runs int(steps * S) of them: at least one, or the engine refuses.
+    CliRun generate(const std::vector<std::string>& extra, const std::string& steps = "2") const
     {
         std::vector<std::string> args{"generate", "--model",   modelDir(), "--steps",
-                                      "2",        "--sampler", "euler",    "--quiet"};
+                                      steps,      "--sampler", "euler",    "--quiet"};
         args.insert(args.end(), extra.begin(), extra.end());
         return runCli(args);
     }
@@ -79,7 +80,8 @@ TEST_F(ImageCli, InitImageIsSavedAsAStartLayerAndBatchRendersIt)
     CliRun run =
         generate({"--prompt", "a calm sea", "--init-image", path("base.png"), "--strength", "0.3",
                   "--seed", "4", "--box", "8,8,24,16=a boat", "--region-seed", "1=99", "--out",
-                  path("img2img.png"), "--save-project", path("img2img.mdsp")});
+                  path("img2img.png"), "--save-project", path("img2img.mdsp")},
+                 "4");
     ASSERT_EQ(run.code, 0) << run.output;
     auto p = loadProject(path("img2img.mdsp"));
     ASSERT_TRUE(p.isOk()) << p.error();
@@ -142,7 +144,8 @@ TEST_F(ImageCli, UpscaleOfAProjectRecordsItsSourceAndFactor)
 {
     const std::string base = baseProject();
     CliRun run = generate({"--project", base, "--upscale", "2", "--out", path("up.png"),
-                           "--save-project", path("up.mdsp")});
+                           "--save-project", path("up.mdsp")},
+                          "4");
     ASSERT_EQ(run.code, 0) << run.output;
     auto p = loadProject(path("up.mdsp"));
     ASSERT_TRUE(p.isOk()) << p.error();
@@ -165,7 +168,8 @@ TEST_F(ImageCli, UpscaleOfAProjectRecordsItsSourceAndFactor)
 
     // An image given directly: 64x64 by 1.5 is 96x96.
     CliRun direct = generate({"--prompt", "a calm sea", "--init-image", path("base.png"),
-                              "--upscale", "1.5", "--out", path("up2.png")});
+                              "--upscale", "1.5", "--out", path("up2.png")},
+                             "4");
     ASSERT_EQ(direct.code, 0) << direct.output;
     EXPECT_EQ(readRgbPng(path("up2.png"))->width, 96);
 }
@@ -230,6 +234,8 @@ double meanAbsDiff(const RgbImage& a, const RgbImage& b)
 // img2img run at strength 0.3 stays close to its init image, much closer than a text-to-image
 // run with the same seed. Until that engine is merged the engine ignores initImage, the two
 // runs give the same pixels, and the test skips saying so; after the merge it must pass.
+// Measured on project-v3 merged with img2img-engine (4559097): 9.5 from the init image on
+// average (0-255 per channel) against 83.3 for text-to-image.
 TEST(ImageCliEndToEnd, Img2ImgAtStrength03StaysCloseToTheInitImage)
 {
     const std::string dir = std::string(MD_BINARY_DIR) + "/test-tmp/cli-image/end-to-end";
