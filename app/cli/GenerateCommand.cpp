@@ -1,7 +1,9 @@
-// mdstudio-cli generate: text-to-image into a PNG that carries the whole project (A1111
-// "parameters" and the "mdstudio-project" chunk), so `mdstudio-cli batch` can render it again.
+// mdstudio-cli generate: text-to-image (or img2img, a reroll, an upscale: ImageArgs.h) into a
+// PNG that carries the whole project (A1111 "parameters" and the "mdstudio-project" chunk), so
+// `mdstudio-cli batch` can render it again.
 
 #include "CommandLine.h"
+#include "ImageArgs.h"
 #include "OptionChecks.h"
 #include "RegionArgs.h"
 #include "Signals.h"
@@ -9,10 +11,12 @@
 #include "document/AtomicFile.h"
 #include "document/FileType.h"
 #include "document/ImageIo.h"
+#include "document/ModelHash.h"
 #include "document/OutputPng.h"
 #include "document/ProjectFile.h"
 #include "engine/Engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -115,6 +119,43 @@ Status writeOutputs(const GenerateArgs& a, const GenerateRequest& r, const std::
     return Status::ok();
 }
 
+// --project: the project with the new result appended (and the region seeds used), exported
+// as the PNG and saved by --save-project.
+Status writeProjectOutputs(const GenerateArgs& a, Project& project, const RgbImage& image,
+                           const ImageArgs::ProjectRequest& made)
+{
+    ProjectResult result =
+        makeResult(project, image, made.request, made.sourceResultId, made.upscale);
+    result.timestamp = resultTimestamp();
+    if (project.results.size() >= kMaxResults)
+        project.results.erase(project.results.begin());
+    project.results.push_back(std::move(result));
+    if (auto s = exportPng(project, project.results.back(), a.out); !s)
+        return s;
+    if (!a.saveProject.empty())
+        return saveProject(project, a.saveProject);
+    return Status::ok();
+}
+
+// What the request starts from, for the "generating ..." line.
+std::string conditioningText(const GenerateRequest& r)
+{
+    if (r.initImage.empty())
+        return "";
+    char buf[96];
+    if (r.rerollMask.empty()) {
+        std::snprintf(buf, sizeof buf, ", from an image at strength %g", double(r.strength));
+        return buf;
+    }
+    double covered = 0;
+    for (float v : r.rerollMask.values)
+        covered += v;
+    std::snprintf(buf, sizeof buf, ", rerolling %.0f%% of the canvas at strength %g",
+                  100.0 * covered / double(std::max<std::size_t>(1, r.rerollMask.values.size())),
+                  double(r.strength));
+    return buf;
+}
+
 } // namespace
 
 int runGenerate(const std::vector<std::string>& args)
@@ -126,9 +167,16 @@ int runGenerate(const std::vector<std::string>& args)
     cl.addOutputOptions();
     RegionArgs regions;
     regions.addTo(cl);
+    ImageArgs images;
+    images.addTo(cl);
     if (auto exit = cl.parse(args, " (the prompt goes after --prompt)"))
         return *exit;
     const bool quiet = cl.quiet();
+    if (auto s = images.checkCombinations(cl); !s)
+        return cl.usageError(s.message());
+    if (auto s = images.readFiles(); !s)
+        return cl.usageError(s.message());
+    const bool fromProject = images.fromProject();
 
     GenerateRequest r;
     r.prompt = a.prompt;
@@ -139,8 +187,8 @@ int runGenerate(const std::vector<std::string>& args)
         return cl.usageError(s.message());
     if (!a.sampler.empty())
         r.sampler = *samplerFromName(a.sampler);
-    r.seed =
-        !a.seed.empty() && a.seed != "-1" ? toUInt64(a.seed) : std::random_device{}() & 0xffffffffu;
+    const bool seedGiven = !a.seed.empty() && a.seed != "-1";
+    r.seed = seedGiven ? toUInt64(a.seed) : std::random_device{}() & 0xffffffffu;
     if ((a.width % 8) != 0 || (a.height % 8) != 0)
         return cl.usageError("--width and --height must be multiples of 8, got " +
                              std::to_string(a.width) + "x" + std::to_string(a.height));
@@ -148,17 +196,56 @@ int runGenerate(const std::vector<std::string>& args)
     if (auto s = checkOutputs(a, previewDir); !s)
         return cl.fail(s.message());
 
+    // --project: its request, with the options given on top (a reroll's --seed is the new
+    // seed of the rerolled regions; the rest keep the project's).
+    ImageArgs::ProjectRequest made;
+    if (fromProject) {
+        const bool reroll = cl.given("--reroll-region") || cl.given("--reroll");
+        const std::uint64_t newSeed = r.seed;
+        auto override = [&](GenerateRequest& request) {
+            if (cl.given("--steps"))
+                request.steps = a.steps;
+            if (cl.given("--cfg"))
+                request.cfg = static_cast<float>(a.cfg);
+            if (cl.given("--sampler"))
+                request.sampler = r.sampler;
+            if (seedGiven && !reroll)
+                request.seed = newSeed;
+            if (request.bootstrapSteps > request.steps)
+                request.bootstrapSteps = request.steps;
+            request.maxBatch = r.maxBatch;
+        };
+        auto built = images.projectRequest(override, newSeed);
+        if (!built)
+            return cl.usageError(built.error());
+        made = std::move(built.value());
+        r = made.request;
+    }
+
     Engine engine;
-    if (auto exit = cl.loadModel(engine))
+    if (auto exit = cl.loadModel(engine, fromProject ? images.project().model.path : ""))
         return *exit;
     const auto info = engine.info();
-    r.width = a.width > 0 ? a.width : info.nativeWidth;
-    r.height = a.height > 0 ? a.height : info.nativeHeight;
+    if (fromProject && cl.given("--model")) { // the results record the model that made them
+        auto model = describeModel(info.path);
+        if (!model)
+            return cl.fail(model.error());
+        images.project().model = model.value();
+    }
+    if (!fromProject) {
+        const auto imageSize = images.imageSize();
+        r.width = a.width > 0 ? a.width : imageSize ? imageSize->first : info.nativeWidth;
+        r.height = a.height > 0 ? a.height : imageSize ? imageSize->second : info.nativeHeight;
+        if (auto s = images.apply(r); !s)
+            return cl.usageError(s.message());
+    }
     if (auto s = engine.validate(r); !s)
         return cl.usageError(s.message());
     // The project --save-project will write must be valid: found now, not after rendering.
     if (!a.saveProject.empty()) {
-        if (auto s = validate(projectFromRequest(r, ModelReference{})); !s)
+        const Status s =
+            fromProject ? validate(images.project()) : validate(projectFromRequest(r, {}));
+        if (!s)
             return cl.usageError(s.withContext("cannot save an invalid project").message());
     }
     // Before any work: refused when its memory is beyond what this machine has left.
@@ -176,11 +263,11 @@ int runGenerate(const std::vector<std::string>& args)
         const double peak = static_cast<double>(estimate.value().peakBytes());
         const bool gib = peak >= double(1 << 30);
         std::fprintf(stderr,
-                     "generating %dx%d, %d steps, %s, cfg %g, seed %llu (about %.*f %s of memory, "
-                     "%lld UNet evaluations)\n",
+                     "generating %dx%d, %d steps, %s, cfg %g, seed %llu%s (about %.*f %s of "
+                     "memory, %lld UNet evaluations)\n",
                      r.width, r.height, r.steps, samplerName(r.sampler).c_str(), r.cfg,
-                     static_cast<unsigned long long>(r.seed), gib ? 1 : 0,
-                     peak / double(gib ? 1 << 30 : 1 << 20), gib ? "GiB" : "MiB",
+                     static_cast<unsigned long long>(r.seed), conditioningText(r).c_str(),
+                     gib ? 1 : 0, peak / double(gib ? 1 << 30 : 1 << 20), gib ? "GiB" : "MiB",
                      static_cast<long long>(estimate.value().unetEvaluations));
         callbacks.onProgress = [tty](const Progress& pr) {
             std::fprintf(stderr, tty ? "\rstep %d/%d" : "step %d/%d\n", pr.step, pr.totalSteps);
@@ -210,8 +297,11 @@ int runGenerate(const std::vector<std::string>& args)
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (auto s = writeOutputs(a, r, info.path, image.value(), quiet); !s)
-        return cl.fail(s.message());
+    const Status written = fromProject
+                               ? writeProjectOutputs(a, images.project(), image.value(), made)
+                               : writeOutputs(a, r, info.path, image.value(), quiet);
+    if (!written)
+        return cl.fail(written.message());
     if (!quiet)
         std::fprintf(stderr, "wrote %s (%dx%d, seed %llu, %.2f s)\n", a.out.c_str(), r.width,
                      r.height, static_cast<unsigned long long>(r.seed), seconds);

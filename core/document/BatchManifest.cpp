@@ -53,6 +53,12 @@ std::string batchConfigHash(const Project& project)
     auto json = projectToJson(p, options);
     if (!json)
         return {};
+    // A project that starts from its last result renders from that image, which the JSON
+    // without results leaves out (paint layers are in it).
+    if (project.settings.start == StartImage::LastResult) {
+        if (const ProjectResult* last = newestCanvasResult(project))
+            json->append(Sha256::hex(last->image.pixels.data(), last->image.pixels.size()));
+    }
     return Sha256::hex(json->data(), json->size());
 }
 

@@ -27,7 +27,14 @@ Result<BatchRun> BatchRun::open(const std::string& source, BatchEvents events)
     if (run.m_name.empty())
         run.m_name = "project";
     run.m_project = std::move(loaded.value());
-    run.m_project.results.clear();
+    // The history is not rendered again; a project that starts from its last result keeps
+    // that one (toGenerateRequest's start image).
+    std::vector<ProjectResult> keep;
+    if (run.m_project.settings.start == StartImage::LastResult) {
+        if (const ProjectResult* last = newestCanvasResult(run.m_project))
+            keep.push_back(*last);
+    }
+    run.m_project.results = std::move(keep);
     run.m_events = std::move(events);
     run.m_seeds = {run.m_project.settings.seed};
     return run;
@@ -167,12 +174,13 @@ Status BatchRun::run(const BatchRenderer& render, const std::atomic<bool>* stop)
         GenerateCallbacks callbacks; // no cancel flag: the image in flight completes
         callbacks.onProgress = m_events.step;
         const auto start = Clock::now();
-        auto image = render(toGenerateRequest(m_project, seed), callbacks);
+        const GenerateRequest request = toGenerateRequest(m_project, seed);
+        auto image = render(request, callbacks);
         if (!image)
             return image.status().withContext("seed " + std::to_string(seed));
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
-        ProjectResult result = makeResult(m_project, std::move(image.value()), seed);
+        ProjectResult result = makeResult(m_project, std::move(image.value()), request);
         result.timestamp = resultTimestamp();
         auto png = encodeExportPng(m_project, result);
         if (!png)

@@ -129,6 +129,51 @@ Result<MaskImage> decodeMaskPng(const std::vector<std::uint8_t>& png, const std:
     return out;
 }
 
+Result<RgbaImage> decodeRgbaPng(const std::vector<std::uint8_t>& png, const std::string& what)
+{
+    auto decoded = decode(png, what, cv::IMREAD_UNCHANGED);
+    if (!decoded)
+        return decoded.status();
+    cv::Mat mat = *decoded;
+    cv::Mat rgba;
+    try {
+        if (mat.depth() == CV_16U)
+            mat.convertTo(mat, CV_8U, 1.0 / 257.0);
+        else if (mat.depth() != CV_8U)
+            return Status::error(what + ": unsupported PNG sample depth for a paint layer");
+        switch (mat.channels()) {
+        case 1:
+            cv::cvtColor(mat, rgba, cv::COLOR_GRAY2RGBA);
+            break;
+        case 2: { // gray + alpha
+            std::vector<cv::Mat> parts;
+            cv::split(mat, parts);
+            cv::merge(std::vector<cv::Mat>{parts[0], parts[0], parts[0], parts[1]}, rgba);
+            break;
+        }
+        case 3:
+            cv::cvtColor(mat, rgba, cv::COLOR_BGR2RGBA);
+            break;
+        case 4:
+            cv::cvtColor(mat, rgba, cv::COLOR_BGRA2RGBA);
+            break;
+        default:
+            return Status::error(what + ": unsupported channel count " +
+                                 std::to_string(mat.channels()));
+        }
+    } catch (const std::exception& e) {
+        return Status::error(what + ": colour conversion failed: " + e.what());
+    }
+    RgbaImage out;
+    out.width = rgba.cols;
+    out.height = rgba.rows;
+    out.pixels.resize(std::size_t(out.width) * out.height * 4);
+    for (int y = 0; y < rgba.rows; ++y)
+        std::copy_n(rgba.ptr<std::uint8_t>(y), std::size_t(out.width) * 4,
+                    out.pixels.data() + std::size_t(y) * out.width * 4);
+    return out;
+}
+
 Result<MaskImage> readMaskPng(const std::string& path)
 {
     auto bytes = readFileBytes(path, kMaxPngFile);
@@ -158,6 +203,15 @@ Result<std::vector<std::uint8_t>> encodeMaskPng(const MaskImage& mask)
         gray[i] = std::uint8_t(std::lround(v * 255.f));
     }
     return writePngBytes(gray.data(), mask.width, mask.height, 1, {});
+}
+
+Result<std::vector<std::uint8_t>> encodeRgbaPng(const RgbaImage& image)
+{
+    if (image.empty() || image.pixels.size() != std::size_t(image.width) * image.height * 4)
+        return Status::error("cannot encode an RGBA image of " + std::to_string(image.width) + "x" +
+                             std::to_string(image.height) + " with " +
+                             std::to_string(image.pixels.size()) + " bytes");
+    return writePngBytes(image.pixels.data(), image.width, image.height, 4, {});
 }
 
 Status writePng(const std::string& path, const RgbImage& image,

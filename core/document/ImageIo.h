@@ -4,6 +4,7 @@
 // libpng writes the files (text chunks included) and checks them on reading (PngCodec.h);
 // OpenCV decodes the pixels.
 
+#include "document/Project.h"
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
 
@@ -36,10 +37,13 @@ Result<RgbImage> readRgbPng(const std::string& path);
 // (the gray value itself for gray PNGs); values / 255 (or / 65535 for 16-bit).
 Result<MaskImage> decodeMaskPng(const std::vector<std::uint8_t>& png, const std::string& what);
 Result<MaskImage> readMaskPng(const std::string& path);
+// Paint layers: any PNG as 8-bit straight RGBA (no alpha channel: opaque; 16-bit: scaled).
+Result<RgbaImage> decodeRgbaPng(const std::vector<std::uint8_t>& png, const std::string& what);
 
 // Encoding. Masks are stored 8-bit gray (round(v * 255)); soft values survive within 1/255.
 Result<std::vector<std::uint8_t>> encodePng(const RgbImage& image, const PngTextChunks& text = {});
 Result<std::vector<std::uint8_t>> encodeMaskPng(const MaskImage& mask);
+Result<std::vector<std::uint8_t>> encodeRgbaPng(const RgbaImage& image);
 
 // Written atomically (see AtomicFile.h).
 Status writePng(const std::string& path, const RgbImage& image,

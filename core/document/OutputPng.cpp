@@ -1,6 +1,7 @@
 #include "document/OutputPng.h"
 
 #include "document/ModelHash.h"
+#include "document/PaintLayers.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -27,7 +28,12 @@ Result<Project> projectFromGenerated(const GenerateRequest& request, const std::
     if (!model)
         return model.status();
     Project project = projectFromRequest(request, model.value());
-    ProjectResult result = makeResult(project, std::move(image), request.seed);
+    if (!request.initImage.empty() && request.rerollMask.empty()) {
+        project.paintLayers.push_back(imagePaintLayer(project, request.initImage, "Start image"));
+        project.settings.start = StartImage::Layers;
+        project.settings.strength = request.strength;
+    }
+    ProjectResult result = makeResult(project, std::move(image), request);
     result.timestamp = resultTimestamp();
     project.results.push_back(std::move(result));
     return project;

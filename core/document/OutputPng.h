@@ -18,7 +18,10 @@ namespace md {
 std::int64_t resultTimestamp();
 
 // The project a `generate` request describes (model referenced by path and hash; see
-// projectFromRequest), with `image` as its only result.
+// projectFromRequest), with `image` as its only result (recording the request's start image
+// and reroll mask). An img2img request (a start image, no reroll mask) keeps its start image
+// as an opaque paint layer "Start image" with settings.start = Layers and the request's
+// strength, so `batch` renders it again.
 Result<Project> projectFromGenerated(const GenerateRequest& request, const std::string& modelPath,
                                      RgbImage image);
 

@@ -282,8 +282,10 @@ bool writeGuarded(png_structp png, png_infop info, WriteContext* ctx, const Writ
         return false;
     png_set_write_fn(png, ctx, writeBytes, flushBytes);
     png_set_IHDR(png, info, job.width, job.height, 8,
-                 job.channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+                 job.channels == 4   ? PNG_COLOR_TYPE_RGB_ALPHA
+                 : job.channels == 3 ? PNG_COLOR_TYPE_RGB
+                                     : PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, kImageCompressionLevel);
     // zlib's default strategy, as OpenCV's encoder asked for (libpng would pick Z_FILTERED):
     // results come out as small as they did when OpenCV wrote them.
@@ -336,7 +338,7 @@ Result<PngContents> readPngContents(const std::vector<std::uint8_t>& png, const 
 Result<std::vector<std::uint8_t>> writePngBytes(const std::uint8_t* pixels, int width, int height,
                                                 int channels, const PngTextChunks& text)
 {
-    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3))
+    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3 && channels != 4))
         return Status::error("cannot write a PNG of " + std::to_string(width) + "x" +
                              std::to_string(height) + " with " + std::to_string(channels) +
                              " channels");

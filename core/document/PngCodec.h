@@ -39,7 +39,8 @@ struct PngContents
 // text chunks decoded (Latin-1 keywords and tEXt / zTXt text converted to UTF-8).
 Result<PngContents> readPngContents(const std::vector<std::uint8_t>& png, const std::string& what);
 
-// Writes an 8-bit image of `channels` 1 (gray) or 3 (RGB), rows packed, with the text chunks
+// Writes an 8-bit image of `channels` 1 (gray), 3 (RGB) or 4 (RGBA, straight alpha), rows
+// packed, with the text chunks
 // before the image data: pure-ASCII uncompressed text as tEXt, anything else as iTXt.
 Result<std::vector<std::uint8_t>> writePngBytes(const std::uint8_t* pixels, int width, int height,
                                                 int channels, const PngTextChunks& text);

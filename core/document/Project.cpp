@@ -1,6 +1,8 @@
 #include "document/Project.h"
 
+#include "document/PaintLayers.h"
 #include "document/RegionPalette.h"
+#include "document/Upscale.h"
 
 #include <algorithm>
 #include <chrono>
@@ -60,6 +62,84 @@ Status checkSettings(const GenerationSettings& s, const std::string& where)
     if (!std::isfinite(s.feather) || s.feather < 0.f || s.feather > float(kMaxFeatherPx))
         return Status::error(where + ": feather " + std::to_string(s.feather) +
                              " px is outside [0, " + std::to_string(kMaxFeatherPx) + "]");
+    if (!std::isfinite(s.strength) || s.strength <= 0.f || s.strength > 1.f)
+        return Status::error(where + ": denoising strength " + std::to_string(s.strength) +
+                             " is outside (0, 1]");
+    return Status::ok();
+}
+
+std::string sizeText(int w, int h)
+{
+    return std::to_string(w) + "x" + std::to_string(h);
+}
+
+Status checkPaintLayers(const Project& project)
+{
+    if (project.paintLayers.size() > kMaxPaintLayers)
+        return Status::error("the project has " + std::to_string(project.paintLayers.size()) +
+                             " paint layers; the limit is " + std::to_string(kMaxPaintLayers));
+    std::set<std::uint32_t> ids;
+    for (std::size_t i = 0; i < project.paintLayers.size(); ++i) {
+        const PaintLayer& l = project.paintLayers[i];
+        std::string label = "paint layer " + std::to_string(i + 1) + " (id " + std::to_string(l.id);
+        label += (l.name.empty() ? "" : ", \"" + l.name + "\"") + std::string(")");
+        if (l.id == 0)
+            return Status::error(label + " has id 0; ids start at 1");
+        if (!ids.insert(l.id).second)
+            return Status::error(label + " reuses an id of an earlier paint layer");
+        if (l.name.size() > 1024)
+            return Status::error(label + ": the name is longer than 1024 bytes");
+        if (!std::isfinite(l.opacity) || l.opacity < 0.f || l.opacity > 1.f)
+            return Status::error(label + ": opacity " + std::to_string(l.opacity) +
+                                 " is outside [0, 1]");
+        const RgbaImage& img = l.pixels;
+        if (img.width != project.width || img.height != project.height)
+            return Status::error(label + ": the image is " + sizeText(img.width, img.height) +
+                                 " but the canvas is " + sizeText(project.width, project.height));
+        if (img.pixels.size() != std::size_t(img.width) * std::size_t(img.height) * 4)
+            return Status::error(label + ": the image holds " + std::to_string(img.pixels.size()) +
+                                 " bytes, expected " +
+                                 std::to_string(std::size_t(img.width) * img.height * 4) +
+                                 " (RGBA)");
+    }
+    return Status::ok();
+}
+
+// A result's image, start image and reroll mask: the image at the canvas size (an upscale:
+// times its factor), the others at the image's size.
+Status checkResultImages(const ProjectResult& result, const Project& project,
+                         const std::string& label)
+{
+    const RgbImage& img = result.image;
+    if (auto s = checkUpscaledSize(project.width, project.height, result.upscale, img.width,
+                                   img.height, label);
+        !s)
+        return s;
+    if (img.pixels.size() != std::size_t(img.width) * img.height * 3)
+        return Status::error(label + ": the image holds " + std::to_string(img.pixels.size()) +
+                             " bytes, expected " +
+                             std::to_string(std::size_t(img.width) * img.height * 3));
+    if (const RgbImage* start = result.startImage.get()) {
+        if (start->width != img.width || start->height != img.height ||
+            start->pixels.size() != std::size_t(img.width) * img.height * 3)
+            return Status::error(label + ": the start image is " +
+                                 sizeText(start->width, start->height) + " but the result is " +
+                                 sizeText(img.width, img.height));
+    }
+    if (const MaskImage* mask = result.rerollMask.get()) {
+        if (!result.startImage)
+            return Status::error(label + ": a reroll mask without a start image (a reroll keeps "
+                                         "the start image outside the mask)");
+        if (mask->width != img.width || mask->height != img.height ||
+            mask->values.size() != std::size_t(img.width) * img.height)
+            return Status::error(label + ": the reroll mask is " +
+                                 sizeText(mask->width, mask->height) + " but the result is " +
+                                 sizeText(img.width, img.height));
+        for (float v : mask->values)
+            if (!(v >= 0.f && v <= 1.f))
+                return Status::error(label + ": a reroll mask value " + std::to_string(v) +
+                                     " is outside [0, 1]");
+    }
     return Status::ok();
 }
 
@@ -173,6 +253,14 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
     r.stride = s.stride;
     r.circular = s.circular;
     r.featherPx = s.feather;
+    if (s.start == StartImage::LastResult) {
+        if (const ProjectResult* last = newestCanvasResult(project))
+            r.initImage = last->image;
+    } else if (s.start == StartImage::Layers) {
+        r.initImage = composeLayers(project);
+    }
+    if (!r.initImage.empty())
+        r.strength = s.strength;
     for (const ProjectRegion& pr : project.regions) {
         if (!pr.visible)
             continue;
@@ -180,6 +268,7 @@ GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
         region.prompt = pr.prompt;
         region.negative = pr.negative;
         region.strength = pr.strength;
+        region.seed = pr.seed;
         if (pr.kind == RegionKind::Box && pr.box.x + pr.box.width > project.width)
             region.mask = wrappedBoxMask(pr.box, project.width, project.height);
         else if (pr.kind == RegionKind::Box)
@@ -222,6 +311,7 @@ Project projectFromRequest(const GenerateRequest& request, const ModelReference&
         pr.prompt = r.prompt;
         pr.negative = r.negative;
         pr.strength = r.strength;
+        pr.seed = r.seed;
         if (r.box) {
             pr.kind = RegionKind::Box;
             pr.box = *r.box;
@@ -252,6 +342,8 @@ Status validate(const Project& project)
                              " results; the limit is " + std::to_string(kMaxResults));
     if (auto s = checkSettings(project.settings, "generation settings"); !s)
         return s;
+    if (auto s = checkPaintLayers(project); !s)
+        return s;
     std::set<std::uint32_t> ids;
     for (std::size_t i = 0; i < project.regions.size(); ++i) {
         const ProjectRegion& region = project.regions[i];
@@ -272,23 +364,22 @@ Status validate(const Project& project)
             return Status::error(label + " has id 0; ids start at 1");
         if (!resultIds.insert(result.id).second)
             return Status::error(label + " reuses an id of an earlier result");
-        const RgbImage& img = result.image;
-        if (img.width != project.width || img.height != project.height)
-            return Status::error(label + ": the image is " + std::to_string(img.width) + "x" +
-                                 std::to_string(img.height) + " but the canvas is " +
-                                 std::to_string(project.width) + "x" +
-                                 std::to_string(project.height));
-        if (img.pixels.size() != std::size_t(img.width) * img.height * 3)
-            return Status::error(label + ": the image holds " + std::to_string(img.pixels.size()) +
-                                 " bytes, expected " +
-                                 std::to_string(std::size_t(img.width) * img.height * 3));
+        if (auto s = checkResultImages(result, project, label); !s)
+            return s;
+        if (result.sourceResultId == result.id)
+            return Status::error(label + " names itself as its source");
+        for (std::size_t k = i + 1; k < project.results.size(); ++k)
+            if (project.results[k].id == result.sourceResultId)
+                return Status::error(label + ": its source, result " +
+                                     std::to_string(result.sourceResultId) +
+                                     ", comes after it in the history");
         if (auto s = checkSettings(result.settings, label + " settings"); !s)
             return s;
         if (result.regions.size() > kMaxRegions)
             return Status::error(label + " records " + std::to_string(result.regions.size()) +
                                  " region prompts; the limit is " + std::to_string(kMaxRegions));
         if (result.layout) {
-            if (auto s = checkLayout(*result.layout, img.width, img.height,
+            if (auto s = checkLayout(*result.layout, project.width, project.height,
                                      result.settings.circular, label, checkedMasks);
                 !s)
                 return s;
@@ -319,6 +410,63 @@ ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t s
     r.layout = captureLayout(project);
     shareLayoutMasks(r, project);
     return r;
+}
+
+ProjectResult makeResult(const Project& project, RgbImage image, const GenerateRequest& made,
+                         std::uint32_t sourceResultId, double upscale)
+{
+    ProjectResult r = makeResult(project, std::move(image), made.seed);
+    r.sourceResultId = sourceResultId;
+    r.upscale = upscale;
+    if (!made.initImage.empty()) {
+        r.settings.strength = made.strength;
+        r.startImage = std::make_shared<const RgbImage>(made.initImage);
+    }
+    if (!made.rerollMask.empty())
+        r.rerollMask = std::make_shared<const MaskImage>(made.rerollMask);
+    // The region seeds the request used (a reroll's fresh ones), in the layout: the visible
+    // regions in order are the request's regions.
+    std::size_t next = 0;
+    for (LayoutRegion& l : *r.layout) {
+        if (!l.region.visible)
+            continue;
+        if (next < made.regions.size())
+            l.region.seed = made.regions[next].seed;
+        ++next;
+    }
+    // Equal start images and reroll masks are held once (a series of rerolls of one result).
+    for (auto it = project.results.rbegin(); it != project.results.rend(); ++it) {
+        if (r.startImage && it->startImage && it->startImage != r.startImage &&
+            sameImage(*it->startImage, *r.startImage))
+            r.startImage = it->startImage;
+        if (r.rerollMask && it->rerollMask && it->rerollMask != r.rerollMask &&
+            sameMask(*it->rerollMask, *r.rerollMask))
+            r.rerollMask = it->rerollMask;
+    }
+    return r;
+}
+
+const ProjectResult* newestCanvasResult(const Project& project)
+{
+    for (auto it = project.results.rbegin(); it != project.results.rend(); ++it) {
+        if (it->image.width == project.width && it->image.height == project.height)
+            return &*it;
+    }
+    return nullptr;
+}
+
+const ProjectResult* findResult(const Project& project, std::uint32_t id)
+{
+    for (const ProjectResult& r : project.results) {
+        if (r.id == id)
+            return &r;
+    }
+    return nullptr;
+}
+
+bool sameImage(const RgbImage& a, const RgbImage& b)
+{
+    return a.width == b.width && a.height == b.height && a.pixels == b.pixels;
 }
 
 RegionLayout captureLayout(const Project& project)
@@ -440,6 +588,30 @@ std::string regionKindName(RegionKind kind)
 std::string seedModeName(SeedMode mode)
 {
     return mode == SeedMode::Fixed ? "fixed" : "random";
+}
+
+std::string startImageName(StartImage start)
+{
+    switch (start) {
+    case StartImage::LastResult:
+        return "last-result";
+    case StartImage::Layers:
+        return "layers";
+    case StartImage::Noise:
+        break;
+    }
+    return "noise";
+}
+
+std::optional<StartImage> startImageFromName(const std::string& name)
+{
+    if (name == "noise")
+        return StartImage::Noise;
+    if (name == "last-result")
+        return StartImage::LastResult;
+    if (name == "layers")
+        return StartImage::Layers;
+    return std::nullopt;
 }
 
 } // namespace md

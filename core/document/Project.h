@@ -19,6 +19,7 @@ namespace md {
 // kMaxSteps, ... in engine/EngineTypes.h) and these of the document's own.
 constexpr std::size_t kMaxResults = 4096;
 constexpr std::size_t kMaxPromptBytes = 64 * 1024;
+constexpr std::size_t kMaxPaintLayers = 64;
 
 enum class RegionKind { Mask, Box };
 enum class SeedMode { Random, Fixed };
@@ -158,14 +159,17 @@ struct Project
     ModelReference model;
     std::string prompt; // background prompt
     std::string negative;
-    std::vector<ProjectRegion> regions; // drawing order; later regions on top
+    std::vector<ProjectRegion> regions;  // drawing order; later regions on top
     std::vector<PaintLayer> paintLayers; // bottom first, all under the region masks
     GenerationSettings settings;
     std::vector<ProjectResult> results; // oldest first
 };
 
 // The request that renders the project with `settings.seed`: only visible regions; mask
-// regions pass their mask, box regions their box.
+// regions pass their mask, box regions their box, each its own seed when it has one. The
+// start image follows settings.start: LastResult the newest canvas-sized result (none yet:
+// from noise), Layers composeLayers() (PaintLayers.h), Noise none; with a start image the
+// request takes settings.strength.
 GenerateRequest toGenerateRequest(const Project& project);
 // The same with another seed (batch runs, random seed mode).
 GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
@@ -178,13 +182,26 @@ Project projectFromRequest(const GenerateRequest& request, const ModelReference&
 
 // Everything the file format and the engine require: canvas sides multiples of 8 in
 // [64, 16384], masks at canvas size with values in [0, 1], boxes inside the canvas, unique
-// non-zero ids, at most 64 regions, sane steps/cfg/stride. The first problem, precisely.
+// non-zero ids, at most 64 regions, sane steps/cfg/stride/strength; at most 64 paint layers,
+// canvas-sized, opacity in [0, 1]; results canvas-sized (upscales: the canvas times their
+// factor, see Upscale.h) with start images and reroll masks of their image's size. The
+// first problem, precisely.
 Status validate(const Project& project);
 
 // A new result holding `image`, the project's current settings with `seed`, the prompts of
 // the visible regions, the layout (sharing masks with earlier results) and the model;
 // id = nextResultId(project), timestamp = now.
 ProjectResult makeResult(const Project& project, RgbImage image, std::uint64_t seed);
+// The same for the request that made `image` (toGenerateRequest, rerollRequest,
+// upscaleRequest): its seed, its start image and strength, its reroll mask and the region
+// seeds it used (in the layout), shared with earlier results when equal; an upscale names
+// its source result and factor.
+ProjectResult makeResult(const Project& project, RgbImage image, const GenerateRequest& made,
+                         std::uint32_t sourceResultId = 0, double upscale = 1.0);
+
+// The newest result at canvas size (upscales are skipped), or nullptr.
+const ProjectResult* newestCanvasResult(const Project& project);
+const ProjectResult* findResult(const Project& project, std::uint32_t id);
 
 // The project's regions now, as a layout (masks copied once, then shared).
 RegionLayout captureLayout(const Project& project);
@@ -194,6 +211,7 @@ void shareLayoutMasks(ProjectResult& result, const Project& project);
 // The regions of a layout as project regions (masks copied).
 std::vector<ProjectRegion> layoutRegions(const RegionLayout& layout);
 bool sameMask(const MaskImage& a, const MaskImage& b);
+bool sameImage(const RgbImage& a, const RgbImage& b);
 
 std::uint32_t nextRegionId(const Project& project); // max id + 1
 std::uint32_t nextResultId(const Project& project);
@@ -206,7 +224,9 @@ Colour defaultRegionColour(std::size_t index);
 // An empty (all-zero) canvas-sized mask.
 MaskImage blankMask(int width, int height);
 
-std::string regionKindName(RegionKind kind); // "mask", "box"
-std::string seedModeName(SeedMode mode);     // "random", "fixed"
+std::string regionKindName(RegionKind kind);  // "mask", "box"
+std::string seedModeName(SeedMode mode);      // "random", "fixed"
+std::string startImageName(StartImage start); // "noise", "last-result", "layers"
+std::optional<StartImage> startImageFromName(const std::string& name);
 
 } // namespace md

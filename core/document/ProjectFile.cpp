@@ -31,6 +31,7 @@ Result<std::vector<std::uint8_t>> encodeProjectArchive(const Project& project)
     ProjectJsonOptions options;
     options.thumbnail = true;
     options.layoutMasks = &layoutMasks->names;
+    options.startImages = &layoutMasks->images;
     auto json = projectToJson(project, options);
     if (!json)
         return json.status();
@@ -46,8 +47,15 @@ Result<std::vector<std::uint8_t>> encodeProjectArchive(const Project& project)
         if (auto s = zip.add(maskEntryName(r.id), *png); !s)
             return s;
     }
+    for (const PaintLayer& l : project.paintLayers) {
+        auto png = encodeRgbaPng(l.pixels);
+        if (!png)
+            return png.status().withContext("paint layer " + std::to_string(l.id));
+        if (auto s = zip.add(paintLayerEntryName(l.id), *png, false); !s)
+            return s;
+    }
     for (const auto& [name, png] : layoutMasks->entries)
-        if (auto s = zip.add(name, png); !s)
+        if (auto s = zip.add(name, png, name.rfind("images/", 0) != 0); !s)
             return s;
     for (const ProjectResult& r : project.results) {
         auto png = encodePng(r.image);
@@ -172,7 +180,9 @@ Result<std::vector<std::uint8_t>> encodeExportPng(const Project& project,
     if (!json)
         return json.status();
     PngTextChunks text;
-    text.push_back({kParametersKeyword, a1111Parameters(result, p.width, p.height), false});
+    // The image's own size: an upscale is larger than its project's canvas.
+    text.push_back({kParametersKeyword,
+                    a1111Parameters(result, result.image.width, result.image.height), false});
     text.push_back({kProjectKeyword, *json, true});
     return encodePng(result.image, text);
 }

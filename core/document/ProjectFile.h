@@ -3,8 +3,10 @@
 // .mdsp project files and PNG exports: the public load/save surface of mdcore.
 //
 // A .mdsp file is a zip holding project.json (see ProjectJson.h), masks/<region-id>.png
-// (8-bit gray), the other masks of the results' layouts (masks/<content hash>.png, see
-// LayoutMasks.h), results/<result-id>.png and thumbnail.png. Saves are atomic: the previous file
+// (8-bit gray), paintLayers/<layer-id>.png (8-bit RGBA), the other masks of the results'
+// layouts and their reroll masks (masks/<content hash>.png), their start images
+// (images/<content hash>.png, or a result's entry; see LayoutMasks.h),
+// results/<result-id>.png and thumbnail.png. Saves are atomic: the previous file
 // survives any failure. Loading checks everything and reports the first problem precisely.
 // A PNG export carries an A1111-style "parameters" chunk and the project JSON (masks
 // embedded) in an "mdstudio-project" chunk, so loadProject() can reopen it.

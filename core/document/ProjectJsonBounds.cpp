@@ -111,8 +111,8 @@ private:
         return true;
     }
 
-    // The format's own bounds: regions and results at the top, a result's region prompts and
-    // layout; any other array gets the generic one.
+    // The format's own bounds: regions, paint layers and results at the top, a result's region
+    // prompts and layout; any other array gets the generic one.
     void setLimit(Frame& f) const
     {
         f.limit = m_bounds.maxArray;
@@ -127,6 +127,10 @@ private:
             f.limit = parent.key == "regions" ? kMaxRegions : kMaxResults;
             f.lead = "the project has ";
             f.noun = parent.key;
+        } else if (top && parent.key == "paintLayers") {
+            f.limit = kMaxPaintLayers;
+            f.lead = "the project has ";
+            f.noun = "paint layers";
         } else if (inResult && (parent.key == "regions" || parent.key == "layout")) {
             f.limit = kMaxRegions;
             f.noun = parent.key == "regions" ? "region prompts" : "regions";

@@ -4,6 +4,7 @@
 #include "document/JsonFields.h"
 #include "document/ProjectJson.h"
 #include "document/ProjectJsonBounds.h"
+#include "document/Upscale.h"
 
 #include <limits>
 #include <map>
@@ -77,6 +78,13 @@ GenerationSettings readSettings(JsonFields& f)
     s.stride = int(f.integer("stride", s.stride, kMinStride, kMaxStride));
     s.circular = f.boolean("circular", s.circular);
     s.feather = float(f.number("feather", s.feather));
+    const std::string start = f.string("start", startImageName(s.start));
+    if (auto kind = startImageFromName(start))
+        s.start = *kind;
+    else
+        f.fail("start",
+               "expected \"noise\", \"last-result\" or \"layers\", found \"" + start + "\"");
+    s.strength = float(f.number("strength", s.strength));
     return s;
 }
 
@@ -117,6 +125,15 @@ public:
                                                m_maskRefs.back()));
             }
         }
+        if (const auto* layers = top.array("paintLayers")) {
+            if (layers->size() > kMaxPaintLayers)
+                top.fail("paintLayers", "the project has " + std::to_string(layers->size()) +
+                                            " paint layers; the limit is " +
+                                            std::to_string(kMaxPaintLayers));
+            for (std::size_t i = 0; i < layers->size() && m_error.isOk(); ++i)
+                p.paintLayers.push_back(
+                    readPaintLayer((*layers)[i], "paintLayers[" + std::to_string(i) + "]"));
+        }
         if (const auto* results = top.array("results")) {
             if (results->size() > kMaxResults)
                 top.fail("results", "the project has " + std::to_string(results->size()) +
@@ -140,11 +157,19 @@ public:
             if (auto s = loadLayout(m_layouts[i], p.results[i], p); !s)
                 return s;
         }
+        for (std::size_t i = 0; i < p.paintLayers.size(); ++i) {
+            auto pixels = loadPaintLayer(m_layerRefs[i], p.paintLayers[i], p);
+            if (!pixels)
+                return pixels.status();
+            p.paintLayers[i].pixels = std::move(pixels.value());
+        }
         for (std::size_t i = 0; i < p.results.size(); ++i) {
             auto image = loadResultImage(m_resultRefs[i], p.results[i], p);
             if (!image)
                 return image.status();
             p.results[i].image = std::move(image.value());
+            if (auto s = loadConditioning(m_conditioning[i], p.results[i]); !s)
+                return s;
         }
         if (auto s = validate(p); !s)
             return s.withContext(m_what);
@@ -166,6 +191,8 @@ private:
         r.negative = f.string("negative", "");
         r.strength = float(f.number("strength", 1.0));
         r.visible = f.boolean("visible", true);
+        if (f.has("seed") && !(j.is_object() && j.at("seed").is_null()))
+            r.seed = f.unsigned64("seed", 0);
         const std::string kind = f.string("kind", "", true);
         if (kind == "box") {
             r.kind = RegionKind::Box;
@@ -258,8 +285,35 @@ private:
             r.model = readModel(m);
         }
         m_layouts.push_back(readLayout(j, path));
+        Conditioning c;
+        c.startImage = f.string("startImage", "");
+        c.rerollMask = f.string("rerollMask", "");
+        r.sourceResultId = std::uint32_t(f.integer("sourceResultId", 0, 0, kMaxU32));
+        r.upscale = f.number("upscale", 1.0);
+        m_conditioning.push_back(std::move(c));
         return r;
     }
+
+    PaintLayer readPaintLayer(const nlohmann::json& j, const std::string& path)
+    {
+        JsonFields f(j, path, m_what, &m_error);
+        PaintLayer l;
+        l.id = std::uint32_t(f.integer("id", 0, 1, kMaxU32, true));
+        l.name = f.string("name", "");
+        l.visible = f.boolean("visible", true);
+        l.opacity = float(f.number("opacity", 1.0));
+        if (f.ok() && !(l.opacity >= 0.f && l.opacity <= 1.f))
+            f.fail("opacity", "expected a number from 0 to 1, found " + std::to_string(l.opacity));
+        m_layerRefs.push_back(f.string("image", "", true));
+        return l;
+    }
+
+    // A result's "startImage" and "rerollMask" entries ("" when absent).
+    struct Conditioning
+    {
+        std::string startImage;
+        std::string rerollMask;
+    };
 
     Result<std::vector<std::uint8_t>> fetch(const std::string& ref, const std::string& owner)
     {
@@ -280,14 +334,83 @@ private:
     Status checkSize(const std::vector<std::uint8_t>& png, const std::string& name,
                      const std::string& owner, const Project& p)
     {
+        return checkSize(png, name, owner, p.width, p.height, "the canvas");
+    }
+
+    // Before decoding: the PNG's header against the size it must have.
+    Status checkSize(const std::vector<std::uint8_t>& png, const std::string& name,
+                     const std::string& owner, int width, int height, const std::string& whose)
+    {
         auto size = pngSize(png, m_what + ": " + name);
         if (!size)
             return size.status();
-        if (size->first != p.width || size->second != p.height)
+        if (size->first != width || size->second != height)
             return Status::error(m_what + ": " + name + " (" + owner + ") is " +
                                  std::to_string(size->first) + "x" + std::to_string(size->second) +
-                                 " but the canvas is " + std::to_string(p.width) + "x" +
-                                 std::to_string(p.height));
+                                 " but " + whose + " is " + std::to_string(width) + "x" +
+                                 std::to_string(height));
+        return Status::ok();
+    }
+
+    static std::string entryLabel(const std::string& ref, const char* embedded)
+    {
+        return ref.rfind("data:", 0) == 0 ? std::string(embedded) : ref;
+    }
+
+    Result<RgbaImage> loadPaintLayer(const std::string& ref, const PaintLayer& l, const Project& p)
+    {
+        const std::string owner =
+            "paint layer " + std::to_string(l.id) + (l.name.empty() ? "" : " \"" + l.name + "\"");
+        const std::string name = entryLabel(ref, "embedded paint layer");
+        auto png = fetch(ref, owner);
+        if (!png)
+            return png.status();
+        if (auto s = checkSize(*png, name, owner, p); !s)
+            return s;
+        return decodeRgbaPng(*png, m_what + ": " + name);
+    }
+
+    // The start image and reroll mask at the result image's size; each entry decoded once.
+    Status loadConditioning(const Conditioning& c, ProjectResult& r)
+    {
+        const std::string owner = "result " + std::to_string(r.id);
+        const int w = r.image.width;
+        const int h = r.image.height;
+        const std::string whose = owner + "'s image";
+        if (!c.startImage.empty()) {
+            if (auto it = m_startImages.find(c.startImage); it != m_startImages.end()) {
+                r.startImage = it->second;
+            } else {
+                const std::string name = entryLabel(c.startImage, "embedded start image");
+                auto png = fetch(c.startImage, "the start image of " + owner);
+                if (!png)
+                    return png.status();
+                if (auto s = checkSize(*png, name, "the start image of " + owner, w, h, whose); !s)
+                    return s;
+                auto image = decodeRgbPng(*png, m_what + ": " + name);
+                if (!image)
+                    return image.status();
+                r.startImage = std::make_shared<const RgbImage>(std::move(image.value()));
+                m_startImages.emplace(c.startImage, r.startImage);
+            }
+        }
+        if (!c.rerollMask.empty()) {
+            if (auto it = m_masks.find(c.rerollMask); it != m_masks.end()) {
+                r.rerollMask = it->second;
+            } else {
+                const std::string name = entryLabel(c.rerollMask, "embedded reroll mask");
+                auto png = fetch(c.rerollMask, "the reroll mask of " + owner);
+                if (!png)
+                    return png.status();
+                if (auto s = checkSize(*png, name, "the reroll mask of " + owner, w, h, whose); !s)
+                    return s;
+                auto mask = decodeMaskPng(*png, m_what + ": " + name);
+                if (!mask)
+                    return mask.status();
+                r.rerollMask = std::make_shared<const MaskImage>(std::move(mask.value()));
+                m_masks.emplace(c.rerollMask, r.rerollMask);
+            }
+        }
         return Status::ok();
     }
 
@@ -342,22 +465,39 @@ private:
                                      const Project& p)
     {
         const std::string owner = "the image of result " + std::to_string(r.id);
+        // An upscale is the canvas times its factor; anything else the canvas.
+        const std::string sized = m_what + ": " + owner;
         if (ref == kSelfImageRef) {
             if (!m_images.self)
                 return Status::error(m_what + ": " + owner +
                                      " is \"@self\", which only a PNG export can hold");
-            if (m_images.self->width != p.width || m_images.self->height != p.height)
+            if (r.upscale == 1.0 &&
+                (m_images.self->width != p.width || m_images.self->height != p.height))
                 return Status::error(
                     m_what + ": the image is " + std::to_string(m_images.self->width) + "x" +
                     std::to_string(m_images.self->height) + " but its project canvas is " +
                     std::to_string(p.width) + "x" + std::to_string(p.height));
+            if (auto s = checkUpscaledSize(p.width, p.height, r.upscale, m_images.self->width,
+                                           m_images.self->height, sized);
+                !s)
+                return s;
             return *m_images.self;
         }
         auto png = fetch(ref, owner);
         if (!png)
             return png.status();
-        if (auto s = checkSize(*png, ref, owner, p); !s)
-            return s;
+        if (r.upscale == 1.0) {
+            if (auto s = checkSize(*png, ref, owner, p); !s)
+                return s;
+        } else {
+            auto size = pngSize(*png, m_what + ": " + ref);
+            if (!size)
+                return size.status();
+            if (auto s = checkUpscaledSize(p.width, p.height, r.upscale, size->first, size->second,
+                                           sized + " (" + ref + ")");
+                !s)
+                return s;
+        }
         return decodeRgbPng(*png, m_what + ": " + ref);
     }
 
@@ -367,7 +507,10 @@ private:
     std::vector<std::string> m_maskRefs;
     std::vector<std::string> m_resultRefs;
     std::vector<LayoutFields> m_layouts;
+    std::vector<Conditioning> m_conditioning;
+    std::vector<std::string> m_layerRefs;
     std::map<std::string, std::shared_ptr<const MaskImage>> m_masks;
+    std::map<std::string, std::shared_ptr<const RgbImage>> m_startImages;
 };
 
 } // namespace

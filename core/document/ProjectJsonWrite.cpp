@@ -43,6 +43,8 @@ Json settingsJson(const GenerationSettings& s)
     j["stride"] = s.stride;
     j["circular"] = s.circular;
     j["feather"] = s.feather;
+    j["start"] = startImageName(s.start);
+    j["strength"] = s.strength;
     return j;
 }
 
@@ -58,6 +60,8 @@ Json regionJson(const ProjectRegion& r, const std::string& maskRef)
     j["strength"] = r.strength;
     j["kind"] = regionKindName(r.kind);
     j["visible"] = r.visible;
+    if (r.seed)
+        j["seed"] = *r.seed;
     if (r.kind == RegionKind::Box)
         j["box"] =
             Json{{"x", r.box.x}, {"y", r.box.y}, {"width", r.box.width}, {"height", r.box.height}};
@@ -76,6 +80,82 @@ Result<std::string> maskRefOf(const ProjectRegion& r, const ProjectJsonOptions& 
     if (!png)
         return png.status().withContext("region " + std::to_string(r.id) + " mask");
     return kPngDataUriPrefix + base64Encode(*png);
+}
+
+Result<std::string> embeddedPng(Result<std::vector<std::uint8_t>> png, const std::string& owner)
+{
+    if (!png)
+        return png.status().withContext(owner);
+    return kPngDataUriPrefix + base64Encode(*png);
+}
+
+Result<Json> paintLayersJson(const Project& project, const ProjectJsonOptions& options)
+{
+    Json layers = Json::array();
+    for (const PaintLayer& l : project.paintLayers) {
+        Json j;
+        j["id"] = l.id;
+        j["name"] = l.name;
+        j["visible"] = l.visible;
+        j["opacity"] = l.opacity;
+        if (options.storage == ImageStorage::Embedded) {
+            auto uri = embeddedPng(encodeRgbaPng(l.pixels), "paint layer " + std::to_string(l.id));
+            if (!uri)
+                return uri.status();
+            j["image"] = std::move(uri.value());
+        } else {
+            j["image"] = paintLayerEntryName(l.id);
+        }
+        layers.push_back(std::move(j));
+    }
+    return layers;
+}
+
+template <typename T>
+const std::string* entryOf(const std::map<const T*, std::string>* names, const T* image)
+{
+    if (!names)
+        return nullptr;
+    auto it = names->find(image);
+    return it == names->end() ? nullptr : &it->second;
+}
+
+// A result's start image and reroll mask: entries in an archive, data URIs in an export.
+Status conditioningJson(const ProjectResult& r, const ProjectJsonOptions& options, Json& j)
+{
+    const std::string owner = "result " + std::to_string(r.id);
+    const bool embedded = options.storage == ImageStorage::Embedded;
+    if (r.startImage) {
+        if (embedded) {
+            auto uri = embeddedPng(encodePng(*r.startImage), owner + " start image");
+            if (!uri)
+                return uri.status();
+            j["startImage"] = std::move(uri.value());
+        } else {
+            const std::string* name = entryOf(options.startImages, r.startImage.get());
+            if (!name)
+                return Status::error(owner + ": the start image has no archive entry");
+            j["startImage"] = *name;
+        }
+    }
+    if (r.rerollMask) {
+        if (embedded) {
+            auto uri = embeddedPng(encodeMaskPng(*r.rerollMask), owner + " reroll mask");
+            if (!uri)
+                return uri.status();
+            j["rerollMask"] = std::move(uri.value());
+        } else {
+            const std::string* name = entryOf(options.layoutMasks, r.rerollMask.get());
+            if (!name)
+                return Status::error(owner + ": the reroll mask has no archive entry");
+            j["rerollMask"] = *name;
+        }
+    }
+    if (r.sourceResultId != 0)
+        j["sourceResultId"] = r.sourceResultId;
+    if (r.upscale != 1.0)
+        j["upscale"] = r.upscale;
+    return Status::ok();
 }
 
 // A result's layout: in an archive, its regions with their mask entries; in a PNG export,
@@ -134,6 +214,11 @@ std::string resultEntryName(std::uint32_t resultId)
     return "results/" + std::to_string(resultId) + ".png";
 }
 
+std::string paintLayerEntryName(std::uint32_t layerId)
+{
+    return "paintLayers/" + std::to_string(layerId) + ".png";
+}
+
 Result<std::string> projectToJson(const Project& project, const ProjectJsonOptions& options)
 {
     try {
@@ -154,6 +239,10 @@ Result<std::string> projectToJson(const Project& project, const ProjectJsonOptio
             regions.push_back(regionJson(r, *ref));
         }
         doc["regions"] = std::move(regions);
+        auto layers = paintLayersJson(project, options);
+        if (!layers)
+            return layers.status();
+        doc["paintLayers"] = std::move(layers.value());
         Json results = Json::array();
         const bool embedded = options.storage == ImageStorage::Embedded;
         for (const ProjectResult& r : project.results) {
@@ -166,6 +255,8 @@ Result<std::string> projectToJson(const Project& project, const ProjectJsonOptio
                     return layout.status().withContext("result " + std::to_string(r.id));
                 j["layout"] = std::move(layout.value());
             }
+            if (auto s = conditioningJson(r, options, j); !s)
+                return s;
             results.push_back(std::move(j));
         }
         doc["results"] = std::move(results);

@@ -3,6 +3,9 @@
 // Version 1 (MultiDiffusion Studio 0.0.x) was flat: width/height, model as a path string,
 // sampler/steps/cfg/seed at the top level, regions without ids, colours or visibility, a box
 // as [x, y, w, h], masks named by the region's index, no result history.
+// Version 2 had no image conditioning: no paint layers, every generation from noise, no
+// region seeds, results canvas-sized without start images; its fields mean the same in
+// version 3, whose additions all default to version 2's behaviour.
 #include "document/JsonFields.h"
 #include "document/ProjectJson.h"
 
@@ -102,6 +105,43 @@ Result<nlohmann::json> migrateV1(const nlohmann::json& v1, const std::string& wh
     return v2;
 }
 
+// 2 -> 3: the additions of version 3 take their defaults (start "noise", strength 0.75, no
+// paint layers, no region seeds, no start images); fields that version 3 gives a meaning and
+// a version 2 writer could not have written are dropped rather than trusted.
+nlohmann::json migrateV2(nlohmann::json doc)
+{
+    doc["version"] = 3;
+    doc.erase("paintLayers");
+    if (auto s = doc.find("settings"); s != doc.end() && s->is_object()) {
+        s->erase("start");
+        s->erase("strength");
+    }
+    auto dropRegionSeeds = [](nlohmann::json& regions) {
+        if (!regions.is_array())
+            return;
+        for (auto& r : regions)
+            if (r.is_object())
+                r.erase("seed");
+    };
+    if (auto r = doc.find("regions"); r != doc.end())
+        dropRegionSeeds(*r);
+    if (auto results = doc.find("results"); results != doc.end() && results->is_array()) {
+        for (auto& r : *results) {
+            if (!r.is_object())
+                continue;
+            for (const char* key : {"startImage", "rerollMask", "sourceResultId", "upscale"})
+                r.erase(key);
+            if (auto s = r.find("settings"); s != r.end() && s->is_object()) {
+                s->erase("start");
+                s->erase("strength");
+            }
+            if (auto l = r.find("layout"); l != r.end())
+                dropRegionSeeds(*l);
+        }
+    }
+    return doc;
+}
+
 } // namespace
 
 Result<nlohmann::json> migrateProjectJson(nlohmann::json doc, const std::string& what)
@@ -132,6 +172,8 @@ Result<nlohmann::json> migrateProjectJson(nlohmann::json doc, const std::string&
             return migrated.status();
         doc = std::move(migrated.value());
     }
+    if (doc["version"] == 2)
+        doc = migrateV2(std::move(doc));
     return doc;
 }
 

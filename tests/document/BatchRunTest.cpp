@@ -4,6 +4,7 @@
 #include "document/BatchRun.h"
 
 #include "document/AtomicFile.h"
+#include "document/BatchManifest.h"
 #include "document/DocumentTestUtil.h"
 #include "document/ProjectFile.h"
 
@@ -93,6 +94,49 @@ TEST_F(BatchRunTest, RendersEachSeedIntoAnExportAndTheManifest)
     ASSERT_EQ(manifest->images.size(), 2u);
     EXPECT_EQ(manifest->projectName, "harbour");
     EXPECT_EQ(manifest->settings.steps, 2);
+}
+
+// Issue 12: a project that starts from its last result, with a region seed, re-renders from
+// that image (kept from the history), and each output records its start image.
+TEST_F(BatchRunTest, ReRunsProjectsThatStartFromTheirLastResult)
+{
+    Project p = test::sampleProject();
+    p.model.path = m_dir.path("model.safetensors");
+    p.settings.start = StartImage::LastResult;
+    p.settings.strength = 0.3f;
+    p.regions[2].seed = 99;
+    ASSERT_TRUE(saveProject(p, m_dir.path("img2img.mdsp")).isOk());
+    auto run = BatchRun::open(m_dir.path("img2img.mdsp"), {});
+    ASSERT_TRUE(run.isOk()) << run.error();
+    ASSERT_EQ(run->project().results.size(), 1u); // the start image, not the whole history
+    BatchOverrides o;
+    o.seeds = "4,5";
+    ASSERT_TRUE(run->configure(o).isOk());
+    ASSERT_TRUE(run->plan(m_dir.path("model.safetensors"), m_dir.path("out"), false).isOk());
+    std::vector<GenerateRequest> seen;
+    auto render = [&seen](const GenerateRequest& r, const GenerateCallbacks& c) {
+        seen.push_back(r);
+        return fakeRender(r, c);
+    };
+    ASSERT_TRUE(run->run(render).isOk());
+    ASSERT_EQ(seen.size(), 2u);
+    for (const GenerateRequest& r : seen) {
+        EXPECT_TRUE(sameImage(r.initImage, p.results.back().image));
+        EXPECT_EQ(r.strength, 0.3f);
+        ASSERT_EQ(r.regions.size(), 2u);
+        EXPECT_EQ(r.regions[1].seed, std::optional<std::uint64_t>(99));
+    }
+    auto back = loadProject(m_dir.path("out/img2img-5.png"));
+    ASSERT_TRUE(back.isOk()) << back.error();
+    ASSERT_EQ(back->results.size(), 1u);
+    ASSERT_TRUE(back->results[0].startImage);
+    EXPECT_TRUE(sameImage(*back->results[0].startImage, p.results.back().image));
+    EXPECT_EQ(back->settings.start, StartImage::LastResult);
+
+    // Another last result is another batch: the manifest's settings hash differs.
+    Project other = p;
+    other.results.back().image.pixels[0] ^= 1;
+    EXPECT_NE(batchConfigHash(other), batchConfigHash(p));
 }
 
 TEST_F(BatchRunTest, ResumeSkipsFinishedImagesAndRedoesDamagedOnes)

@@ -119,14 +119,14 @@ TEST(ProjectLoad, MigratesTheVersion1Fixture)
     EXPECT_EQ(again->regions[2].name, "Region 3");
     auto zip = ZipReader::open(test::readAll(dir.path("up.mdsp")), "up");
     const auto json = *zip->read("project.json");
-    EXPECT_EQ(nlohmann::json::parse(std::string(json.begin(), json.end()))["version"], 2);
+    EXPECT_EQ(nlohmann::json::parse(std::string(json.begin(), json.end()))["version"], 3);
 }
 
 TEST(ProjectLoad, NewerVersionsAreRefusedClearly)
 {
-    expectJsonError([](nlohmann::json& j) { j["version"] = 3; },
-                    {"this project was saved by a newer MultiDiffusion Studio (format 3); "
-                     "this version reads up to 2"});
+    expectJsonError([](nlohmann::json& j) { j["version"] = 4; },
+                    {"this project was saved by a newer MultiDiffusion Studio (format 4); "
+                     "this version reads up to 3"});
 }
 
 TEST(ProjectLoad, NotAProject)
