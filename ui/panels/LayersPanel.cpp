@@ -13,6 +13,15 @@
 
 namespace md {
 
+namespace {
+QString itemText(const PaintLayer& layer)
+{
+    return QStringLiteral("%1  ·  %2 %")
+        .arg(QString::fromStdString(layer.name))
+        .arg(int(std::lround(layer.opacity * 100)));
+}
+} // namespace
+
 LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
     : QWidget(parent), m_document(document)
 {
@@ -62,7 +71,7 @@ LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
     connect(layers, &PaintLayerController::currentLayerChanged, this, &LayersPanel::rebuild);
     ProjectModel* model = document->model();
     connect(model, &ProjectModel::paintLayersChanged, this, &LayersPanel::rebuild);
-    connect(model, &ProjectModel::paintLayerChanged, this, &LayersPanel::rebuild);
+    connect(model, &ProjectModel::paintLayerChanged, this, &LayersPanel::updateItem);
     connect(model, &ProjectModel::projectReset, this, &LayersPanel::rebuild);
     rebuild();
 }
@@ -74,10 +83,7 @@ void LayersPanel::rebuild()
     const auto& layers = m_document->project().paintLayers;
     const std::uint32_t current = m_document->layers()->currentLayerId();
     for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
-        auto* item = new QListWidgetItem(QStringLiteral("%1  ·  %2 %")
-                                             .arg(QString::fromStdString(it->name))
-                                             .arg(int(std::lround(it->opacity * 100))),
-                                         m_list);
+        auto* item = new QListWidgetItem(itemText(*it), m_list);
         item->setData(Qt::UserRole, it->id);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(it->visible ? Qt::Checked : Qt::Unchecked);
@@ -86,6 +92,22 @@ void LayersPanel::rebuild()
             m_list->setCurrentItem(item);
     }
     m_updating = false;
+    refreshControls();
+}
+
+// In place: the change may come from this item's own checkbox.
+void LayersPanel::updateItem(std::uint32_t layerId)
+{
+    const PaintLayer* layer = m_document->model()->paintLayer(layerId);
+    for (int i = 0; layer && i < m_list->count(); ++i) {
+        QListWidgetItem* item = m_list->item(i);
+        if (item->data(Qt::UserRole).toUInt() != layerId)
+            continue;
+        m_updating = true;
+        item->setText(itemText(*layer));
+        item->setCheckState(layer->visible ? Qt::Checked : Qt::Unchecked);
+        m_updating = false;
+    }
     refreshControls();
 }
 

@@ -28,6 +28,7 @@ public:
 
 private:
     void rebuild();
+    void updateItem(std::uint32_t layerId);
     void refreshControls();
     void onItemChanged(QListWidgetItem* item);
 
