@@ -189,7 +189,11 @@ void ResultsStrip::rebuild()
     m_list->clear();
     const Project& p = m_document->project();
     for (auto it = p.results.rbegin(); it != p.results.rend(); ++it) {
-        auto* item = new QListWidgetItem(thumbnail(*it), tr("seed %1").arg(it->seed), m_list);
+        const QString label = it->upscale != 1.0
+                                  ? tr("seed %1 · %2×").arg(it->seed).arg(it->upscale)
+                              : it->rerollMask ? tr("seed %1 · reroll").arg(it->seed)
+                                               : tr("seed %1").arg(it->seed);
+        auto* item = new QListWidgetItem(thumbnail(*it), label, m_list);
         item->setData(Qt::UserRole, it->id);
         item->setToolTip(describe(*it, it->image.width, it->image.height));
     }
