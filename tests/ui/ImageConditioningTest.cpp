@@ -235,6 +235,27 @@ private Q_SLOTS:
         QVERIFY(paintLayers().front().visible);
     }
 
+    void canvasResizesCarryThePaintLayers()
+    {
+        QGuiApplication::clipboard()->setImage(solid(512, 512, QColor(0, 128, 255)));
+        QVERIFY(importer()->pasteImage());
+        // Extend to the right (anchored left): the paint stays, the new part is transparent.
+        doc()->setCanvasSize(768, 512, CanvasResize::anchored(0, 1));
+        const PaintLayer* layer = &paintLayers().front();
+        QCOMPARE(layer->pixels.width, 768);
+        QCOMPARE(layerPixel(*layer, 500, 10), QColor(0, 128, 255, 255));
+        QCOMPARE(layerPixel(*layer, 600, 10).alpha(), 0);
+        doc()->undoStack()->undo();
+        layer = &paintLayers().front();
+        QCOMPARE(layer->pixels.width, 512);
+        QCOMPARE(layerPixel(*layer, 500, 10), QColor(0, 128, 255, 255));
+        // Scaled with the canvas: still covers it all.
+        doc()->setCanvasSize(256, 256, CanvasResize::scale());
+        layer = &paintLayers().front();
+        QCOMPARE(layer->pixels.width, 256);
+        QCOMPARE(layerPixel(*layer, 255, 255), QColor(0, 128, 255, 255));
+    }
+
     void pressureScalesTheDab()
     {
         layers()->addLayer();

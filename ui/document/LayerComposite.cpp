@@ -65,6 +65,56 @@ QColor composedColourAt(const Project& project, const QImage& base, QPoint pos)
     return QColor::fromRgbF(float(r), float(g), float(b));
 }
 
+namespace {
+RgbaImage fromQImage(const QImage& image)
+{
+    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
+    RgbaImage out;
+    out.width = rgba.width();
+    out.height = rgba.height();
+    out.pixels.resize(size_t(out.width) * out.height * 4);
+    for (int y = 0; y < out.height; ++y)
+        std::copy_n(rgba.constScanLine(y), size_t(out.width) * 4,
+                    out.pixels.begin() + ptrdiff_t(size_t(y) * out.width * 4));
+    return out;
+}
+
+RgbaImage transparent(int width, int height)
+{
+    RgbaImage out;
+    out.width = width;
+    out.height = height;
+    out.pixels.assign(size_t(width) * height * 4, 0);
+    return out;
+}
+} // namespace
+
+RgbaImage scaledRgba(const RgbaImage& image, int width, int height)
+{
+    PaintLayer layer;
+    layer.pixels = image;
+    const QImage view = paintLayerView(layer);
+    if (view.isNull())
+        return transparent(width, height);
+    // Premultiplied while scaling, so transparent pixels lend no colour to the edges.
+    return fromQImage(view.convertToFormat(QImage::Format_RGBA8888_Premultiplied)
+                          .scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+}
+
+RgbaImage anchoredRgba(const RgbaImage& image, int width, int height, int dx, int dy)
+{
+    RgbaImage out = transparent(width, height);
+    const int x0 = std::max(0, dx), x1 = std::min(width, dx + image.width);
+    if (x1 <= x0 || image.pixels.size() != size_t(image.width) * image.height * 4)
+        return out;
+    for (int y = std::max(0, dy); y < std::min(height, dy + image.height); ++y)
+        std::copy_n(image.pixels.begin() +
+                        ptrdiff_t((size_t(y - dy) * image.width + size_t(x0 - dx)) * 4),
+                    size_t(x1 - x0) * 4,
+                    out.pixels.begin() + ptrdiff_t((size_t(y) * width + size_t(x0)) * 4));
+    return out;
+}
+
 RgbaImage fitToCanvas(const QImage& image, int width, int height)
 {
     QImage out(width, height, QImage::Format_RGBA8888);

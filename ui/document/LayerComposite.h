@@ -24,4 +24,10 @@ QColor composedColourAt(const Project& project, const QImage& base, QPoint pos);
 // around it), as straight-alpha RGBA.
 RgbaImage fitToCanvas(const QImage& image, int width, int height);
 
+// Canvas resizes: `image` scaled to width x height (transparent when it is empty), or kept
+// at its size with its top-left corner at (dx, dy) of a width x height one (the rest
+// transparent).
+RgbaImage scaledRgba(const RgbaImage& image, int width, int height);
+RgbaImage anchoredRgba(const RgbaImage& image, int width, int height, int dx, int dy);
+
 } // namespace md

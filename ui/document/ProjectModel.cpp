@@ -1,5 +1,7 @@
 #include "ui/document/ProjectModel.h"
 
+#include "ui/document/LayerComposite.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -96,8 +98,14 @@ void ProjectModel::setBackground(const std::string& prompt, const std::string& n
     Q_EMIT backgroundChanged();
 }
 
-void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry)
+void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry,
+                             const std::vector<PaintPixels>& layers)
 {
+    for (const PaintPixels& l : layers) {
+        const int i = paintLayerIndex(l.id);
+        if (i >= 0)
+            m_project.paintLayers[size_t(i)].pixels = l.pixels;
+    }
     m_project.width = width;
     m_project.height = height;
     for (const RegionGeometry& g : geometry) {
@@ -108,6 +116,8 @@ void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeom
     }
     Q_EMIT canvasChanged();
     Q_EMIT regionsChanged();
+    if (!layers.empty())
+        Q_EMIT paintLayersChanged();
 }
 
 ProjectLayout ProjectModel::layout() const
@@ -261,11 +271,8 @@ RgbaImage* ProjectModel::mutablePaint(std::uint32_t layerId)
     if (i < 0)
         return nullptr;
     RgbaImage& pixels = m_project.paintLayers[size_t(i)].pixels;
-    if (pixels.width != m_project.width || pixels.height != m_project.height) {
-        pixels.width = m_project.width;
-        pixels.height = m_project.height;
-        pixels.pixels.assign(size_t(pixels.width) * pixels.height * 4, 0);
-    }
+    if (pixels.width != m_project.width || pixels.height != m_project.height)
+        pixels = scaledRgba(pixels, m_project.width, m_project.height);
     return &pixels;
 }
 

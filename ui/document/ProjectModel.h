@@ -34,6 +34,13 @@ struct RegionGeometry
     Box box;
 };
 
+// A paint layer's pixels, keyed by id (canvas resizes replace them).
+struct PaintPixels
+{
+    std::uint32_t id = 0;
+    RgbaImage pixels;
+};
+
 // The canvas size, background prompts and regions together: what a result's "Use settings"
 // brings back in one step.
 struct ProjectLayout
@@ -64,8 +71,10 @@ public:
     void moveRegion(int from, int to);
     void setBox(std::uint32_t regionId, const Box& box);
     void setBackground(const std::string& prompt, const std::string& negative);
-    // Replaces the canvas size and the masks and boxes of the regions listed.
-    void setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry);
+    // Replaces the canvas size, the masks and boxes of the regions listed and the pixels of
+    // the paint layers listed.
+    void setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry,
+                   const std::vector<PaintPixels>& layers = {});
     ProjectLayout layout() const;
     void setLayout(const ProjectLayout& layout);
     void setSettings(const GenerationSettings& settings);
@@ -89,8 +98,9 @@ public:
     PaintLayer takePaintLayer(int index);
     // Name, visibility and opacity (the pixels are left as they are).
     void setPaintLayerProperties(std::uint32_t layerId, const PaintLayer& properties);
-    // Pixels: painting writes through this pointer (canvas-sized, allocated transparent on
-    // first use) and then calls paintEdited().
+    // Pixels: painting writes through this pointer (canvas-sized: allocated transparent on
+    // first use, scaled to the canvas if a layout change left them at another size) and
+    // then calls paintEdited().
     RgbaImage* mutablePaint(std::uint32_t layerId);
     void paintEdited(std::uint32_t layerId, const QRect& rect);
     // Copies `bytes` (rect-sized RGBA, row-major) into the layer at `rect`.
