@@ -1,6 +1,8 @@
 #include "ui/ImageFeatures.h"
 
 #include "ui/canvas/CanvasView.h"
+#include "ui/document/DocumentController.h"
+#include "ui/document/PaintLayerController.h"
 #include "ui/files/ImageImport.h"
 #include "ui/generation/ImageActions.h"
 #include "ui/panels/LayersPanel.h"
@@ -26,12 +28,14 @@ ImageFeatures::ImageFeatures(QMainWindow* window, const Parts& parts)
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                       QDockWidget::DockWidgetClosable);
     window->addDockWidget(Qt::RightDockWidgetArea, dock);
+    // Small: the prompts above it need the room.
+    window->resizeDocks({dock}, {m_layers->sizeHint().height()}, Qt::Vertical);
 
     parts.regions->addButton(m_actions->rerollAction());
     connect(parts.results, &ResultsStrip::upscaleRequested, m_actions, &ImageActions::upscale);
     connect(parts.canvas, &CanvasView::contextMenuRequested, this,
             [this](QPointF pos, QPoint global) {
-                QMenu* menu = m_actions->canvasMenu(pos, m_parts.canvas);
+                QMenu* menu = canvasMenu(pos);
                 menu->setAttribute(Qt::WA_DeleteOnClose);
                 menu->popup(global);
             });
@@ -41,8 +45,24 @@ ImageFeatures::ImageFeatures(QMainWindow* window, const Parts& parts)
                 QTimer::singleShot(0, this,
                                    [this, paths, image] { m_import->importDropped(paths, image); });
             });
+    m_paste = new QAction(tr("&Paste Image"), this);
+    m_paste->setObjectName("pasteImage");
+    m_paste->setShortcut(QKeySequence::Paste); // text fields keep their own Ctrl+V
+    connect(m_paste, &QAction::triggered, m_import, &ImageImport::pasteImage);
+    m_addLayer = new QAction(tr("New Paint &Layer"), this);
+    connect(m_addLayer, &QAction::triggered, this,
+            [this] { m_parts.document->layers()->addLayer(); });
     connect(m_import, &ImageImport::message, this, &ImageFeatures::message);
     connect(m_actions, &ImageActions::message, this, &ImageFeatures::message);
+}
+
+QMenu* ImageFeatures::canvasMenu(QPointF pos)
+{
+    QMenu* menu = m_actions->canvasMenu(pos, m_parts.canvas);
+    menu->addSeparator();
+    menu->addAction(m_paste);
+    menu->addAction(m_addLayer);
+    return menu;
 }
 
 void ImageFeatures::addToMenus(QMenu* file, QMenu* edit, QMenu* generate)
@@ -59,11 +79,7 @@ void ImageFeatures::addToMenus(QMenu* file, QMenu* edit, QMenu* generate)
     const int at = mask ? int(after.indexOf(mask)) + 1 : -1;
     file->insertAction(at >= 0 && at < after.size() ? after[at] : nullptr, import);
 
-    QAction* paste = new QAction(tr("&Paste Image"), this);
-    paste->setObjectName("pasteImage");
-    paste->setShortcut(QKeySequence::Paste); // text fields keep their own Ctrl+V
-    connect(paste, &QAction::triggered, m_import, &ImageImport::pasteImage);
-    edit->insertAction(edit->actions().value(3), paste); // after Undo, Redo and a separator
+    edit->insertAction(edit->actions().value(3), m_paste); // after Undo, Redo and a separator
     edit->insertSeparator(edit->actions().value(4));
 
     generate->addSeparator();

@@ -6,7 +6,9 @@
 // canvas. The work is done by ImageImport, ImageActions and PaintLayerController.
 
 #include <QObject>
+#include <QPointF>
 
+class QAction;
 class QMainWindow;
 class QMenu;
 
@@ -42,6 +44,10 @@ public:
     // Adds the actions to the menus (after their existing entries of the same kind).
     void addToMenus(QMenu* file, QMenu* edit, QMenu* generate);
 
+    // The canvas's context menu at a canvas point (the caller shows and owns it): reroll the
+    // region there, paste an image, add a paint layer.
+    QMenu* canvasMenu(QPointF pos);
+
     ImageImport* importer() const { return m_import; }
     ImageActions* actions() const { return m_actions; }
     LayersPanel* layersPanel() const { return m_layers; }
@@ -55,6 +61,8 @@ private:
     ImageImport* m_import;
     ImageActions* m_actions;
     LayersPanel* m_layers;
+    QAction* m_paste;
+    QAction* m_addLayer;
 };
 
 } // namespace md

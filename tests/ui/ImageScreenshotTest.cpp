@@ -194,7 +194,7 @@ private Q_SLOTS:
         m_window->resultsStrip()->selectResult(doc()->project().results.back().id);
         m_window->canvas()->fitToWindow();
         const QPointF at(w * 0.22, h * 0.25);
-        QMenu* menu = m_window->images()->actions()->canvasMenu(at, m_window->canvas());
+        QMenu* menu = m_window->images()->canvasMenu(at);
         menu->popup(m_window->canvas()->mapToGlobal(
             m_window->canvas()->canvasToWidget(at).toPoint() + QPoint(4, 4)));
         QTRY_VERIFY(menu->isVisible());

@@ -27,7 +27,7 @@ LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
 {
     m_list = new QListWidget(this);
     m_list->setObjectName("paintLayerList");
-    m_list->setMinimumHeight(60);
+    m_list->setMinimumHeight(48);
     m_list->setToolTip(tr("Paint layers, under the region masks: a colour sketch or imported "
                           "pictures. “Start from: Paint layers” generates from them."));
     m_opacity = new QSlider(Qt::Horizontal, this);

@@ -25,6 +25,7 @@ public:
     QSlider* opacitySlider() const { return m_opacity; }
     QToolButton* addButton() const { return m_add; }
     QToolButton* removeButton() const { return m_remove; }
+    QSize sizeHint() const override { return {300, 150}; }
 
 private:
     void rebuild();
