@@ -416,8 +416,8 @@ private Q_SLOTS:
         QCOMPARE(r->regions[0].box->width, 128);
         cancelRun();
         // 1.5x rounds to multiples of 8.
-        QCOMPARE(upscaledSide(100 * 8, 1.5), 1200);
-        QCOMPARE(upscaledSide(520, 1.5), 784);
+        QCOMPARE(upscaledCanvasSide(100 * 8, 1.5), 1200);
+        QCOMPARE(upscaledCanvasSide(520, 1.5), 784);
     }
 
     void rerollAndUpscaleRunThroughTheWorker()

@@ -15,7 +15,7 @@ QImage paintLayerView(const PaintLayer& layer)
     return QImage(p.pixels.data(), p.width, p.height, p.width * 4, QImage::Format_RGBA8888);
 }
 
-QImage composeLayers(const Project& project, const QImage& base)
+QImage composeLayersOver(const Project& project, const QImage& base)
 {
     QImage out(project.width, project.height, QImage::Format_RGB32);
     out.fill(Qt::white);
@@ -37,7 +37,7 @@ QImage composeLayers(const Project& project, const QImage& base)
 
 RgbImage composeLayersRgb(const Project& project)
 {
-    return toRgbImage(composeLayers(project));
+    return toRgbImage(composeLayersOver(project));
 }
 
 QColor composedColourAt(const Project& project, const QImage& base, QPoint pos)

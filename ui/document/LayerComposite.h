@@ -16,9 +16,9 @@ namespace md {
 QImage paintLayerView(const PaintLayer& layer);
 // The visible layers, bottom first, at their opacity, over `base` (scaled to the canvas)
 // or over white when `base` is null. Canvas-sized RGB.
-QImage composeLayers(const Project& project, const QImage& base = QImage());
+QImage composeLayersOver(const Project& project, const QImage& base = QImage());
 RgbImage composeLayersRgb(const Project& project);
-// The colour of composeLayers(project, base) at one canvas pixel (without composing it all).
+// The colour of composeLayersOver(project, base) at one canvas pixel (without composing it all).
 QColor composedColourAt(const Project& project, const QImage& base, QPoint pos);
 // `image` scaled to fit a width x height canvas (proportions kept, centred, transparent
 // around it), as straight-alpha RGBA.

@@ -273,7 +273,7 @@ void GenerationSession::generate()
     snapshot.settings = settings; // a random seed is chosen above
     // Only the result it starts from, if any, goes along.
     const ProjectResult* last =
-        settings.start == StartImage::LastResult ? newestCanvasResult(project) : nullptr;
+        settings.start == StartImage::LastResult ? lastCanvasResult(project) : nullptr;
     std::optional<ProjectResult> start = last ? std::optional<ProjectResult>(*last) : std::nullopt;
     snapshot.results.clear();
     if (start)

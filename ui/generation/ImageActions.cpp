@@ -35,7 +35,7 @@ void ImageActions::updateReroll()
 {
     const Project& p = m_document->project();
     const ProjectRegion* region = m_document->currentRegion();
-    const bool hasResult = newestCanvasResult(p) != nullptr;
+    const bool hasResult = lastCanvasResult(p) != nullptr;
     m_reroll->setEnabled(hasResult && region && region->visible);
     if (!hasResult)
         m_reroll->setToolTip(tr("Reroll region: generate an image first; a reroll redraws one "
@@ -56,7 +56,7 @@ const GenerateRequest* ImageActions::lastRequest() const
 bool ImageActions::reroll(const std::vector<std::uint32_t>& regionIds)
 {
     const Project& p = m_document->project();
-    const ProjectResult* last = newestCanvasResult(p);
+    const ProjectResult* last = lastCanvasResult(p);
     if (!last) {
         Q_EMIT message(tr("Nothing to reroll yet: generate an image first."), 6000);
         return false;

@@ -27,7 +27,7 @@ MaskImage scaledMask(const MaskImage& mask, int width, int height)
 
 } // namespace
 
-const ProjectResult* newestCanvasResult(const Project& project)
+const ProjectResult* lastCanvasResult(const Project& project)
 {
     for (auto it = project.results.rbegin(); it != project.results.rend(); ++it)
         if (it->image.width == project.width && it->image.height == project.height)
@@ -41,7 +41,7 @@ RgbImage startImageOf(const Project& project)
     case StartImage::Noise:
         return {};
     case StartImage::LastResult: {
-        const ProjectResult* last = newestCanvasResult(project);
+        const ProjectResult* last = lastCanvasResult(project);
         return last ? last->image : RgbImage{};
     }
     case StartImage::Layers:
@@ -63,7 +63,7 @@ GenerateRequest generationRequest(const Project& project, std::uint64_t seed)
     return r;
 }
 
-MaskImage selectionMask(const Project& project, const std::vector<std::uint32_t>& regionIds)
+MaskImage rerollSelection(const Project& project, const std::vector<std::uint32_t>& regionIds)
 {
     MaskImage out = blankMask(project.width, project.height);
     for (std::uint32_t id : regionIds) {
@@ -85,7 +85,7 @@ MaskImage selectionMask(const Project& project, const std::vector<std::uint32_t>
 GenerateRequest rerollRequestFor(const Project& project,
                                  const std::vector<std::uint32_t>& regionIds, std::uint64_t seed)
 {
-    const ProjectResult* last = newestCanvasResult(project);
+    const ProjectResult* last = lastCanvasResult(project);
     GenerateRequest r = toGenerateRequest(project, last ? last->seed : project.settings.seed);
     // Each visible region, in order, is one request region (toGenerateRequest's rule).
     size_t index = 0;
@@ -99,11 +99,11 @@ GenerateRequest rerollRequestFor(const Project& project,
     }
     r.initImage = last ? last->image : RgbImage{};
     r.strength = 1.f;
-    r.rerollMask = selectionMask(project, regionIds);
+    r.rerollMask = rerollSelection(project, regionIds);
     return r;
 }
 
-int upscaledSide(int side, double factor)
+int upscaledCanvasSide(int side, double factor)
 {
     factor = std::clamp(factor, kMinUpscale, kMaxUpscale);
     const int scaled = int(std::lround(side * factor / kCanvasMultiple)) * kCanvasMultiple;
@@ -123,8 +123,8 @@ GenerateRequest upscaleRequestFor(const Project& project, const ProjectResult& r
         made.prompt = result.prompt;
         made.negative = result.negative;
     }
-    const int width = upscaledSide(result.image.width, factor);
-    const int height = upscaledSide(result.image.height, factor);
+    const int width = upscaledCanvasSide(result.image.width, factor);
+    const int height = upscaledCanvasSide(result.image.height, factor);
     const double sx = double(width) / std::max(1, result.image.width);
     const double sy = double(height) / std::max(1, result.image.height);
     made.width = width;

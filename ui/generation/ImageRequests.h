@@ -25,7 +25,7 @@ struct ResultProvenance
 };
 
 // The newest result at the canvas size (what "last result" and a reroll start from).
-const ProjectResult* newestCanvasResult(const Project& project);
+const ProjectResult* lastCanvasResult(const Project& project);
 // The project's start image for its settings (start, strength), or empty when it starts
 // from noise (or from a last result it does not have).
 RgbImage startImageOf(const Project& project);
@@ -33,7 +33,7 @@ RgbImage startImageOf(const Project& project);
 GenerateRequest generationRequest(const Project& project, std::uint64_t seed);
 
 // The union of the regions' masks (boxes filled), canvas-sized.
-MaskImage selectionMask(const Project& project, const std::vector<std::uint32_t>& regionIds);
+MaskImage rerollSelection(const Project& project, const std::vector<std::uint32_t>& regionIds);
 // Regenerates only `regionIds` from the newest canvas-sized result: initImage = that result,
 // strength 1, rerollMask = their union, the result's seed for the rest and `seed` for each
 // of those regions. Empty initImage when there is no result.
@@ -41,7 +41,7 @@ GenerateRequest rerollRequestFor(const Project& project,
                                  const std::vector<std::uint32_t>& regionIds, std::uint64_t seed);
 
 // A canvas side times `factor`, rounded to a multiple of 8 and kept within the engine's limits.
-int upscaledSide(int side, double factor);
+int upscaledCanvasSide(int side, double factor);
 // `result` at `factor` times its size: an img2img pass at `strength` over the result scaled
 // up, with the prompts, masks and boxes that made it (else the project's) scaled along.
 GenerateRequest upscaleRequestFor(const Project& project, const ProjectResult& result,
