@@ -78,14 +78,15 @@ bool ImageActions::reroll(const std::vector<std::uint32_t>& regionIds)
     for (std::uint32_t id : ids)
         if (findRegion(p, id)->seed == seed)
             seed = (seed + 1) & 0xffffffffu;
-    for (std::uint32_t id : ids)
-        m_document->model()->setRegionSeed(id, seed);
-    const Project& now = m_document->project();
-    Project snapshot = now;
-    snapshot.settings.seed = last->seed;
+    Project snapshot = p;
+    snapshot.settings.seed = last->seed; // the rest: the kept result's
     snapshot.settings.start = StartImage::LastResult;
     snapshot.settings.strength = 1.f;
-    m_last.assign(1, rerollRequestFor(now, ids, seed));
+    m_last.assign(1, rerollRequestFor(snapshot, ids, seed));
+    for (std::uint32_t id : ids) {
+        findRegion(snapshot, id)->seed = seed;
+        m_document->model()->setRegionSeed(id, seed);
+    }
     m_session->runRequest(
         m_last.front(), std::move(snapshot), {},
         tr("Rerolling %1 with seed %2, keeping the rest…").arg(names.join(", ")).arg(seed));
