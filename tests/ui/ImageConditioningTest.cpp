@@ -32,7 +32,9 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMimeData>
+#include <QPointingDevice>
 #include <QSlider>
+#include <QTabletEvent>
 #include <QTest>
 #include <QToolButton>
 #include <QUrl>
@@ -280,6 +282,33 @@ private Q_SLOTS:
         QCOMPARE(layerPixel(layer, 300 + 15, 100).alpha(), 0);   // a quarter: 5 px radius
         QVERIFY(layerPixel(layer, 300, 100).alpha() < 100);      // and a quarter as opaque
         QVERIFY(layerPixel(layer, 300, 100).alpha() > 30);
+    }
+
+    void tabletPressureReachesThePaintTool()
+    {
+        layers()->addLayer();
+        window()->tools()->setTool(ToolPalette::Tool::Paint);
+        PaintTool* paint = window()->tools()->paint();
+        paint->setColour(Qt::black);
+        paint->setDiameter(40);
+        paint->setHardness(1.f);
+        const auto send = [&](QEvent::Type type, QPointF canvasPos, qreal pressure,
+                              Qt::MouseButtons buttons) {
+            const QPointF pos = canvas()->canvasToWidget(canvasPos);
+            QTabletEvent event(type, QPointingDevice::primaryPointingDevice(), pos,
+                               canvas()->mapToGlobal(pos), pressure, 0, 0, 0, 0, 0, {},
+                               Qt::LeftButton, buttons);
+            QApplication::sendEvent(canvas(), &event);
+            return event.isAccepted();
+        };
+        QVERIFY(send(QEvent::TabletPress, {200, 200}, 0.25, Qt::LeftButton));
+        QVERIFY(send(QEvent::TabletMove, {210, 200}, 0.25, Qt::LeftButton));
+        QVERIFY(send(QEvent::TabletRelease, {210, 200}, 0.25, Qt::NoButton));
+        const PaintLayer& layer = paintLayers().back();
+        const int alpha = layerPixel(layer, 205, 200).alpha();
+        QVERIFY2(alpha > 30 && alpha < 100, qPrintable(QString::number(alpha)));
+        QCOMPARE(layerPixel(layer, 205, 215).alpha(), 0); // a quarter of the 20 px radius
+        QCOMPARE(doc()->undoStack()->undoText(), QStringLiteral("Paint stroke"));
     }
 
     void pickerTakesTheCompositedColour()
