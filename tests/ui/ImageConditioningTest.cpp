@@ -504,6 +504,11 @@ private Q_SLOTS:
         QTRY_VERIFY(!canvas()->baseImage().isNull());
         QCOMPARE(canvas()->baseImage().width(), 128);
         QCOMPARE(doc()->project().width, 64);
+        // Its settings bring back the canvas it was made from, not its upscaled size.
+        window()->session()->useSettingsOf(doc()->project().results.back().id);
+        QCOMPARE(doc()->project().width, 64);
+        QCOMPARE(doc()->project().height, 64);
+        QCOMPARE(doc()->project().regions.front().mask.width, 64);
     }
 };
 

@@ -406,7 +406,17 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         GenerationSettings s = r.settings;
         s.seed = r.seed;
         s.seedMode = SeedMode::Fixed;
-        const int width = r.image.width, height = r.image.height;
+        int width = r.image.width, height = r.image.height;
+        if (r.upscale != 1.0) {
+            // An upscale was made from (and with the layout of) a canvas-sized result.
+            width = p.width;
+            height = p.height;
+            for (const ProjectResult& source : p.results)
+                if (source.id == r.sourceResultId) {
+                    width = source.image.width;
+                    height = source.image.height;
+                }
+        }
         const std::uint64_t seed = r.seed;
         if (r.layout) {
             // The prompts, masks and boxes that made it: one undo step.
