@@ -225,6 +225,13 @@ private Q_SLOTS:
         QCOMPARE(layerPixel(paintLayers().front(), 200, 100).alpha(), 0);
         QCOMPARE(layerPixel(paintLayers().front(), 120, 100).alpha(), 255);
 
+        // Drawn on the canvas (under the masks), and not in the "result only" view.
+        const QPoint painted = test::widgetPoint(canvas(), 120, 100);
+        QCOMPARE(canvas()->grab().toImage().pixelColor(painted), QColor(200, 40, 30));
+        canvas()->setPreviewMode(PreviewMode::ResultOnly);
+        QVERIFY(canvas()->grab().toImage().pixelColor(painted) != QColor(200, 40, 30));
+        canvas()->setPreviewMode(PreviewMode::Both);
+
         // Hiding the layer and its opacity are steps too, from the layers panel.
         LayersPanel* panel = window()->images()->layersPanel();
         panel->list()->item(0)->setCheckState(Qt::Unchecked);

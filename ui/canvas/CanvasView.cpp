@@ -4,7 +4,6 @@
 #include "ui/canvas/CanvasNotes.h"
 #include "ui/canvas/CanvasTool.h"
 #include "ui/document/DocumentController.h"
-#include "ui/document/LayerComposite.h"
 
 #include <QAbstractSpinBox>
 #include <QAction>
@@ -30,7 +29,8 @@ constexpr double kFitMargin = 24.0;
 } // namespace
 
 CanvasView::CanvasView(DocumentController* document, QWidget* parent)
-    : QWidget(parent), m_document(document), m_overlays(document->model())
+    : QWidget(parent), m_document(document), m_overlays(document->model()),
+      m_layerImages(document->model())
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -39,6 +39,7 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
     ProjectModel* model = document->model();
     connect(model, &ProjectModel::projectReset, this, [this] {
         m_overlays.clear();
+        m_layerImages.clear();
         m_autoFit = true;
         fitToWindow();
     });
@@ -51,10 +52,12 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
     connect(model, &ProjectModel::maskChanged, this, &CanvasView::onMaskChanged);
     connect(model, &ProjectModel::boxChanged, this, [this] { update(); });
     connect(document, &DocumentController::currentRegionChanged, this, [this] { update(); });
-    connect(model, &ProjectModel::paintLayersChanged, this, [this] { update(); });
+    connect(model, &ProjectModel::paintLayersChanged, this, [this] {
+        m_layerImages.clear();
+        update();
+    });
     connect(model, &ProjectModel::paintLayerChanged, this, [this] { update(); });
-    connect(model, &ProjectModel::paintChanged, this,
-            [this](std::uint32_t, const QRect& rect) { onPaintChanged(rect); });
+    connect(model, &ProjectModel::paintChanged, this, &CanvasView::onPaintChanged);
     setAcceptDrops(true);
     m_tiledAction = new QAction(tr("&Tiled Preview (check the wrap seam)"), this);
     m_tiledAction->setCheckable(true);
@@ -232,8 +235,9 @@ void CanvasView::onMaskChanged(std::uint32_t regionId, const QRect& rect)
     update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
 }
 
-void CanvasView::onPaintChanged(const QRect& rect)
+void CanvasView::onPaintChanged(std::uint32_t layerId, const QRect& rect)
 {
+    m_layerImages.update(layerId, rect);
     const QRectF r(canvasToWidget(rect.topLeft()),
                    canvasToWidget(rect.bottomRight() + QPoint(1, 1)));
     update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
@@ -242,6 +246,7 @@ void CanvasView::onPaintChanged(const QRect& rect)
 void CanvasView::onCanvasChanged()
 {
     m_overlays.clear();
+    m_layerImages.clear();
     if (m_autoFit)
         fitToWindow();
     else
@@ -350,8 +355,10 @@ void CanvasView::paintLayers(QPainter& painter)
     painter.setClipRect(canvas);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 2.0);
     for (const PaintLayer& layer : m_document->project().paintLayers) {
-        const QImage view = paintLayerView(layer);
-        if (!layer.visible || view.isNull())
+        if (!layer.visible)
+            continue;
+        const QImage& view = m_layerImages.get(layer.id);
+        if (view.isNull())
             continue;
         painter.setOpacity(layer.opacity);
         painter.drawImage(canvas, view, QRectF(view.rect()));

@@ -6,6 +6,7 @@
 // Space-drag and middle-drag pan. Editing is left to the active CanvasTool.
 
 #include "ui/Settings.h"
+#include "ui/canvas/PaintLayerImages.h"
 #include "ui/canvas/RegionOverlays.h"
 
 #include <QImage>
@@ -93,7 +94,7 @@ private:
     void paintCanvas(QPainter& painter);
     void paintOverlays(QPainter& painter);
     void paintLayers(QPainter& painter);
-    void onPaintChanged(const QRect& rect);
+    void onPaintChanged(std::uint32_t layerId, const QRect& rect);
     void paintDivider(QPainter& painter);
     double splitX() const;
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
@@ -109,6 +110,7 @@ private:
     double m_split = 0.5; // divider position, fraction of the canvas width
     bool m_draggingSplit = false;
     RegionOverlays m_overlays;
+    PaintLayerImages m_layerImages;
     PreviewMode m_mode = PreviewMode::Both;
     bool m_tiled = false;
     QAction* m_tiledAction;
