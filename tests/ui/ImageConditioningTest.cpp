@@ -31,6 +31,7 @@
 #include <QFile>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QPointingDevice>
 #include <QSlider>
@@ -135,6 +136,24 @@ private Q_SLOTS:
         doc()->undoStack()->redo();
         QCOMPARE(paintLayers().size(), size_t(1));
         QCOMPARE(layerPixel(paintLayers().front(), 128, 64), QColor(255, 0, 0, 255));
+    }
+
+    void menusOfferImportPasteAndReroll()
+    {
+        QStringList file, edit, generate;
+        for (QAction* menu : window()->menuBar()->actions()) {
+            QStringList& names = menu->text() == "&File"   ? file
+                                 : menu->text() == "&Edit" ? edit
+                                                           : generate;
+            if (menu->text() != "&File" && menu->text() != "&Edit" && menu->text() != "&Generate")
+                continue;
+            for (QAction* a : menu->menu()->actions())
+                names << (a->isSeparator() ? QStringLiteral("-") : a->text());
+        }
+        QCOMPARE(file.at(file.indexOf("&Import Mask…") + 1), QStringLiteral("Import &Image…"));
+        QCOMPARE(edit.mid(0, 6),
+                 QStringList({"&Undo", "&Redo", "-", "&Paste Image", "-", "&Fill Region"}));
+        QVERIFY(generate.contains("Reroll Region"));
     }
 
     void badFilesAreRefusedWithAReason()
