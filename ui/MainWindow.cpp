@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "document/ProjectFile.h"
+#include "ui/ImageFeatures.h"
 #include "ui/Settings.h"
 #include "ui/Theme.h"
 #include "ui/canvas/BrushTool.h"
@@ -86,12 +87,15 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     createDocks();
     m_session = new GenerationSession(m_document, m_generation, m_generationPanel, m_results,
                                       m_canvas, settings, this);
+    m_images = new ImageFeatures(
+        this, {m_document, m_session, m_files, settings, m_canvas, m_regions, m_results});
     createMenus();
     createStatusBar();
 
     connect(m_tools, &ToolPalette::message, this,
             [this](const QString& t) { showMessage(t, 4000); });
     connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
+    connect(m_images, &ImageFeatures::message, this, &MainWindow::showMessage);
     connect(m_autosave, &Autosave::failed, this, [this](const QString& t) { showMessage(t, 0); });
     connect(m_document, &DocumentController::notice, this,
             [this](const QString& t) { showMessage(t, 6000); });
@@ -386,6 +390,7 @@ void MainWindow::createMenus()
     cancel->setEnabled(false);
     connect(m_generation, &GenerationController::busyChanged, cancel, &QAction::setEnabled);
     generate->addAction(tr("Reuse &Last Seed"), m_session, &GenerationSession::reuseLastSeed);
+    m_images->addToMenus(file, edit, generate);
 
     // ---- Help
     QMenu* help = menuBar()->addMenu(tr("&Help"));

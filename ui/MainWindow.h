@@ -19,6 +19,7 @@ class FileActions;
 class GenerationController;
 class GenerationPanel;
 class GenerationSession;
+class ImageFeatures;
 class RegionsPanel;
 class ResultsStrip;
 class Settings;
@@ -44,6 +45,7 @@ public:
     ToolPalette* tools() const { return m_tools; }
     FileActions* files() const { return m_files; }
     Autosave* autosave() const { return m_autosave; }
+    ImageFeatures* images() const { return m_images; }
     QAction* panelsAction() const { return m_panelsAction; }
     // Hides every dock and the toolbar, or brings back the ones hidden (Tab, as in Krita).
     void togglePanels();
@@ -78,6 +80,7 @@ private:
     GenerationSession* m_session;
     FileActions* m_files;
     Autosave* m_autosave;
+    ImageFeatures* m_images = nullptr;
     QToolBar* m_toolBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_zoomLabel = nullptr;

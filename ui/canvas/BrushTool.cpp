@@ -58,6 +58,7 @@ void BrushTool::press(const CanvasMouse& event)
     m_maskWidth = mask->width;
     const bool line =
         (event.modifiers & Qt::ShiftModifier) && m_lastEnd && m_lastRegion == m_regionId;
+    m_brush.setPressure(event.pressure);
     m_brush.begin(mask, m_settings, line ? *m_lastEnd : event.pos);
     if (line)
         m_brush.moveTo(event.pos);
@@ -70,6 +71,7 @@ void BrushTool::move(const CanvasMouse& event)
     Q_EMIT overlayChanged();
     if (!m_regionId)
         return;
+    m_brush.setPressure(event.pressure);
     m_brush.moveTo(event.pos);
     if (!m_brush.lastRect().isEmpty())
         document()->model()->maskEdited(m_regionId, m_brush.lastRect());

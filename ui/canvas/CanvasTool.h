@@ -21,6 +21,7 @@ struct CanvasMouse
     Qt::MouseButton button = Qt::NoButton;
     Qt::MouseButtons buttons;
     Qt::KeyboardModifiers modifiers;
+    float pressure = 1.f; // a tablet pen's pressure in (0, 1]; the mouse presses fully
 };
 
 class CanvasTool : public QObject

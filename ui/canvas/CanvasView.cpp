@@ -11,9 +11,11 @@
 #include <QFocusEvent>
 #include <QKeyEvent>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QTabletEvent>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -27,7 +29,8 @@ constexpr double kFitMargin = 24.0;
 } // namespace
 
 CanvasView::CanvasView(DocumentController* document, QWidget* parent)
-    : QWidget(parent), m_document(document), m_overlays(document->model())
+    : QWidget(parent), m_document(document), m_overlays(document->model()),
+      m_layerImages(document->model())
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -36,6 +39,7 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
     ProjectModel* model = document->model();
     connect(model, &ProjectModel::projectReset, this, [this] {
         m_overlays.clear();
+        m_layerImages.clear();
         m_autoFit = true;
         fitToWindow();
     });
@@ -48,6 +52,13 @@ CanvasView::CanvasView(DocumentController* document, QWidget* parent)
     connect(model, &ProjectModel::maskChanged, this, &CanvasView::onMaskChanged);
     connect(model, &ProjectModel::boxChanged, this, [this] { update(); });
     connect(document, &DocumentController::currentRegionChanged, this, [this] { update(); });
+    connect(model, &ProjectModel::paintLayersChanged, this, [this] {
+        m_layerImages.clear();
+        update();
+    });
+    connect(model, &ProjectModel::paintLayerChanged, this, [this] { update(); });
+    connect(model, &ProjectModel::paintChanged, this, &CanvasView::onPaintChanged);
+    setAcceptDrops(true);
     m_tiledAction = new QAction(tr("&Tiled Preview (check the wrap seam)"), this);
     m_tiledAction->setCheckable(true);
     m_tiledAction->setShortcut(QKeySequence(Qt::Key_W));
@@ -224,9 +235,18 @@ void CanvasView::onMaskChanged(std::uint32_t regionId, const QRect& rect)
     update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
 }
 
+void CanvasView::onPaintChanged(std::uint32_t layerId, const QRect& rect)
+{
+    m_layerImages.update(layerId, rect);
+    const QRectF r(canvasToWidget(rect.topLeft()),
+                   canvasToWidget(rect.bottomRight() + QPoint(1, 1)));
+    update(r.toAlignedRect().adjusted(-2, -2, 2, 2));
+}
+
 void CanvasView::onCanvasChanged()
 {
     m_overlays.clear();
+    m_layerImages.clear();
     if (m_autoFit)
         fitToWindow();
     else
@@ -241,16 +261,19 @@ void CanvasView::paintEvent(QPaintEvent*)
     QPainter painter(this);
     painter.fillRect(rect(), QColor(30, 31, 34));
     paintCanvas(painter);
-    if (m_mode != PreviewMode::ResultOnly)
+    if (m_mode != PreviewMode::ResultOnly) {
+        paintLayers(painter);
         paintOverlays(painter);
+    }
     if (isComparing())
         paintDivider(painter);
-    if (m_document->project().regions.empty() && m_base.isNull())
+    if (m_document->project().regions.empty() && m_document->project().paintLayers.empty() &&
+        m_base.isNull())
         CanvasNotes::paintHint(
             painter, canvasRectInWidget(),
             tr("Paint a region with the brush (B) or drag a box (U),\n"
                "then give it a prompt on the right and press Generate (Ctrl+Return).\n"
-               "Drop a mask image or a project here to open it."));
+               "Drop a picture here to paint over it, or a project to open it."));
     if (!m_base.isNull() && m_mode != PreviewMode::MasksOnly)
         CanvasNotes::paintBadge(painter, canvasRectInWidget(), m_badge);
     if (m_tool && !m_spaceDown && !m_panning && !m_draggingSplit)
@@ -321,6 +344,25 @@ void CanvasView::paintDivider(QPainter& painter)
     };
     tag(tr("selected"), true);
     tag(tr("newest"), false);
+    painter.restore();
+}
+
+void CanvasView::paintLayers(QPainter& painter)
+{
+    // The paint layers (colour sketch, imported pictures) over the result, under the masks.
+    const QRectF canvas = canvasRectInWidget();
+    painter.save();
+    painter.setClipRect(canvas);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 2.0);
+    for (const PaintLayer& layer : m_document->project().paintLayers) {
+        if (!layer.visible)
+            continue;
+        const QImage& view = m_layerImages.get(layer.id);
+        if (view.isNull())
+            continue;
+        painter.setOpacity(layer.opacity);
+        painter.drawImage(canvas, view, QRectF(view.rect()));
+    }
     painter.restore();
 }
 
@@ -511,6 +553,78 @@ void CanvasView::focusOutEvent(QFocusEvent* event)
     m_spaceDown = false;
     updateCursor();
     QWidget::focusOutEvent(event);
+}
+
+void CanvasView::tabletEvent(QTabletEvent* event)
+{
+    // The pen drives the tool itself, with its pressure; the mouse events Qt would
+    // synthesise from it are refused by accepting it here.
+    if (!m_tool || m_spaceDown || m_panning || m_draggingSplit) {
+        event->ignore();
+        return;
+    }
+    CanvasMouse m;
+    m.widgetPos = event->position();
+    m.pos = widgetToCanvas(event->position());
+    m.button = event->button();
+    m.buttons = event->buttons();
+    m.modifiers = event->modifiers();
+    m.pressure = float(std::clamp(event->pressure(), 0.05, 1.0));
+    switch (event->type()) {
+    case QEvent::TabletPress:
+        if (event->button() != Qt::LeftButton) {
+            event->ignore();
+            return;
+        }
+        setFocus(Qt::MouseFocusReason);
+        m_toolActive = true;
+        Q_EMIT interactionChanged(true);
+        m_tool->press(m);
+        break;
+    case QEvent::TabletMove:
+        m_tool->move(m);
+        break;
+    case QEvent::TabletRelease:
+        if (m_toolActive && event->button() == Qt::LeftButton) {
+            m_toolActive = false;
+            m_tool->release(m);
+            Q_EMIT interactionChanged(false);
+        }
+        break;
+    default:
+        event->ignore();
+        return;
+    }
+    event->accept();
+}
+
+void CanvasView::contextMenuEvent(QContextMenuEvent* event)
+{
+    if (m_toolActive)
+        return;
+    Q_EMIT contextMenuRequested(widgetToCanvas(event->pos()), event->globalPos());
+    event->accept();
+}
+
+void CanvasView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage())
+        event->acceptProposedAction();
+}
+
+void CanvasView::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    const QImage image = event->mimeData()->hasImage()
+                             ? qvariant_cast<QImage>(event->mimeData()->imageData())
+                             : QImage();
+    if (paths.isEmpty() && image.isNull())
+        return;
+    event->acceptProposedAction();
+    Q_EMIT dropped(paths, image);
 }
 
 void CanvasView::resizeEvent(QResizeEvent*)

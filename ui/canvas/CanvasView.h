@@ -6,6 +6,7 @@
 // Space-drag and middle-drag pan. Editing is left to the active CanvasTool.
 
 #include "ui/Settings.h"
+#include "ui/canvas/PaintLayerImages.h"
 #include "ui/canvas/RegionOverlays.h"
 
 #include <QImage>
@@ -67,6 +68,10 @@ Q_SIGNALS:
     void cursorMoved(QPoint canvasPos, bool insideCanvas);
     // A tool drag began or ended (undo is held off meanwhile).
     void interactionChanged(bool active);
+    // A right click (or the menu key) at a canvas point: the canvas menu is wanted.
+    void contextMenuRequested(QPointF canvasPos, QPoint globalPos);
+    // Files or an image were dropped on the canvas.
+    void dropped(const QStringList& paths, const QImage& image);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -80,10 +85,16 @@ protected:
     void enterEvent(QEnterEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void focusOutEvent(QFocusEvent* event) override;
+    void tabletEvent(QTabletEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void paintCanvas(QPainter& painter);
     void paintOverlays(QPainter& painter);
+    void paintLayers(QPainter& painter);
+    void onPaintChanged(std::uint32_t layerId, const QRect& rect);
     void paintDivider(QPainter& painter);
     double splitX() const;
     void onMaskChanged(std::uint32_t regionId, const QRect& rect);
@@ -99,6 +110,7 @@ private:
     double m_split = 0.5; // divider position, fraction of the canvas width
     bool m_draggingSplit = false;
     RegionOverlays m_overlays;
+    PaintLayerImages m_layerImages;
     PreviewMode m_mode = PreviewMode::Both;
     bool m_tiled = false;
     QAction* m_tiledAction;

@@ -34,6 +34,11 @@ void MaskBrush::begin(MaskImage* mask, const BrushSettings& settings, QPointF po
     m_dirty = m_last;
 }
 
+void MaskBrush::setPressure(float pressure)
+{
+    m_pressure = std::clamp(pressure, 0.05f, 1.f);
+}
+
 void MaskBrush::moveTo(QPointF pos)
 {
     if (!m_mask)
@@ -56,7 +61,7 @@ void MaskBrush::moveTo(QPointF pos)
 void MaskBrush::dab(QPointF centre)
 {
     MaskImage& mask = *m_mask;
-    const float radius = m_settings.diameter * 0.5f;
+    const float radius = std::max(0.5f, m_settings.diameter * 0.5f * m_pressure);
     const int x0 = std::max(0, int(std::floor(centre.x() - radius)));
     const int y0 = std::max(0, int(std::floor(centre.y() - radius)));
     const int x1 = std::min(mask.width - 1, int(std::ceil(centre.x() + radius)));
@@ -68,7 +73,8 @@ void MaskBrush::dab(QPointF centre)
         const float dy = float(y) + 0.5f - float(centre.y());
         for (int x = x0; x <= x1; ++x) {
             const float dx = float(x) + 0.5f - float(centre.x());
-            const float v = dabValue(std::sqrt(dx * dx + dy * dy), radius, m_settings.hardness);
+            const float v =
+                m_pressure * dabValue(std::sqrt(dx * dx + dy * dy), radius, m_settings.hardness);
             if (v <= 0.f)
                 continue;
             line[x] = m_settings.erase ? std::min(line[x], 1.f - v) : std::max(line[x], v);

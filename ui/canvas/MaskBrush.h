@@ -25,6 +25,9 @@ class MaskBrush
 public:
     void begin(MaskImage* mask, const BrushSettings& settings, QPointF pos);
     void moveTo(QPointF pos);
+    // Pen pressure in (0, 1] (a tablet's; 1 for the mouse): scales the next dabs' size and
+    // value. Kept across strokes until set again.
+    void setPressure(float pressure);
     // The union of everything painted since begin().
     QRect dirtyRect() const { return m_dirty; }
     // The rectangle painted by the last begin()/moveTo() call.
@@ -40,6 +43,7 @@ private:
     BrushSettings m_settings;
     QPointF m_pos;
     float m_carry = 0.f; // distance walked since the last dab
+    float m_pressure = 1.f;
     QRect m_dirty;
     QRect m_last;
 };

@@ -5,7 +5,9 @@
 #include "ui/canvas/BrushTool.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/canvas/FillTool.h"
+#include "ui/canvas/PaintTool.h"
 #include "ui/document/DocumentController.h"
+#include "ui/panels/ColourButton.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -22,12 +24,15 @@ ToolPalette::ToolPalette(DocumentController* document, CanvasView* canvas, Setti
                          QObject* parent)
     : QObject(parent), m_document(document), m_canvas(canvas), m_settings(settings),
       m_brush(new BrushTool(document, this)), m_box(new BoxTool(document, this)),
-      m_fill(new FillTool(document, this)), m_group(new QActionGroup(this))
+      m_fill(new FillTool(document, this)), m_paint(new PaintTool(document, this)),
+      m_group(new QActionGroup(this))
 {
     m_brush->setDiameter(float(settings->brushSize()));
     m_brush->setHardness(float(settings->brushHardness()));
+    m_paint->setDiameter(m_brush->diameter());
+    m_paint->setHardness(m_brush->hardness());
     for (CanvasTool* t : {static_cast<CanvasTool*>(m_brush), static_cast<CanvasTool*>(m_box),
-                          static_cast<CanvasTool*>(m_fill)})
+                          static_cast<CanvasTool*>(m_fill), static_cast<CanvasTool*>(m_paint)})
         connect(t, &CanvasTool::message, this, &ToolPalette::message);
 
     m_brushAction = makeToolAction(tr("Brush"), QKeySequence(Qt::Key_B), Tool::Brush,
@@ -39,6 +44,14 @@ ToolPalette::ToolPalette(DocumentController* document, CanvasView* canvas, Setti
     m_fillAction = makeToolAction(tr("Fill"), QKeySequence(Qt::Key_F), Tool::Fill,
                                   tr("Fill an enclosed area of the current region "
                                      "(Shift+click empties it)"));
+    m_paintAction = makeToolAction(tr("Paint"), QKeySequence(Qt::Key_P), Tool::Paint,
+                                   tr("Paint colours on the current paint layer (a sketch to "
+                                      "start from; a tablet pen's pressure counts)"));
+    m_paintEraserAction =
+        makeToolAction(tr("Paint Eraser"), QKeySequence(Qt::SHIFT | Qt::Key_P), Tool::PaintEraser,
+                       tr("Erase from the current paint layer"));
+    m_pickerAction = makeToolAction(tr("Picker"), QKeySequence(Qt::Key_I), Tool::Picker,
+                                    tr("Pick the paint colour from the canvas"));
 
     const auto add = [this](const QString& text, const QKeySequence& key, auto slot) {
         auto* a = new QAction(text, this);
@@ -58,6 +71,10 @@ ToolPalette::ToolPalette(DocumentController* document, CanvasView* canvas, Setti
     // candidates everywhere Qt knows the key's unshifted symbol; where a platform sends only
     // '}' (no native key code), the canvas handles the brace keys itself (handleBrushKey).
     connect(m_brush, &BrushTool::settingsChanged, this, &ToolPalette::syncSliders);
+    connect(m_brush, &BrushTool::settingsChanged, this, [this] { // one size for both brushes
+        m_paint->setDiameter(m_brush->diameter());
+        m_paint->setHardness(m_brush->hardness());
+    });
     m_deleteAction = new QAction(tr("Delete Box / Clear Painting"), this);
     m_deleteAction->setShortcut(QKeySequence(Qt::Key_Delete));
     connect(m_deleteAction, &QAction::triggered, this, &ToolPalette::deleteSelection);
@@ -106,7 +123,8 @@ QAction* ToolPalette::makeToolAction(const QString& text, const QKeySequence& ke
 
 QList<QAction*> ToolPalette::toolActions() const
 {
-    return {m_brushAction, m_eraserAction, m_boxAction, m_fillAction};
+    return {m_brushAction, m_eraserAction,      m_boxAction,   m_fillAction,
+            m_paintAction, m_paintEraserAction, m_pickerAction};
 }
 
 QList<QAction*> ToolPalette::brushActions() const
@@ -131,6 +149,18 @@ void ToolPalette::setTool(Tool tool)
     case Tool::Fill:
         m_canvas->setTool(m_fill);
         m_fillAction->setChecked(true);
+        break;
+    case Tool::Paint:
+    case Tool::PaintEraser:
+    case Tool::Picker:
+        m_paint->setMode(tool == Tool::Paint         ? PaintTool::Mode::Brush
+                         : tool == Tool::PaintEraser ? PaintTool::Mode::Eraser
+                                                     : PaintTool::Mode::Picker);
+        m_canvas->setTool(m_paint);
+        (tool == Tool::Paint         ? m_paintAction
+         : tool == Tool::PaintEraser ? m_paintEraserAction
+                                     : m_pickerAction)
+            ->setChecked(true);
         break;
     }
 }
@@ -188,6 +218,13 @@ QToolBar* ToolPalette::createToolBar(QWidget* parent)
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     for (QAction* a : toolActions())
         bar->addAction(a);
+    auto* colour = new ColourButton(bar);
+    colour->setObjectName("paintColour");
+    colour->setToolTip(tr("Paint colour (the picker, I, takes one from the canvas)"));
+    colour->setColour(m_paint->colour());
+    bar->addWidget(colour);
+    connect(colour, &ColourButton::colourPicked, m_paint, &PaintTool::setColour);
+    connect(m_paint, &PaintTool::colourChanged, colour, &ColourButton::setColour);
     bar->addSeparator();
     bar->addWidget(new QLabel(tr(" Size "), bar));
     m_sizeSlider = new QSlider(Qt::Horizontal, bar);

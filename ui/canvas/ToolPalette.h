@@ -1,6 +1,7 @@
 #pragma once
 
-// The canvas tools and their actions: Brush (B), Eraser (E), Box (U), Fill (F), brush size
+// The canvas tools and their actions: Brush (B), Eraser (E), Box (U), Fill (F), the paint
+// layers' Paint (P), Paint Eraser (Shift+P) and Colour Picker (I), brush size
 // ([ and ]) and hardness (Shift+[ and Shift+]), plus a toolbar with size and hardness
 // sliders. Keeps the canvas's active tool in step with the checked action.
 
@@ -20,6 +21,7 @@ class BrushTool;
 class CanvasView;
 class DocumentController;
 class FillTool;
+class PaintTool;
 class Settings;
 
 class ToolPalette : public QObject
@@ -29,13 +31,14 @@ public:
     ToolPalette(DocumentController* document, CanvasView* canvas, Settings* settings,
                 QObject* parent = nullptr);
 
-    enum class Tool { Brush, Eraser, Box, Fill };
+    enum class Tool { Brush, Eraser, Box, Fill, Paint, PaintEraser, Picker };
     void setTool(Tool tool);
     Tool tool() const { return m_tool; }
 
     BrushTool* brush() const { return m_brush; }
     BoxTool* box() const { return m_box; }
     FillTool* fill() const { return m_fill; }
+    PaintTool* paint() const { return m_paint; }
 
     QList<QAction*> toolActions() const;
     QList<QAction*> brushActions() const; // size and hardness
@@ -66,12 +69,16 @@ private:
     BrushTool* m_brush;
     BoxTool* m_box;
     FillTool* m_fill;
+    PaintTool* m_paint;
     Tool m_tool = Tool::Brush;
     QActionGroup* m_group;
     QAction* m_brushAction;
     QAction* m_eraserAction;
     QAction* m_boxAction;
     QAction* m_fillAction;
+    QAction* m_paintAction;
+    QAction* m_paintEraserAction;
+    QAction* m_pickerAction;
     QList<QAction*> m_brushActions;
     QAction* m_deleteAction;
     QSlider* m_sizeSlider = nullptr;

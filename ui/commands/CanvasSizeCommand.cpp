@@ -1,6 +1,7 @@
 #include "ui/commands/CanvasSizeCommand.h"
 
 #include "ui/ImageConversion.h"
+#include "ui/document/LayerComposite.h"
 
 #include <QImage>
 #include <QObject>
@@ -26,6 +27,24 @@ CanvasSizeCommand::CanvasSizeCommand(ProjectModel* model, int width, int height,
     m_afterHeight = height;
     m_before = geometry(p);
     m_after = resized(width, height);
+    for (const PaintLayer& layer : p.paintLayers)
+        m_layersBefore.push_back({layer.id, layer.pixels});
+    m_layersAfter = resizedLayers(width, height);
+}
+
+std::vector<PaintPixels> CanvasSizeCommand::resizedLayers(int width, int height) const
+{
+    std::vector<PaintPixels> out = m_layersBefore;
+    for (PaintPixels& l : out) {
+        if (l.pixels.empty())
+            continue;
+        l.pixels =
+            m_resize.mode == CanvasResize::Mode::Scale
+                ? scaledRgba(l.pixels, width, height)
+                : anchoredRgba(l.pixels, width, height, m_resize.offsetX(m_beforeWidth, width),
+                               m_resize.offsetY(m_beforeHeight, height));
+    }
+    return out;
 }
 
 std::vector<RegionGeometry> CanvasSizeCommand::resized(int width, int height) const
@@ -115,6 +134,9 @@ std::size_t CanvasSizeCommand::byteSize() const
     for (const auto* list : {&m_before, &m_after})
         for (const RegionGeometry& g : *list)
             bytes += g.mask.values.size() * sizeof(float);
+    for (const auto* list : {&m_layersBefore, &m_layersAfter})
+        for (const PaintPixels& l : *list)
+            bytes += l.pixels.pixels.size();
     return bytes;
 }
 
@@ -128,6 +150,8 @@ DocumentCommand* CanvasSizeCommand::clone() const
     copy->m_afterHeight = m_afterHeight;
     copy->m_before = m_before;
     copy->m_after = m_after;
+    copy->m_layersBefore = m_layersBefore;
+    copy->m_layersAfter = m_layersAfter;
     return copy;
 }
 
@@ -140,6 +164,7 @@ bool CanvasSizeCommand::merge(const DocumentCommand* other)
     m_afterWidth = next->m_afterWidth;
     m_afterHeight = next->m_afterHeight;
     m_after = resized(m_afterWidth, m_afterHeight);
+    m_layersAfter = resizedLayers(m_afterWidth, m_afterHeight);
     setText(QObject::tr("Canvas size %1×%2").arg(m_afterWidth).arg(m_afterHeight));
     apply();
     return true;
@@ -147,12 +172,12 @@ bool CanvasSizeCommand::merge(const DocumentCommand* other)
 
 void CanvasSizeCommand::apply()
 {
-    model()->setCanvas(m_afterWidth, m_afterHeight, m_after);
+    model()->setCanvas(m_afterWidth, m_afterHeight, m_after, m_layersAfter);
 }
 
 void CanvasSizeCommand::revert()
 {
-    model()->setCanvas(m_beforeWidth, m_beforeHeight, m_before);
+    model()->setCanvas(m_beforeWidth, m_beforeHeight, m_before, m_layersBefore);
 }
 
 } // namespace md

@@ -1,7 +1,7 @@
 #pragma once
 
-// Changes the canvas size. Masks and boxes are either scaled with the canvas (the layout
-// keeps its proportions) or kept at their size around an anchor (extend or crop; new area
+// Changes the canvas size. Masks, boxes and paint layers are either scaled with the canvas (the
+// layout keeps its proportions) or kept at their size around an anchor (extend or crop; new area
 // empty): CanvasResize. Undo restores the exact previous masks and boxes. Consecutive size
 // changes of one kind (clicking a size arrow) merge into one step, and the layout is always
 // derived from the originals, so stepping through sizes neither blurs nor loses anything.
@@ -45,11 +45,14 @@ private:
     CanvasSizeCommand(ProjectModel* model, const QString& text);
 
     std::vector<RegionGeometry> resized(int width, int height) const;
+    std::vector<PaintPixels> resizedLayers(int width, int height) const;
 
     int m_beforeWidth = 0, m_beforeHeight = 0, m_afterWidth = 0, m_afterHeight = 0;
     CanvasResize m_resize;
     std::vector<RegionGeometry> m_before;
     std::vector<RegionGeometry> m_after;
+    std::vector<PaintPixels> m_layersBefore;
+    std::vector<PaintPixels> m_layersAfter;
 };
 
 } // namespace md

@@ -71,6 +71,13 @@ private:
 };
 
 // Merge ids of the commands that merge.
-enum CommandMergeId { MergeBox = 1, MergeProperty = 2, MergeBackground = 3, MergeCanvasSize = 4 };
+enum CommandMergeId {
+    MergeBox = 1,
+    MergeProperty = 2,
+    MergeBackground = 3,
+    MergeCanvasSize = 4,
+    MergePaintLayer = 5,
+    MergeStartImage = 6,
+};
 
 } // namespace md

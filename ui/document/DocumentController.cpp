@@ -10,6 +10,7 @@
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
 #include "ui/commands/RemoveRegionCommand.h"
+#include "ui/document/PaintLayerController.h"
 #include "ui/document/UndoHistory.h"
 
 #include <QFileInfo>
@@ -25,6 +26,7 @@ enum BackgroundMergeKey { MergeBackgroundPrompt = 1, MergeBackgroundNegative };
 DocumentController::DocumentController(QObject* parent)
     : QObject(parent), m_model(new ProjectModel(this)), m_undo(new UndoHistory(this))
 {
+    m_layers = new PaintLayerController(this);
     connect(m_undo, &QUndoStack::cleanChanged, this, &DocumentController::updateDirty);
     // indexChanged also comes when an edit merges into the newest command (typing).
     connect(m_undo, &QUndoStack::indexChanged, this, [this] { ++m_revision; });
@@ -48,7 +50,7 @@ bool DocumentController::isUntouched() const
 {
     const Project& p = project();
     return m_filePath.isEmpty() && !isDirty() && m_undo->count() == 0 && p.regions.empty() &&
-           p.results.empty() && p.prompt.empty() && p.negative.empty();
+           p.results.empty() && p.prompt.empty() && p.negative.empty() && p.paintLayers.empty();
 }
 
 void DocumentController::setNativeSize(int width, int height)

@@ -17,6 +17,7 @@
 
 namespace md {
 
+class PaintLayerController;
 class UndoHistory;
 
 class DocumentController : public QObject
@@ -29,6 +30,8 @@ public:
     ProjectModel* model() const { return m_model; }
     const Project& project() const { return m_model->project(); }
     UndoHistory* undoStack() const { return m_undo; }
+    // The paint layers and the start image settings (their edits are undo steps too).
+    PaintLayerController* layers() const { return m_layers; }
 
     // ---- File state
     QString filePath() const { return m_filePath; }
@@ -126,6 +129,7 @@ private:
 
     ProjectModel* m_model;
     UndoHistory* m_undo;
+    PaintLayerController* m_layers;
     QString m_filePath;
     bool m_extraDirty = false; // changes outside the undo history
     bool m_lastDirty = false;

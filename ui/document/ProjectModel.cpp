@@ -1,5 +1,7 @@
 #include "ui/document/ProjectModel.h"
 
+#include "ui/document/LayerComposite.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -96,8 +98,14 @@ void ProjectModel::setBackground(const std::string& prompt, const std::string& n
     Q_EMIT backgroundChanged();
 }
 
-void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry)
+void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry,
+                             const std::vector<PaintPixels>& layers)
 {
+    for (const PaintPixels& l : layers) {
+        const int i = paintLayerIndex(l.id);
+        if (i >= 0)
+            m_project.paintLayers[size_t(i)].pixels = l.pixels;
+    }
     m_project.width = width;
     m_project.height = height;
     for (const RegionGeometry& g : geometry) {
@@ -108,6 +116,8 @@ void ProjectModel::setCanvas(int width, int height, const std::vector<RegionGeom
     }
     Q_EMIT canvasChanged();
     Q_EMIT regionsChanged();
+    if (!layers.empty())
+        Q_EMIT paintLayersChanged();
 }
 
 ProjectLayout ProjectModel::layout() const
@@ -197,6 +207,107 @@ std::vector<float> ProjectModel::readMask(std::uint32_t regionId, const QRect& r
         std::memcpy(out.data() + size_t(y) * rect.width(),
                     mask.values.data() + size_t(rect.y() + y) * mask.width + rect.x(),
                     sizeof(float) * rect.width());
+    return out;
+}
+
+} // namespace md
+
+namespace md {
+
+void ProjectModel::setRegionSeed(std::uint32_t regionId, std::optional<std::uint64_t> seed)
+{
+    if (ProjectRegion* r = find(regionId)) {
+        r->seed = seed;
+        Q_EMIT regionChanged(regionId);
+    }
+}
+
+int ProjectModel::paintLayerIndex(std::uint32_t layerId) const
+{
+    for (size_t i = 0; i < m_project.paintLayers.size(); ++i)
+        if (m_project.paintLayers[i].id == layerId)
+            return int(i);
+    return -1;
+}
+
+const PaintLayer* ProjectModel::paintLayer(std::uint32_t layerId) const
+{
+    const int i = paintLayerIndex(layerId);
+    return i < 0 ? nullptr : &m_project.paintLayers[size_t(i)];
+}
+
+void ProjectModel::insertPaintLayer(int index, PaintLayer layer)
+{
+    auto& layers = m_project.paintLayers;
+    index = std::clamp(index, 0, int(layers.size()));
+    layers.insert(layers.begin() + index, std::move(layer));
+    Q_EMIT paintLayersChanged();
+}
+
+PaintLayer ProjectModel::takePaintLayer(int index)
+{
+    auto& layers = m_project.paintLayers;
+    PaintLayer layer = std::move(layers.at(size_t(index)));
+    layers.erase(layers.begin() + index);
+    Q_EMIT paintLayersChanged();
+    return layer;
+}
+
+void ProjectModel::setPaintLayerProperties(std::uint32_t layerId, const PaintLayer& properties)
+{
+    const int i = paintLayerIndex(layerId);
+    if (i < 0)
+        return;
+    PaintLayer& layer = m_project.paintLayers[size_t(i)];
+    layer.name = properties.name;
+    layer.visible = properties.visible;
+    layer.opacity = std::clamp(properties.opacity, 0.f, 1.f);
+    Q_EMIT paintLayerChanged(layerId);
+}
+
+RgbaImage* ProjectModel::mutablePaint(std::uint32_t layerId)
+{
+    const int i = paintLayerIndex(layerId);
+    if (i < 0)
+        return nullptr;
+    RgbaImage& pixels = m_project.paintLayers[size_t(i)].pixels;
+    if (pixels.width != m_project.width || pixels.height != m_project.height)
+        pixels = scaledRgba(pixels, m_project.width, m_project.height);
+    return &pixels;
+}
+
+void ProjectModel::paintEdited(std::uint32_t layerId, const QRect& rect)
+{
+    Q_EMIT paintChanged(layerId, rect);
+}
+
+void ProjectModel::writePaint(std::uint32_t layerId, const QRect& rect,
+                              const std::vector<std::uint8_t>& bytes)
+{
+    RgbaImage* image = mutablePaint(layerId);
+    if (!image || rect.isEmpty() || bytes.size() != size_t(rect.width()) * rect.height() * 4 ||
+        !QRect(0, 0, image->width, image->height).contains(rect))
+        return;
+    const size_t row = size_t(rect.width()) * 4;
+    for (int y = 0; y < rect.height(); ++y)
+        std::memcpy(image->pixels.data() + (size_t(rect.y() + y) * image->width + rect.x()) * 4,
+                    bytes.data() + size_t(y) * row, row);
+    Q_EMIT paintChanged(layerId, rect);
+}
+
+std::vector<std::uint8_t> ProjectModel::readPaint(std::uint32_t layerId, const QRect& rect) const
+{
+    const PaintLayer* layer = paintLayer(layerId);
+    std::vector<std::uint8_t> out(
+        size_t(std::max(0, rect.width())) * std::max(0, rect.height()) * 4, 0);
+    if (!layer || layer->pixels.empty() || rect.isEmpty() ||
+        !QRect(0, 0, layer->pixels.width, layer->pixels.height).contains(rect))
+        return out;
+    const RgbaImage& image = layer->pixels;
+    const size_t row = size_t(rect.width()) * 4;
+    for (int y = 0; y < rect.height(); ++y)
+        std::memcpy(out.data() + size_t(y) * row,
+                    image.pixels.data() + (size_t(rect.y() + y) * image.width + rect.x()) * 4, row);
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <QRect>
 #include <QString>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace md {
@@ -31,6 +32,13 @@ struct RegionGeometry
     std::uint32_t id = 0;
     MaskImage mask;
     Box box;
+};
+
+// A paint layer's pixels, keyed by id (canvas resizes replace them).
+struct PaintPixels
+{
+    std::uint32_t id = 0;
+    RgbaImage pixels;
 };
 
 // The canvas size, background prompts and regions together: what a result's "Use settings"
@@ -63,8 +71,10 @@ public:
     void moveRegion(int from, int to);
     void setBox(std::uint32_t regionId, const Box& box);
     void setBackground(const std::string& prompt, const std::string& negative);
-    // Replaces the canvas size and the masks and boxes of the regions listed.
-    void setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry);
+    // Replaces the canvas size, the masks and boxes of the regions listed and the pixels of
+    // the paint layers listed.
+    void setCanvas(int width, int height, const std::vector<RegionGeometry>& geometry,
+                   const std::vector<PaintPixels>& layers = {});
     ProjectLayout layout() const;
     void setLayout(const ProjectLayout& layout);
     void setSettings(const GenerationSettings& settings);
@@ -78,6 +88,25 @@ public:
     // Copies `values` (rect-sized, row-major) into the mask at `rect`.
     void writeMask(std::uint32_t regionId, const QRect& rect, const std::vector<float>& values);
     std::vector<float> readMask(std::uint32_t regionId, const QRect& rect) const;
+    // Not an edit of its own: a reroll gives the regions it redraws a new seed.
+    void setRegionSeed(std::uint32_t regionId, std::optional<std::uint64_t> seed);
+
+    // ---- Paint layers (bottom first, under the region masks)
+    int paintLayerIndex(std::uint32_t layerId) const; // -1 if absent
+    const PaintLayer* paintLayer(std::uint32_t layerId) const;
+    void insertPaintLayer(int index, PaintLayer layer);
+    PaintLayer takePaintLayer(int index);
+    // Name, visibility and opacity (the pixels are left as they are).
+    void setPaintLayerProperties(std::uint32_t layerId, const PaintLayer& properties);
+    // Pixels: painting writes through this pointer (canvas-sized: allocated transparent on
+    // first use, scaled to the canvas if a layout change left them at another size) and
+    // then calls paintEdited().
+    RgbaImage* mutablePaint(std::uint32_t layerId);
+    void paintEdited(std::uint32_t layerId, const QRect& rect);
+    // Copies `bytes` (rect-sized RGBA, row-major) into the layer at `rect`.
+    void writePaint(std::uint32_t layerId, const QRect& rect,
+                    const std::vector<std::uint8_t>& bytes);
+    std::vector<std::uint8_t> readPaint(std::uint32_t layerId, const QRect& rect) const;
 
 Q_SIGNALS:
     void projectReset();
@@ -90,6 +119,9 @@ Q_SIGNALS:
     void settingsChanged();
     void modelChanged();
     void resultsChanged();
+    void paintLayersChanged();                     // added, removed, reordered
+    void paintLayerChanged(std::uint32_t layerId); // name, visibility, opacity
+    void paintChanged(std::uint32_t layerId, const QRect& rect);
 
 private:
     ProjectRegion* find(std::uint32_t regionId);

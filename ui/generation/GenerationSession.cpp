@@ -271,13 +271,22 @@ void GenerationSession::generate()
     m_queueTotal = count;
     Project snapshot = project;
     snapshot.settings = settings; // a random seed is chosen above
+    // Only the result it starts from, if any, goes along.
+    const ProjectResult* last =
+        settings.start == StartImage::LastResult ? lastCanvasResult(project) : nullptr;
+    std::optional<ProjectResult> start = last ? std::optional<ProjectResult>(*last) : std::nullopt;
     snapshot.results.clear();
+    if (start)
+        snapshot.results.push_back(std::move(*start));
+    else if (settings.start == StartImage::LastResult)
+        Q_EMIT message(tr("No result yet to start from: this one starts from noise."), 6000);
     m_snapshot = std::move(snapshot); // every image of the click renders this state
     m_preview = QImage();
     const std::uint64_t seed = m_snapshot->settings.seed;
     m_panel->setQueuePosition(1, count);
     Q_EMIT overallProgress(0);
-    m_generation->generate(toGenerateRequest(*m_snapshot));
+    m_provenance = {};
+    send(generationRequest(*m_snapshot, seed));
     // Gentle warnings: an empty prompt is allowed, but rarely meant.
     QStringList unprompted;
     for (const ProjectRegion& r : m_snapshot->regions)
@@ -323,7 +332,42 @@ void GenerationSession::startNext()
         m_document->model()->setSettings(settings); // shows the seed being made
     }
     m_panel->setQueuePosition(queuePosition(), m_queueTotal);
-    m_generation->generate(toGenerateRequest(*m_snapshot));
+    send(generationRequest(*m_snapshot, m_snapshot->settings.seed));
+}
+
+void GenerationSession::send(const GenerateRequest& request)
+{
+    m_provenance.startImage =
+        request.initImage.empty() ? nullptr : std::make_shared<const RgbImage>(request.initImage);
+    m_provenance.rerollMask = request.rerollMask.empty()
+                                  ? nullptr
+                                  : std::make_shared<const MaskImage>(request.rerollMask);
+    m_generation->generate(request);
+}
+
+void GenerationSession::runRequest(const GenerateRequest& request, Project snapshot,
+                                   ResultProvenance provenance, const QString& text)
+{
+    if (m_generation->modelState() == GenerationController::ModelState::None ||
+        m_generation->modelState() == GenerationController::ModelState::Failed) {
+        const QString path = modelForProject();
+        if (path.isEmpty()) {
+            Q_EMIT message(tr("Choose a model first (Model list in the generation panel)."), 0);
+            return;
+        }
+        chooseModel(path);
+    }
+    m_queue.clear();
+    m_queueTotal = 1;
+    snapshot.results.clear();
+    m_snapshot = std::move(snapshot);
+    m_preview = QImage();
+    m_panel->setQueuePosition(1, 1);
+    Q_EMIT overallProgress(0);
+    send(request);
+    m_provenance.sourceResultId = provenance.sourceResultId;
+    m_provenance.upscale = provenance.upscale;
+    Q_EMIT message(text, 4000);
 }
 
 void GenerationSession::onResult(const RgbImage& image, double seconds)
@@ -333,6 +377,10 @@ void GenerationSession::onResult(const RgbImage& image, double seconds)
         return;
     ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
     result.id = nextResultId(m_document->project());
+    result.startImage = m_provenance.startImage;
+    result.rerollMask = m_provenance.rerollMask;
+    result.sourceResultId = m_provenance.sourceResultId;
+    result.upscale = m_provenance.upscale;
     shareLayoutMasks(result, m_document->project()); // the snapshot holds no history
     const std::uint32_t id = result.id;
     m_document->addResult(std::move(result));
@@ -358,7 +406,17 @@ void GenerationSession::useSettingsOf(std::uint32_t resultId)
         GenerationSettings s = r.settings;
         s.seed = r.seed;
         s.seedMode = SeedMode::Fixed;
-        const int width = r.image.width, height = r.image.height;
+        int width = r.image.width, height = r.image.height;
+        if (r.upscale != 1.0) {
+            // An upscale was made from (and with the layout of) a canvas-sized result.
+            width = p.width;
+            height = p.height;
+            for (const ProjectResult& source : p.results)
+                if (source.id == r.sourceResultId) {
+                    width = source.image.width;
+                    height = source.image.height;
+                }
+        }
         const std::uint64_t seed = r.seed;
         if (r.layout) {
             // The prompts, masks and boxes that made it: one undo step.
@@ -399,7 +457,8 @@ void GenerationSession::updateCanvasImage()
     const Project& p = m_document->project();
     const auto imageOf = [&](std::uint32_t id) -> QImage {
         for (const ProjectResult& r : p.results)
-            if (r.id == id && r.image.width == p.width && r.image.height == p.height)
+            if (r.id == id && ((r.image.width == p.width && r.image.height == p.height) ||
+                               r.upscale != 1.0)) // an upscale: shown scaled to fit
                 return toQImage(r.image);
         return {};
     };

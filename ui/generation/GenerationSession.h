@@ -6,6 +6,7 @@
 // project's history, where the results strip shows it.
 
 #include "document/Project.h"
+#include "ui/generation/ImageRequests.h"
 
 #include <QImage>
 #include <QObject>
@@ -42,6 +43,10 @@ public:
     // The queue: the image being made (1-based) and how many this click makes; 0 when idle.
     int queuePosition() const { return m_queueTotal == 0 ? 0 : m_queueTotal - int(m_queue.size()); }
     int queueTotal() const { return m_queueTotal; }
+    // Runs one prepared request (a reroll, an upscale) like Generate, with progress and
+    // cancel; its result lands in the history made from `snapshot` with `provenance`.
+    void runRequest(const GenerateRequest& request, Project snapshot, ResultProvenance provenance,
+                    const QString& text);
     void useSettingsOf(std::uint32_t resultId);
     void reuseLastSeed();
     // The canvas shows the result selected in the strip (0: the newest).
@@ -62,6 +67,7 @@ private:
     void onModelState(int state, const QString& message);
     void onResult(const RgbImage& image, double seconds);
     void startNext();
+    void send(const GenerateRequest& request); // remembers its start image for the result
     void stopQueue();
     void updateCanvasImage();
     QString modelForProject() const;
@@ -78,6 +84,7 @@ private:
     // The project as it was sent to the engine; its settings.seed is the running request's
     // seed (the one source of truth until the result is recorded).
     std::optional<Project> m_snapshot;
+    ResultProvenance m_provenance;     // how the running request's image is conditioned
     std::deque<std::uint64_t> m_queue; // seeds still to make after the running one
     int m_queueTotal = 0;
     QImage m_preview;

@@ -5,6 +5,7 @@
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasResizeControl.h"
 #include "ui/document/DocumentController.h"
+#include "ui/panels/StartImageControls.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -183,6 +184,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     layout->addWidget(sectionLabel(tr("Settings"), this));
     layout->addLayout(form);
     layout->addSpacing(10);
+    layout->addWidget(new StartImageControls(document, this));
     layout->addLayout(buttons);
     layout->addWidget(m_progress);
     layout->addStretch(1);

@@ -69,6 +69,7 @@ RegionsPanel::RegionsPanel(DocumentController* document, QWidget* parent)
     buttons->addWidget(m_duplicate);
     buttons->addWidget(m_remove);
     buttons->addStretch(1);
+    m_buttons = buttons;
     buttons->addWidget(m_up);
     buttons->addWidget(m_down);
 
@@ -127,6 +128,15 @@ bool RegionsPanel::eventFilter(QObject* watched, QEvent* event)
             m_document->setCurrentRegion(0);
     }
     return QWidget::eventFilter(watched, event);
+}
+
+QToolButton* RegionsPanel::addButton(QAction* action)
+{
+    auto* b = new QToolButton(this);
+    b->setDefaultAction(action);
+    b->setAutoRaise(true);
+    m_buttons->insertWidget(m_buttons->count() - 3, b); // before the stretch and the arrows
+    return b;
 }
 
 std::uint32_t RegionsPanel::selectedId() const

@@ -7,6 +7,8 @@
 #include <QWidget>
 #include <cstdint>
 
+class QAction;
+class QHBoxLayout;
 class QListWidget;
 class QListWidgetItem;
 class QToolButton;
@@ -27,6 +29,8 @@ public:
     PromptEdit* backgroundNegative() const { return m_negative; }
     QListWidget* list() const { return m_list; }
     RegionEditor* editor() const { return m_editor; }
+    // A button for `action` in the row under the list (Reroll).
+    QToolButton* addButton(QAction* action);
 
 Q_SIGNALS:
     void addBoxRequested(); // the box tool should take over (a box is drawn, not added)
@@ -54,6 +58,7 @@ private:
     QToolButton* m_up;
     QToolButton* m_down;
     RegionEditor* m_editor;
+    QHBoxLayout* m_buttons = nullptr;
     bool m_updating = false;
 };
 

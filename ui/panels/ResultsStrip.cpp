@@ -70,6 +70,15 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
     m_use->setObjectName("useSettings");
     m_export->setObjectName("export");
     m_delete = stripButton(tr("Delete"), tr("Remove this result from the history"), this);
+    m_upscale = stripButton(tr("Upscale"),
+                            tr("Make this result bigger (1.5× to 4×) in a second pass that "
+                               "keeps its regions"),
+                            this);
+    m_upscale->setObjectName("upscale");
+    auto* upscaleMenu = new QMenu(m_upscale);
+    addUpscaleActions(upscaleMenu);
+    m_upscale->setMenu(upscaleMenu);
+    m_upscale->setPopupMode(QToolButton::InstantPopup);
 
     auto* buttons = new QVBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
@@ -77,6 +86,7 @@ ResultsStrip::ResultsStrip(DocumentController* document, QWidget* parent)
     buttons->addWidget(m_use);
     buttons->addWidget(m_export);
     buttons->addWidget(m_compare);
+    buttons->addWidget(m_upscale);
     buttons->addWidget(m_delete);
     buttons->addStretch(1);
     auto* layout = new QHBoxLayout(this);
@@ -153,6 +163,14 @@ QString ResultsStrip::describe(const ProjectResult& r, int width, int height)
                  .arg(width)
                  .arg(height)
                  .arg(QDateTime::fromSecsSinceEpoch(r.timestamp).toString("yyyy-MM-dd hh:mm"));
+    if (r.upscale != 1.0)
+        lines << tr("Upscaled %1× (strength %2 %)")
+                     .arg(r.upscale)
+                     .arg(int(r.settings.strength * 100 + 0.5));
+    else if (r.rerollMask)
+        lines << tr("Reroll of a selection; the rest kept");
+    else if (r.startImage)
+        lines << tr("From a start image (strength %1 %)").arg(int(r.settings.strength * 100 + 0.5));
     if (!r.model.displayName.empty())
         lines << tr("Model: %1").arg(QString::fromStdString(r.model.displayName).toHtmlEscaped());
     if (!r.prompt.empty())
@@ -171,7 +189,11 @@ void ResultsStrip::rebuild()
     m_list->clear();
     const Project& p = m_document->project();
     for (auto it = p.results.rbegin(); it != p.results.rend(); ++it) {
-        auto* item = new QListWidgetItem(thumbnail(*it), tr("seed %1").arg(it->seed), m_list);
+        const QString label = it->upscale != 1.0
+                                  ? tr("seed %1 · %2×").arg(it->seed).arg(it->upscale)
+                              : it->rerollMask ? tr("seed %1 · reroll").arg(it->seed)
+                                               : tr("seed %1").arg(it->seed);
+        auto* item = new QListWidgetItem(thumbnail(*it), label, m_list);
         item->setData(Qt::UserRole, it->id);
         item->setToolTip(describe(*it, it->image.width, it->image.height));
     }
@@ -190,8 +212,19 @@ void ResultsStrip::updateButtons()
     m_export->setEnabled(any);
     m_compare->setEnabled(any);
     m_delete->setEnabled(any);
+    m_upscale->setEnabled(any);
     if (!any && m_compare->isChecked())
         m_compare->setChecked(false);
+}
+
+void ResultsStrip::addUpscaleActions(QMenu* menu)
+{
+    for (double factor : {1.5, 2.0, 3.0, 4.0}) {
+        QAction* a = menu->addAction(tr("%1×").arg(factor), this, [this, factor] {
+            Q_EMIT upscaleRequested(selectedResult(), factor);
+        });
+        a->setObjectName(QStringLiteral("upscale%1").arg(factor));
+    }
 }
 
 void ResultsStrip::showMenu(const QPoint& pos)
@@ -204,6 +237,7 @@ void ResultsStrip::showMenu(const QPoint& pos)
     menu.addAction(tr("Use these settings"), this,
                    [this] { Q_EMIT useSettingsRequested(selectedResult()); });
     menu.addAction(tr("Export PNG…"), this, [this] { Q_EMIT exportRequested(selectedResult()); });
+    addUpscaleActions(menu.addMenu(tr("Upscale")));
     menu.addSeparator();
     menu.addAction(tr("Delete"), this, [this] { m_document->removeResult(selectedResult()); });
     menu.exec(m_list->viewport()->mapToGlobal(pos));

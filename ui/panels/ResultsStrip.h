@@ -13,6 +13,7 @@
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
+class QMenu;
 class QToolButton;
 
 namespace md {
@@ -29,6 +30,9 @@ public:
     std::uint32_t selectedResult() const;
     void selectResult(std::uint32_t resultId); // 0: none
     QListWidget* list() const { return m_list; }
+    QToolButton* upscaleButton() const { return m_upscale; }
+    // Upscale 1.5x, 2x, 3x, 4x of the selected result (the button's and the item menu's).
+    void addUpscaleActions(QMenu* menu);
     static QString describe(const ProjectResult& result, int width, int height);
 
 Q_SIGNALS:
@@ -36,6 +40,7 @@ Q_SIGNALS:
     void useSettingsRequested(std::uint32_t resultId);
     void exportRequested(std::uint32_t resultId);
     void compareToggled(bool on);
+    void upscaleRequested(std::uint32_t resultId, double factor);
 
 private:
     void rebuild();
@@ -49,6 +54,7 @@ private:
     QToolButton* m_export;
     QToolButton* m_compare;
     QToolButton* m_delete;
+    QToolButton* m_upscale;
     QLabel* m_emptyHint;
     QHash<std::uint32_t, QIcon> m_thumbnails;
     bool m_updating = false;
