@@ -16,6 +16,7 @@
 #include "ui/document/LayerComposite.h"
 #include "ui/document/PaintLayerController.h"
 #include "ui/document/UndoHistory.h"
+#include "ui/files/FileActions.h"
 #include "ui/files/ImageImport.h"
 #include "ui/generation/GenerationController.h"
 #include "ui/generation/ImageActions.h"
@@ -284,6 +285,25 @@ private Q_SLOTS:
         QCOMPARE(layerPixel(*layer, 255, 255), QColor(0, 128, 255, 255));
     }
 
+    void paintLayersAndStartSettingsAreSaved()
+    {
+        QGuiApplication::clipboard()->setImage(solid(512, 512, QColor(0, 128, 255)));
+        QVERIFY(importer()->pasteImage());
+        layers()->setOpacity(layers()->currentLayerId(), 0.5f);
+        layers()->setStart(StartImage::Layers);
+        layers()->setStrength(0.3f);
+        const QString path = m_open->env.path("sketch.mdsp");
+        window()->files()->setInteractive(false);
+        QVERIFY(window()->files()->saveTo(path) && window()->files()->waitForWrites());
+        QVERIFY(window()->files()->openPath(path, false));
+        QCOMPARE(paintLayers().size(), size_t(1));
+        QCOMPARE(paintLayers().front().opacity, 0.5f);
+        QCOMPARE(layerPixel(paintLayers().front(), 5, 5), QColor(0, 128, 255, 255));
+        QCOMPARE(doc()->project().settings.start, StartImage::Layers);
+        QCOMPARE(doc()->project().settings.strength, 0.3f);
+        QCOMPARE(window()->images()->layersPanel()->list()->count(), 1);
+    }
+
     void pressureScalesTheDab()
     {
         layers()->addLayer();
@@ -367,7 +387,7 @@ private Q_SLOTS:
         auto* strength = window()->findChild<QSlider*>("strength");
         QVERIFY(start && strength);
         QVERIFY(!strength->isEnabled());
-        QVERIFY(generationRequest(doc()->project(), 1).initImage.empty());
+        QVERIFY(toGenerateRequest(doc()->project(), 1).initImage.empty());
 
         const QString path = writeImage("blue.png", solid(512, 512, Qt::blue));
         QVERIFY(importer()->importImageFile(path));
@@ -377,7 +397,7 @@ private Q_SLOTS:
         strength->setValue(40);
         strength->setValue(45); // one drag: one step
         QCOMPARE(doc()->project().settings.strength, 0.45f);
-        GenerateRequest r = generationRequest(doc()->project(), 5);
+        GenerateRequest r = toGenerateRequest(doc()->project(), 5);
         QCOMPARE(r.initImage.width, 512);
         QCOMPARE(r.strength, 0.45f);
         QCOMPARE(QColor(toQImage(r.initImage).pixel(100, 100)), QColor(Qt::blue));
@@ -393,7 +413,7 @@ private Q_SLOTS:
         // Last result: the newest one is the start image.
         addResult(QColor(250, 250, 0), 11);
         layers()->setStart(StartImage::LastResult);
-        r = generationRequest(doc()->project(), 5);
+        r = toGenerateRequest(doc()->project(), 5);
         QCOMPARE(QColor(toQImage(r.initImage).pixel(1, 1)), QColor(250, 250, 0));
         QCOMPARE(r.strength, 0.75f);
     }
@@ -471,8 +491,8 @@ private Q_SLOTS:
         QCOMPARE(r->regions[0].box->width, 128);
         cancelRun();
         // 1.5x rounds to multiples of 8.
-        QCOMPARE(upscaledCanvasSide(100 * 8, 1.5), 1200);
-        QCOMPARE(upscaledCanvasSide(520, 1.5), 784);
+        QCOMPARE(upscaledSide(100 * 8, 1.5), 1200);
+        QCOMPARE(upscaledSide(520, 1.5), 784);
     }
 
     void rerollAndUpscaleRunThroughTheWorker()

@@ -15,31 +15,6 @@ QImage paintLayerView(const PaintLayer& layer)
     return QImage(p.pixels.data(), p.width, p.height, p.width * 4, QImage::Format_RGBA8888);
 }
 
-QImage composeLayersOver(const Project& project, const QImage& base)
-{
-    QImage out(project.width, project.height, QImage::Format_RGB32);
-    out.fill(Qt::white);
-    QPainter painter(&out);
-    painter.setRenderHint(QPainter::SmoothPixmapTransform);
-    const QRect canvas(0, 0, project.width, project.height);
-    if (!base.isNull())
-        painter.drawImage(canvas, base, base.rect());
-    for (const PaintLayer& layer : project.paintLayers) {
-        const QImage view = paintLayerView(layer);
-        if (!layer.visible || view.isNull())
-            continue;
-        painter.setOpacity(layer.opacity);
-        painter.drawImage(canvas, view, view.rect());
-    }
-    painter.end();
-    return out;
-}
-
-RgbImage composeLayersRgb(const Project& project)
-{
-    return toRgbImage(composeLayersOver(project));
-}
-
 QColor composedColourAt(const Project& project, const QImage& base, QPoint pos)
 {
     if (!QRect(0, 0, project.width, project.height).contains(pos))

@@ -1,8 +1,9 @@
 #pragma once
 
-// The paint layers as pictures: a layer as a QImage (for drawing), the visible layers
-// composited over white (the start image of "Start from: paint layers") or over the shown
-// result (the colour picker), and an imported picture fitted onto the canvas as a layer.
+// The paint layers as pictures: a layer as a QImage (for drawing), the colour the picker
+// takes (the layers over the shown result), an imported picture fitted onto the canvas as
+// a layer, and layers following a canvas resize. (composeLayers in document/PaintLayers.h
+// makes the start image.)
 
 #include "document/Project.h"
 
@@ -14,11 +15,8 @@ namespace md {
 
 // A view of the layer's pixels (no copy): valid while the layer is unchanged.
 QImage paintLayerView(const PaintLayer& layer);
-// The visible layers, bottom first, at their opacity, over `base` (scaled to the canvas)
-// or over white when `base` is null. Canvas-sized RGB.
-QImage composeLayersOver(const Project& project, const QImage& base = QImage());
-RgbImage composeLayersRgb(const Project& project);
-// The colour of composeLayersOver(project, base) at one canvas pixel (without composing it all).
+// The colour at one canvas pixel of the visible layers, bottom first, at their opacity, over
+// `base` (scaled to the canvas) or over white when `base` is null.
 QColor composedColourAt(const Project& project, const QImage& base, QPoint pos);
 // `image` scaled to fit a width x height canvas (proportions kept, centred, transparent
 // around it), as straight-alpha RGBA.

@@ -273,7 +273,7 @@ void GenerationSession::generate()
     snapshot.settings = settings; // a random seed is chosen above
     // Only the result it starts from, if any, goes along.
     const ProjectResult* last =
-        settings.start == StartImage::LastResult ? lastCanvasResult(project) : nullptr;
+        settings.start == StartImage::LastResult ? newestCanvasResult(project) : nullptr;
     std::optional<ProjectResult> start = last ? std::optional<ProjectResult>(*last) : std::nullopt;
     snapshot.results.clear();
     if (start)
@@ -286,7 +286,7 @@ void GenerationSession::generate()
     m_panel->setQueuePosition(1, count);
     Q_EMIT overallProgress(0);
     m_provenance = {};
-    send(generationRequest(*m_snapshot, seed));
+    send(toGenerateRequest(*m_snapshot, seed));
     // Gentle warnings: an empty prompt is allowed, but rarely meant.
     QStringList unprompted;
     for (const ProjectRegion& r : m_snapshot->regions)
@@ -332,7 +332,7 @@ void GenerationSession::startNext()
         m_document->model()->setSettings(settings); // shows the seed being made
     }
     m_panel->setQueuePosition(queuePosition(), m_queueTotal);
-    send(generationRequest(*m_snapshot, m_snapshot->settings.seed));
+    send(toGenerateRequest(*m_snapshot, m_snapshot->settings.seed));
 }
 
 void GenerationSession::send(const GenerateRequest& request)

@@ -35,7 +35,7 @@ void ImageActions::updateReroll()
 {
     const Project& p = m_document->project();
     const ProjectRegion* region = m_document->currentRegion();
-    const bool hasResult = lastCanvasResult(p) != nullptr;
+    const bool hasResult = newestCanvasResult(p) != nullptr;
     m_reroll->setEnabled(hasResult && region && region->visible);
     if (!hasResult)
         m_reroll->setToolTip(tr("Reroll region: generate an image first; a reroll redraws one "
@@ -56,7 +56,7 @@ const GenerateRequest* ImageActions::lastRequest() const
 bool ImageActions::reroll(const std::vector<std::uint32_t>& regionIds)
 {
     const Project& p = m_document->project();
-    const ProjectResult* last = lastCanvasResult(p);
+    const ProjectResult* last = newestCanvasResult(p);
     if (!last) {
         Q_EMIT message(tr("Nothing to reroll yet: generate an image first."), 6000);
         return false;
@@ -82,11 +82,16 @@ bool ImageActions::reroll(const std::vector<std::uint32_t>& regionIds)
     snapshot.settings.seed = last->seed; // the rest: the kept result's
     snapshot.settings.start = StartImage::LastResult;
     snapshot.settings.strength = 1.f;
-    m_last.assign(1, rerollRequestFor(snapshot, ids, seed));
+    Result<GenerateRequest> request = rerollRequest(snapshot, ids, seed);
+    if (!request) {
+        Q_EMIT message(tr("Cannot reroll: %1").arg(QString::fromStdString(request.error())), 0);
+        return false;
+    }
     for (std::uint32_t id : ids) {
         findRegion(snapshot, id)->seed = seed;
         m_document->model()->setRegionSeed(id, seed);
     }
+    m_last.assign(1, std::move(request).value());
     m_session->runRequest(
         m_last.front(), std::move(snapshot), {},
         tr("Rerolling %1 with seed %2, keeping the rest…").arg(names.join(", ")).arg(seed));
@@ -113,7 +118,12 @@ bool ImageActions::upscale(std::uint32_t resultId, double factor)
     snapshot.settings.seed = result.seed;
     snapshot.settings.start = StartImage::LastResult;
     snapshot.settings.strength = m_upscaleStrength;
-    m_last.assign(1, upscaleRequestFor(p, result, factor, m_upscaleStrength));
+    Result<GenerateRequest> request = upscaleRequestFor(p, result, factor, m_upscaleStrength);
+    if (!request) {
+        Q_EMIT message(tr("Cannot upscale: %1").arg(QString::fromStdString(request.error())), 0);
+        return false;
+    }
+    m_last.assign(1, std::move(request).value());
     ResultProvenance provenance;
     provenance.sourceResultId = result.id;
     provenance.upscale = factor;
