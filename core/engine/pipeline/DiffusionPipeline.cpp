@@ -161,9 +161,11 @@ std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionProm
         const torch::Tensor timeIds = m_session.model().isSdxl()
                                           ? sizeTimeIds(in.request.height, in.request.width)
                                           : torch::Tensor();
-        return std::make_unique<GuidedDenoiser>(in.sampler, unet(), prompts.front().cond,
-                                                prompts.front().uncond, in.request.cfg,
-                                                in.callbacks.cancel, timeIds);
+        auto denoiser = std::make_unique<GuidedDenoiser>(in.sampler, unet(), prompts.front().cond,
+                                                         prompts.front().uncond, in.request.cfg,
+                                                         in.callbacks.cancel, timeIds);
+        denoiser->setExtraChannels(in.start.extraChannels());
+        return denoiser;
     }
     return std::make_unique<FusedDenoiser>(in.sampler, unet(), fusionSetup(std::move(prompts), in),
                                            in.rng, in.callbacks.cancel, in.onBatch);
@@ -187,6 +189,7 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
         ViewGrid(in.plan.latentHeight, in.plan.latentWidth, window(r), r.stride, r.circular)
             .views();
     setup.cfg = r.cfg;
+    setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
     if (model.isSdxl())
         setup.timeIdsScale = f; // each view's own size in pixels
@@ -230,8 +233,8 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         if (!prompts)
             return prompts.status();
         Rng rng(request.seed);
-        auto started = StartLatents::prepare(request, plan.latentHeight, plan.latentWidth, model,
-                                             *sampler, rng);
+        auto started = StartLatents::prepare(request, plan.latentHeight, plan.latentWidth,
+                                             m_session, *sampler, rng);
         if (!started)
             return started.status();
         const StartLatents& start = started.value();
@@ -260,7 +263,7 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
             });
         LoopCallbacks loop;
         loop.cancel = callbacks.cancel;
-        if (start.rerolls()) {
+        if (start.keepsLatents()) {
             loop.afterStep = [&](int i, const torch::Tensor& x) {
                 return start.keepBlend(*sampler, i, x);
             };
@@ -272,7 +275,7 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
                 currentStep = done;
                 if (callbacks.onProgress)
                     callbacks.onProgress(Progress{done, run, batches, batches});
-                previews.afterStep(done - 1, start.rerolls() ? start.keepEstimate(x0) : x0);
+                previews.afterStep(done - 1, start.keepsLatents() ? start.keepEstimate(x0) : x0);
             };
         }
         auto latents = runSampling(*sampler, *denoiser, start.x(), rng, loop, first);

@@ -23,8 +23,9 @@
 //            image through the extra channels) -- a 4-channel model keeps its blend.
 //   The mask is binarized at 0.5 WITHOUT the request's feather (diffusers binarizes); the
 //   feather is for the final pixel composite only.
-//   tests/engine/image/InpaintParityTest.cpp runs exactly this against diffusers (strength
-//   1 and 0.6, DDIM and Euler ancestral).
+//   StartLatents::prepare does this for DiffusionPipeline; tests/engine/image/
+//   InpaintParityTest.cpp runs the pipeline against diffusers (strength 1 and 0.6, DDIM and
+//   Euler ancestral).
 // Text to image with an inpainting model (no reroll mask): textToImage(), diffusers' and
 // A1111's convention: mask 1 everywhere, the masked image all mid-grey.
 

@@ -1,5 +1,7 @@
 #include "engine/pipeline/StartLatents.h"
 
+#include "engine/pipeline/InpaintChannels.h"
+#include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RegionSeeds.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/sampling/Rng.h"
@@ -44,53 +46,70 @@ int StartLatents::firstStep(const GenerateRequest& r)
 }
 
 Result<StartLatents> StartLatents::prepare(const GenerateRequest& r, int latentHeight,
-                                           int latentWidth, StableDiffusionModel& model,
+                                           int latentWidth, ModelSession& session,
                                            const Sampler& sampler, Rng& rng)
 {
+    auto& model = session.model();
     const auto device = model.device();
+    const bool inpaintingUnet = model.isInpainting();
     StartLatents s;
     s.m_firstStep = firstStep(r);
-    if (r.initImage.empty()) {
+    const auto drawNoise = [&]() -> Status {
         auto noise = RegionSeeds::apply(
             rng.randn({1, model.config().vae.latentChannels, latentHeight, latentWidth}), r.regions,
             r.width, r.height);
         if (!noise)
             return noise.status();
         s.m_noise = noise.value();
-        s.m_x = (s.m_noise * static_cast<float>(sampler.initNoiseSigma())).to(device);
+        s.m_noiseOnDevice = s.m_noise.to(device);
+        return Status::ok();
+    };
+    if (r.initImage.empty()) {
+        if (auto drawn = drawNoise(); !drawn)
+            return drawn;
+        s.m_x = s.m_noiseOnDevice * static_cast<float>(sampler.initNoiseSigma());
+        if (inpaintingUnet)
+            s.m_extra = InpaintChannels::textToImage(session, latentHeight, latentWidth);
         return s;
     }
 
     s.m_initPixels = rgbPixels(r.initImage);
-    const auto image =
-        (s.m_initPixels.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0f) * 2.0f - 1.0f;
-    s.m_imageLatents = model.encodeSample(image, rng);
-    auto noise =
-        RegionSeeds::apply(rng.randn(s.m_imageLatents.sizes()), r.regions, r.width, r.height);
-    if (!noise)
-        return noise.status();
-    s.m_noise = noise.value();
-    s.m_noiseOnDevice = s.m_noise.to(device);
+    const auto image = InpaintChannels::imageTensor(r.initImage);
     const bool reroll = !r.rerollMask.empty();
+    // diffusers' inpainting pipeline with a 9-channel UNet skips the image's sample at
+    // strength 1 (it starts from pure noise and sees the image through the extra channels).
+    if (!(reroll && inpaintingUnet && r.strength == 1.0f))
+        s.m_imageLatents = InpaintChannels::sampleLatents(session, image, rng);
+    if (auto drawn = drawNoise(); !drawn)
+        return drawn;
     if (reroll && r.strength == 1.0f)
         s.m_x = s.m_noiseOnDevice * static_cast<float>(sampler.initNoiseSigma());
     else
         s.m_x = sampler.addNoise(s.m_imageLatents, s.m_noiseOnDevice, s.m_firstStep);
-    if (!reroll)
+    if (!reroll) {
+        if (inpaintingUnet)
+            s.m_extra = InpaintChannels::textToImage(session, latentHeight, latentWidth);
         return s;
+    }
 
     auto mask =
         RerollMask::build(r.rerollMask, r.width, r.height, model.vaeScaleFactor(), r.featherPx);
     if (!mask)
         return mask.status();
-    s.m_latentMask = mask->latent().to(device);
-    // The masked image's posterior sample: the UNet's extra input when it takes one
-    // (9-channel inpainting); a 4-channel UNet does not use it, but diffusers draws it all
-    // the same, so the draw is made to keep the per-step draws in step with it.
-    if (model.config().unet.inChannels > model.config().vae.latentChannels)
-        s.m_maskedImageLatents = model.encodeSample(image * mask->keep(), rng);
-    else
-        rng.randn(s.m_imageLatents.sizes());
+    if (inpaintingUnet) {
+        // The UNet's extra input: the mask binarized at 0.5 without the feather (diffusers
+        // binarizes; the feather is for the composite) and the masked image's sample.
+        s.m_latentMask =
+            InpaintChannels::latentMask(r.rerollMask, latentHeight, latentWidth).to(device);
+        s.m_maskedImageLatents = InpaintChannels::sampleLatents(
+            session, InpaintChannels::maskedImage(image, r.rerollMask), rng);
+        s.m_extra = InpaintChannels::assemble(s.m_latentMask, s.m_maskedImageLatents);
+    } else {
+        // A 4-channel UNet does not use the masked image's sample, but diffusers draws it all
+        // the same, so the draw is made to keep the per-step draws in step with it.
+        s.m_latentMask = mask->latent().to(device);
+        rng.randn(s.m_noise.sizes());
+    }
     s.m_reroll = std::move(mask.value());
     return s;
 }
