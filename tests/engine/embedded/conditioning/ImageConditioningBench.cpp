@@ -13,7 +13,7 @@
 //       MultiDiffusion img2img at the native window): time, process peak RSS, the regions'
 //       IoU (the result area-downsampled back to 512 and scored against the layout), and a
 //       seam score: the largest column-to-column (row-to-row) change of any one column (row)
-//       over the median one, for the upscaled image and for the Lanczos resize alone.
+//       over the median one, of what the pass added to its Lanczos start.
 //
 // Not a test: it takes minutes.
 
@@ -196,10 +196,13 @@ int upscale(const Options& opt)
         std::printf("  IoU %s'%s': %.2f before, %.2f after the upscale\n",
                     scoresAfter[i].area.background ? "(background) " : "",
                     scoresAfter[i].area.prompt.c_str(), scoresBefore[i].iou, scoresAfter[i].iou);
-    std::printf("seam score (max/median neighbour change): upscaled columns %.2f rows %.2f; "
-                "Lanczos resize alone columns %.2f rows %.2f\n",
-                seamScore(after, 2), seamScore(after, 1), seamScore(resized, 2),
-                seamScore(resized, 1));
+    // The image's own edges (a horizon) dominate a seam score of the image itself; what the
+    // upscaling pass added (the result less the Lanczos resize it started from) has no such
+    // edge, so a tile or window seam stands out there.
+    std::printf("seam score (max/median neighbour change) of the result less its Lanczos start: "
+                "columns %.2f rows %.2f (of the result itself: columns %.2f rows %.2f)\n",
+                seamScore(after - resized, 2), seamScore(after - resized, 1), seamScore(after, 2),
+                seamScore(after, 1));
     if (!opt.out.empty()) {
         // Binary PPM (the document layer's PNG writer drags in a clashing md::Colour).
         const RgbImage rgb = toRgb(after);
