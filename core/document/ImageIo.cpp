@@ -44,6 +44,19 @@ Result<cv::Mat> decode(const std::vector<std::uint8_t>& png, const std::string& 
     }
 }
 
+// An 8-bit image of `channels` channels (already in RGB(A) order) as tightly packed rows.
+template <class Image> Image packedPixels(const cv::Mat& mat, int channels)
+{
+    Image out;
+    out.width = mat.cols;
+    out.height = mat.rows;
+    const std::size_t row = std::size_t(out.width) * channels;
+    out.pixels.resize(row * out.height);
+    for (int y = 0; y < mat.rows; ++y)
+        std::copy_n(mat.ptr<std::uint8_t>(y), row, out.pixels.data() + std::size_t(y) * row);
+    return out;
+}
+
 } // namespace
 
 Result<RgbImage> decodeRgbPng(const std::vector<std::uint8_t>& png, const std::string& what)
@@ -57,14 +70,7 @@ Result<RgbImage> decodeRgbPng(const std::vector<std::uint8_t>& png, const std::s
     } catch (const std::exception& e) {
         return Status::error(what + ": colour conversion failed: " + e.what());
     }
-    RgbImage out;
-    out.width = rgb.cols;
-    out.height = rgb.rows;
-    out.pixels.resize(std::size_t(out.width) * out.height * 3);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::copy_n(rgb.ptr<std::uint8_t>(y), std::size_t(out.width) * 3,
-                    out.pixels.data() + std::size_t(y) * out.width * 3);
-    return out;
+    return packedPixels<RgbImage>(rgb, 3);
 }
 
 Result<RgbImage> readRgbPng(const std::string& path)
@@ -164,14 +170,7 @@ Result<RgbaImage> decodeRgbaPng(const std::vector<std::uint8_t>& png, const std:
     } catch (const std::exception& e) {
         return Status::error(what + ": colour conversion failed: " + e.what());
     }
-    RgbaImage out;
-    out.width = rgba.cols;
-    out.height = rgba.rows;
-    out.pixels.resize(std::size_t(out.width) * out.height * 4);
-    for (int y = 0; y < rgba.rows; ++y)
-        std::copy_n(rgba.ptr<std::uint8_t>(y), std::size_t(out.width) * 4,
-                    out.pixels.data() + std::size_t(y) * out.width * 4);
-    return out;
+    return packedPixels<RgbaImage>(rgba, 4);
 }
 
 Result<MaskImage> readMaskPng(const std::string& path)
