@@ -93,6 +93,14 @@ public:
     static Result<std::vector<int>> tokenizeFile(const ModelOptions& options,
                                                  const std::string& text);
 
+    // ---- LoRA (the <lora:NAME:W> tags of the prompts) ----------------------------------------
+    // What a LoRA file is (family, format, rank, trigger words), from its header alone; an
+    // error for a file that is not a LoRA safetensors.
+    static Result<LoraInfo> inspectLora(const std::string& path);
+    // The LoRA files a request's prompts name, in order of first use, each found in the
+    // request's loraDirs; an error naming the missing file and the folders searched.
+    static Result<std::vector<LoraFileUse>> lorasOf(const GenerateRequest& request);
+
     // The loaded model's architecture as (label, value) lines, for `mdstudio-cli info`.
     std::vector<std::pair<std::string, std::string>> describe() const;
 

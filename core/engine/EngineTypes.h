@@ -110,6 +110,46 @@ struct ModelInfo
     std::string vae;          // e.g. "scale 8, scaling factor 0.13025, decoded in float32"
 };
 
+// ---- LoRA ------------------------------------------------------------------------------------
+// A LoRA named in a prompt, as AUTOMATIC1111 writes it: <lora:NAME:WEIGHT> (the same weight for
+// the UNet and the text encoder) or <lora:NAME:UNET_WEIGHT:TEXT_WEIGHT>; <lora:NAME> is weight 1.
+// In the background prompt it acts on every pass; in a region's prompt only on that region's
+// UNet passes and on the encoding of that region's prompt (core/engine/LoraTags.h parses them).
+struct LoraUse
+{
+    std::string name; // NAME: resolves to NAME.safetensors in GenerateRequest::loraDirs
+    float unetWeight = 1.0f;
+    float textWeight = 1.0f;
+    bool operator==(const LoraUse& o) const
+    {
+        return name == o.name && unetWeight == o.unetWeight && textWeight == o.textWeight;
+    }
+};
+
+// A LoRA file named by a request, found on disk (Engine::lorasOf).
+struct LoraFileUse
+{
+    std::string name; // as in the prompt
+    std::string path; // the file it resolved to
+};
+
+// What a LoRA file is, read from its header alone (Engine::inspectLora): for the LoRA browser.
+struct LoraInfo
+{
+    std::string path;
+    std::string name;   // the file name without ".safetensors": what <lora:NAME:W> names
+    std::string family; // "SD 1.x", "SD 2.x", "SDXL" or "unknown"
+    std::string format; // "kohya", "PEFT/diffusers", "LoCon/LyCORIS"; ", DoRA" appended when so
+    int rank = 0;       // the largest rank of its modules
+    int unetModules = 0;
+    int textEncoderModules = 0;
+    int unknownKeys = 0; // tensors that match no module of the family (reported, not applied)
+    // Most frequent tags of the kohya metadata ss_tag_frequency, most frequent first (at most
+    // 10); empty when the file has none.
+    std::vector<std::string> triggerWords;
+    std::string baseModel; // ss_base_model_version / ss_sd_model_name / modelspec when present
+};
+
 // A box region in canvas pixels, origin top-left.
 struct Box
 {
@@ -150,6 +190,9 @@ struct GenerateRequest
     int fullDecodeEvery = 0;  // full VAE preview every N steps (0: never)
     bool cheapPreview = true; // linear latent->RGB preview every step
     int maxBatch = 0;         // UNet batch limit per call (0: chosen from memory budget)
+    // Folders where <lora:NAME:...> tags in the prompts find NAME.safetensors (the first folder
+    // that has it wins). A tag whose file is in none of them is an error naming the folders.
+    std::vector<std::string> loraDirs;
 
     // ---- Image conditioning ----------------------------------------------------------------
     // Start from an image instead of noise (img2img, as diffusers' StableDiffusionImg2Img-
