@@ -10,6 +10,9 @@
 #   bash scripts/bench/sd15-gpu-bench.sh check  # build, CUDA check, 3-step smoke of cases a-d
 #                                               # on both sides, batch sweep, profiles of a, b
 #   bash scripts/bench/sd15-gpu-bench.sh full   # the table: cases a-d, 20 steps, medians of 3
+#   bash scripts/bench/sd15-gpu-bench.sh all    # one call: build, CUDA check, the table, then
+#                                               # while under BUDGET_S seconds (default 520):
+#                                               # UNet probe, batch sweep, profiles of case a
 #
 # Logs go to $OUT (or /tmp/sd15-bench-out). Build, diffusers and the random model stay in /tmp
 # for a later run on the same machine.
@@ -31,7 +34,7 @@ stamp() { echo "== $(($(date +%s) - T0)) s: $*"; }
 transformers.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())'
     nproc
     date -u
-    git log -1 --format='%h %s' 2>/dev/null
+    cat COMMIT 2>/dev/null || git log -1 --format='%h %s' 2>/dev/null
 } 2>&1 | tee "$LOGS/machine.txt"
 
 BUILD_PID=
@@ -90,6 +93,43 @@ if [ "$MODE" = check ]; then
         gzip -c /tmp/ours-$c.json > "$LOGS/ours-$c.json.gz"
         gzip -c /tmp/diffusers-$c.json > "$LOGS/diffusers-$c.json.gz"
     done
+    stamp "done"
+    exit 0
+fi
+
+if [ "$MODE" = all ]; then
+    # Everything in one call (docs/performance.md): the must-haves first, the reference's
+    # case d (about 4 minutes) last; the batch sweep only while under BUDGET_S seconds.
+    BUDGET=${BUDGET_S:-540}
+    left() { echo $((BUDGET - ($(date +%s) - T0))); }
+    wait_build
+    stamp "CUDA check"
+    timeout 150 $BUILD/bin/mdgpucheck .device/tiny-sd15 2>&1 | tee "$LOGS/gpucheck.log"
+    stamp "ours"
+    timeout 240 $OURS --cases txt2img,regions,pano,regions6 --steps 20 --repeats 3 \
+        --pano-repeats 3 --warmup-steps 2 2>&1 | tee "$LOGS/ours.log"
+    stamp "ours: profile of case a"
+    timeout 60 $OURS --cases txt2img --steps 20 --repeats 1 --warmup-steps 2 \
+        --trace /tmp/ours-a.json 2>&1 | tee "$LOGS/ours-profile.log"
+    gzip -c /tmp/ours-a.json > "$LOGS/ours-a.json.gz"
+    stamp "diffusers a-c, a profiled, the UNet probe"
+    timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
+        --trace /tmp/diffusers-a.json --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
+    gzip -c /tmp/diffusers-a.json > "$LOGS/diffusers-a.json.gz"
+    stamp "diffusers d"
+    timeout 330 $PY --time --cases regions6 --repeats 3 --warmup-steps 1 2>&1 \
+        | tee -a "$LOGS/diffusers.log"
+    stamp "table"
+    python3 scripts/bench/sd15_multidiffusion_bench.py --table "$LOGS/ours.log" \
+        "$LOGS/diffusers.log" | tee "$LOGS/table.md"
+    nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv,noheader
+    if [ "$(left)" -gt 30 ]; then
+        stamp "batch sweep"
+        for b in 16 64; do
+            timeout $(left) $OURS --cases pano,regions6 --steps 4 --repeats 1 --warmup-steps 1 \
+                --max-batch $b 2>&1 | tee -a "$LOGS/batch-sweep.log"
+        done
+    fi
     stamp "done"
     exit 0
 fi

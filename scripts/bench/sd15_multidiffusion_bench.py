@@ -296,6 +296,7 @@ def time_cases(args):
                 print(f"  traced one more image into {args.trace}", flush=True)
             print(f"  MEDIAN diffusers {case} {statistics.median(totals):.3f} s/image over "
                   f"{len(totals)}, peak GPU memory {peak:.2f} GiB", flush=True)
+    return model
 
 
 def unet_probe(model, calls=20):
@@ -389,10 +390,9 @@ def main():
         if not args.template:
             sys.exit("--make needs --template (the tiny SD 1.5 fixture folder)")
         make_model(args)
-    if args.time:
-        time_cases(args)
+    model = time_cases(args) if args.time else None
     if args.unet_probe:
-        unet_probe(Sd15(args.model, args.device))
+        unet_probe(model or Sd15(args.model, args.device))
 
 
 if __name__ == "__main__":
