@@ -152,6 +152,16 @@ TEST(LoraAttachment, SdxlPeftRunTimeEqualsMerged)
     expectRunTimeEqualsMerged("sdxl/tiny-sdxl", options, 0.7f);
 }
 
+TEST(LoraAttachment, EmbeddedModelRunTimeEqualsMerged)
+{
+    // The embedded model (layers_per_block 1, linear projections, sentencepiece): kohya names
+    // resolve against its own layers; what the project's LoRA trainer works on.
+    md::test::TestLoraOptions options;
+    options.alpha = 4.0f;
+    options.resnetConvs = true;
+    expectRunTimeEqualsMerged(md::test::sourcePath("resources/models/mds-tiny"), options, 1.0f);
+}
+
 TEST(LoraAttachment, AnotherFamilyIsRefused)
 {
     auto sd15 = md::test::freshFixtureModel("tiny-sd15");
