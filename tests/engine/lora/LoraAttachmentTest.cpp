@@ -162,6 +162,27 @@ TEST(LoraAttachment, EmbeddedModelRunTimeEqualsMerged)
     expectRunTimeEqualsMerged(md::test::sourcePath("resources/models/mds-tiny"), options, 1.0f);
 }
 
+TEST(LoraAttachment, AnEmbeddedModelLoraIsRefusedBySd15)
+{
+    // What `mdtrain lora` writes (ss_sd_model_name "mds-tiny"): family "embedded".
+    auto embedded = md::test::freshFixtureModel(md::test::sourcePath("resources/models/mds-tiny"));
+    auto sd15 = md::test::freshFixtureModel("tiny-sd15");
+    md::test::TestLoraOptions options;
+    options.metadata = {{"ss_sd_model_name", "mds-tiny"}};
+    const std::string path = md::test::tempPath("embedded-concept.safetensors");
+    ASSERT_TRUE(md::test::writeTestLora(path, md::test::loraTargetsOf(*embedded), options));
+    auto file = md::lora::LoraFile::read(path);
+    ASSERT_TRUE(file) << file.error();
+    EXPECT_EQ(file->family(), "embedded");
+    const auto status = md::attachLora(*sd15, *file, 0);
+    ASSERT_FALSE(status);
+    EXPECT_NE(status.message().find("embedded"), std::string::npos) << status.message();
+    EXPECT_NE(status.message().find("SD 1.x"), std::string::npos) << status.message();
+    auto own = md::readLoraFor(*embedded, path);
+    ASSERT_TRUE(own) << own.error();
+    EXPECT_TRUE(md::attachLora(*embedded, *own, 0));
+}
+
 TEST(LoraAttachment, AnotherFamilyIsRefused)
 {
     auto sd15 = md::test::freshFixtureModel("tiny-sd15");
