@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <torch/cuda.h>
@@ -149,23 +150,26 @@ int main(int argc, char** argv)
             unet->forward(sample, t, context);
         if (cuda)
             torch::cuda::synchronize();
+        // CUDA: wall time; CPU: process CPU time (all threads), robust on a shared machine.
         std::vector<double> ms;
         for (int i = 0; i < a.calls; ++i) {
             const auto start = std::chrono::steady_clock::now();
+            const std::clock_t cpuStart = std::clock();
             unet->forward(sample, t, context);
             if (cuda)
                 torch::cuda::synchronize();
-            ms.push_back(
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count());
+            const auto wall = std::chrono::steady_clock::now() - start;
+            ms.push_back(cuda ? std::chrono::duration<double, std::milli>(wall).count()
+                              : 1000.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
         }
         std::sort(ms.begin(), ms.end());
         return ms[ms.size() / 2];
     };
 
-    std::printf("UNet %s shapes, %s %s, batch %d, latent %dx%d, rank %d, median of %d calls\n",
+    std::printf("UNet %s shapes, %s %s, batch %d, latent %dx%d, rank %d, median of %d calls "
+                "(%s)\n",
                 a.shapes.c_str(), a.device.c_str(), a.dtype.c_str(), a.batch, a.latent, a.latent,
-                a.rank, a.calls);
+                a.rank, a.calls, cuda ? "wall time" : "process CPU time");
     const double base = timeCalls({});
     std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms\n", base);
     const int64_t params = attach(*unet, 0, a.rank);
