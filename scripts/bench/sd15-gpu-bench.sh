@@ -123,7 +123,7 @@ if [ "$MODE" = all ]; then
         --trace /tmp/diffusers-a.json --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
     gzip -c /tmp/diffusers-a.json > "$LOGS/diffusers-a.json.gz"
     stamp "diffusers d"
-    timeout 330 $PY --time --cases regions6 --repeats 3 --warmup-steps 1 2>&1 \
+    timeout 330 $PY --time --cases regions6 --repeats ${D_REPEATS:-3} --warmup-steps 1 2>&1 \
         | tee -a "$LOGS/diffusers.log"
     stamp "table"
     python3 scripts/bench/sd15_multidiffusion_bench.py --table "$LOGS/ours.log" \
