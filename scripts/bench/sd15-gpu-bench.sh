@@ -114,17 +114,24 @@ if [ "$MODE" = all ]; then
     stamp "ours"
     timeout 240 $OURS --cases txt2img,regions,pano,regions6 --steps 20 --repeats 3 \
         --pano-repeats 3 --warmup-steps 2 2>&1 | tee "$LOGS/ours.log"
-    stamp "ours: profile of case a"
-    timeout 60 $OURS --cases txt2img --steps 20 --repeats 1 --warmup-steps 2 \
-        --trace /tmp/ours-a.json 2>&1 | tee "$LOGS/ours-profile.log"
-    gzip -c /tmp/ours-a.json > "$LOGS/ours-a.json.gz"
-    stamp "diffusers a-c, a profiled, the UNet probe"
-    timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
-        --trace /tmp/diffusers-a.json --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
-    gzip -c /tmp/diffusers-a.json > "$LOGS/diffusers-a.json.gz"
-    stamp "diffusers d"
-    timeout 330 $PY --time --cases regions6 --repeats ${D_REPEATS:-3} --warmup-steps 1 2>&1 \
-        | tee -a "$LOGS/diffusers.log"
+    # QUICK=1: no profiles and no reference case d (about 4 minutes).
+    if [ "${QUICK:-0}" = 1 ]; then
+        stamp "diffusers a-c, the UNet probe"
+        timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
+            --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
+    else
+        stamp "ours: profile of case a"
+        timeout 60 $OURS --cases txt2img --steps 20 --repeats 1 --warmup-steps 2 \
+            --trace /tmp/ours-a.json 2>&1 | tee "$LOGS/ours-profile.log"
+        gzip -c /tmp/ours-a.json > "$LOGS/ours-a.json.gz"
+        stamp "diffusers a-c, a profiled, the UNet probe"
+        timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
+            --trace /tmp/diffusers-a.json --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
+        gzip -c /tmp/diffusers-a.json > "$LOGS/diffusers-a.json.gz"
+        stamp "diffusers d"
+        timeout 330 $PY --time --cases regions6 --repeats ${D_REPEATS:-3} --warmup-steps 1 \
+            2>&1 | tee -a "$LOGS/diffusers.log"
+    fi
     stamp "table"
     python3 scripts/bench/sd15_multidiffusion_bench.py --table "$LOGS/ours.log" \
         "$LOGS/diffusers.log" | tee "$LOGS/table.md"
