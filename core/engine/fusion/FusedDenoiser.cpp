@@ -1,6 +1,5 @@
 #include "engine/fusion/FusedDenoiser.h"
 
-#include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/ViewPromptPairs.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
@@ -55,6 +54,7 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
         m_jobs.push_back({pair.view, pair.prompt});
     if (m_jobs.empty())
         throw std::invalid_argument("MultiDiffusion: no prompt has weight anywhere on the canvas");
+    groupJobs();
     const auto& extra = m_setup.extraChannels;
     if (extra.defined() &&
         (extra.dim() != 4 || extra.size(0) != 1 || extra.size(2) != m_setup.weights.size(2) ||
@@ -65,9 +65,44 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
                                     "] on the latent grid");
 }
 
+void FusedDenoiser::groupJobs()
+{
+    // Sets in order of their first job; each set's jobs in loop order, cut into calls of at
+    // most maxBatch / 2 pairs.
+    std::vector<std::vector<size_t>> jobsOfSet;
+    for (size_t j = 0; j < m_jobs.size(); ++j) {
+        const auto& weights = m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
+        const auto known = std::find(m_sets.begin(), m_sets.end(), weights);
+        const auto set = static_cast<size_t>(known - m_sets.begin());
+        if (known == m_sets.end()) {
+            m_sets.push_back(weights);
+            jobsOfSet.emplace_back();
+        }
+        jobsOfSet[set].push_back(j);
+    }
+    const auto pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
+    for (size_t set = 0; set < m_sets.size(); ++set) {
+        const auto& jobs = jobsOfSet[set];
+        for (size_t start = 0; start < jobs.size(); start += pairsPerBatch) {
+            const size_t end = std::min(jobs.size(), start + pairsPerBatch);
+            m_batches.push_back({static_cast<int>(set),
+                                 std::vector<size_t>(jobs.begin() + static_cast<long>(start),
+                                                     jobs.begin() + static_cast<long>(end))});
+        }
+    }
+}
+
 int FusedDenoiser::batchesPerStep() const
 {
-    return md::batchesPerStep(static_cast<int>(m_jobs.size()), m_setup.maxBatch);
+    return static_cast<int>(m_batches.size());
+}
+
+std::vector<std::vector<float>> FusedDenoiser::batchSets() const
+{
+    std::vector<std::vector<float>> sets;
+    for (const Batch& b : m_batches)
+        sets.push_back(m_sets[static_cast<size_t>(b.set)]);
+    return sets;
 }
 
 torch::Tensor FusedDenoiser::crop(const torch::Tensor& t, const View& v) const
@@ -117,17 +152,16 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     auto fused = torch::zeros_like(x);
     auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
 
-    const int pairsPerBatch = std::max(1, m_setup.maxBatch / 2);
     const int totalBatches = batchesPerStep();
+    std::vector<torch::Tensor> guidedOf(m_jobs.size()); // [1, C, vh, vw] per job
     int batch = 0;
-    for (size_t start = 0; start < m_jobs.size(); start += static_cast<size_t>(pairsPerBatch)) {
+    for (const Batch& b : m_batches) {
         if (m_cancel && m_cancel->load())
             return torch::Tensor();
-        const size_t end = std::min(m_jobs.size(), start + static_cast<size_t>(pairsPerBatch));
         std::vector<torch::Tensor> inputs;
         std::vector<int64_t> promptIndex;
         std::vector<torch::Tensor> timeIds;
-        for (size_t j = start; j < end; ++j) {
+        for (const size_t j : b.jobs) {
             const Job& job = m_jobs[j];
             const View& view = views[static_cast<size_t>(job.view)];
             auto xView = crop(x, view);
@@ -161,31 +195,35 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
             auto ids = torch::cat(timeIds, 0);
             c.timeIds = torch::cat({ids, ids}, 0).to(x.device());
         }
+        c.adapterWeights = m_sets[static_cast<size_t>(b.set)];
         auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
         auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
         auto uncond = out.narrow(0, 0, count);
         auto cond = out.narrow(0, count, count);
         auto guided = uncond + m_setup.cfg * (cond - uncond);
-
-        for (size_t j = start; j < end; ++j) {
-            const Job& job = m_jobs[j];
-            const View& view = views[static_cast<size_t>(job.view)];
-            auto w = crop(weights.narrow(0, job.prompt, 1), view);
-            auto contribution = guided.narrow(0, static_cast<int64_t>(j - start), 1) * w;
-            auto fusedRows = fused.narrow(2, view.y, view.height);
-            auto totalRows = total.narrow(2, view.y, view.height);
-            if (!view.wraps) {
-                fusedRows.narrow(3, view.x, view.width).add_(contribution);
-                totalRows.narrow(3, view.x, view.width).add_(w);
-            } else {
-                auto cols = wrapColumns(view, static_cast<int>(x.size(3)), x.device());
-                fusedRows.index_add_(3, cols, contribution);
-                totalRows.index_add_(3, cols, w);
-            }
-        }
+        for (size_t k = 0; k < b.jobs.size(); ++k)
+            guidedOf[b.jobs[k]] = guided.narrow(0, static_cast<int64_t>(k), 1);
         ++batch;
         if (m_onBatch)
             m_onBatch(batch, totalBatches);
+    }
+
+    // Fused in loop order, whatever the batches were.
+    for (size_t j = 0; j < m_jobs.size(); ++j) {
+        const Job& job = m_jobs[j];
+        const View& view = views[static_cast<size_t>(job.view)];
+        auto w = crop(weights.narrow(0, job.prompt, 1), view);
+        auto contribution = guidedOf[j] * w;
+        auto fusedRows = fused.narrow(2, view.y, view.height);
+        auto totalRows = total.narrow(2, view.y, view.height);
+        if (!view.wraps) {
+            fusedRows.narrow(3, view.x, view.width).add_(contribution);
+            totalRows.narrow(3, view.x, view.width).add_(w);
+        } else {
+            auto cols = wrapColumns(view, static_cast<int>(x.size(3)), x.device());
+            fusedRows.index_add_(3, cols, contribution);
+            totalRows.index_add_(3, cols, w);
+        }
     }
     return torch::where(total > 0, fused / total.clamp_min(1e-12), fused);
 }

@@ -16,6 +16,13 @@
 // by a VAE-encoded constant colour noised to the step's level with the canvas' initial
 // noise; the background prompt is never bootstrapped. One randint(0, B, [N-1]) is drawn per
 // (step, view) in loop order (the seed contract).
+//
+// LoRA per region: each prompt's passes run with its own UNet LoRA weights
+// (FusionPrompt::adapterWeights). The jobs of a step are grouped by those weights, so a UNet
+// call never mixes sets and the passes of one set share calls; the groups run in order of
+// their first job, each group's jobs in loop order. The predictions are fused in loop order
+// after the step's calls, so the result does not depend on the grouping; with one set (no
+// LoRA) the calls are exactly the ungrouped ones.
 
 #include "engine/fusion/ViewGrid.h"
 #include "engine/sampling/Conditioning.h"
@@ -35,6 +42,9 @@ struct FusionPrompt
 {
     TextEncoding cond;   // [1, L, D] (+ pooled [1, P] for SDXL)
     TextEncoding uncond; // [1, L, D] (same L for every prompt)
+    // The UNet LoRA weights of this prompt's passes, per adapter slot (trailing zeros
+    // trimmed; empty: none), passed on as UNetConditioning::adapterWeights.
+    std::vector<float> adapterWeights = {};
 };
 
 struct FusionSetup
@@ -68,7 +78,10 @@ public:
 
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
+    // UNet calls per step (grouped by LoRA set).
     int batchesPerStep() const;
+    // The UNet LoRA weights of each call of a step, in call order (tests, benches).
+    std::vector<std::vector<float>> batchSets() const;
 
 private:
     struct Job
@@ -76,6 +89,13 @@ private:
         int view;
         int prompt;
     };
+    // One UNet call: jobs (indices into m_jobs) of one LoRA set (index into m_sets).
+    struct Batch
+    {
+        int set;
+        std::vector<size_t> jobs;
+    };
+    void groupJobs();
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
     torch::Tensor bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
                                int backgroundIndex, int stepIndex) const;
@@ -87,6 +107,8 @@ private:
     const std::atomic<bool>* m_cancel;
     std::function<void(int, int)> m_onBatch;
     std::vector<Job> m_jobs;
+    std::vector<std::vector<float>> m_sets; // distinct adapterWeights of the prompts
+    std::vector<Batch> m_batches;
     torch::Tensor m_condAll;         // [N, L, D]
     torch::Tensor m_uncondAll;       // [N, L, D]
     torch::Tensor m_condPooledAll;   // [N, P] (SDXL) or undefined
