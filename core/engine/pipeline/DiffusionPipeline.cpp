@@ -1,11 +1,11 @@
 #include "engine/pipeline/DiffusionPipeline.h"
 
-#include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
-#include "engine/fusion/ViewPromptPairs.h"
 #include "engine/pipeline/GenerationMemory.h"
+#include "engine/pipeline/GenerationPlanning.h"
 #include "engine/pipeline/GuidedDenoiser.h"
+#include "engine/pipeline/LoraSets.h"
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
@@ -23,11 +23,6 @@
 namespace md {
 
 DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session) {}
-
-int DiffusionPipeline::window(const GenerateRequest& r) const
-{
-    return r.window > 0 ? r.window : m_session.nativeLatentSize();
-}
 
 UNetFunction DiffusionPipeline::unet()
 {
@@ -66,75 +61,20 @@ GenerationEstimate DiffusionPipeline::memoryFor(const GenerateRequest& request) 
 
 GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
 {
-    const int f = m_session.model().vaeScaleFactor();
-    GenerationPlan p;
-    p.latentWidth = r.width / f;
-    p.latentHeight = r.height / f;
-    p.prompts = 1 + static_cast<int>(r.regions.size());
-    const int w = window(r);
-    // Regions, panoramas and circular canvases fuse several diffusion paths; anything else
-    // is plain txt2img.
-    p.fused = !r.regions.empty() || r.circular || p.latentWidth > w || p.latentHeight > w;
-    if (p.fused) {
-        ViewGrid grid(p.latentHeight, p.latentWidth, w, r.stride, r.circular);
-        p.views = grid.size();
-        p.viewWidth = grid.views().front().width;
-        p.viewHeight = grid.views().front().height;
-        p.stride = r.stride;
-        p.guided = true; // each prompt with its own negative, whatever the cfg
-        if (r.maxBatch > 0) {
-            p.batchLimit = std::max(2, r.maxBatch);
-            p.batchReason = "set by the request";
-        } else {
-            const auto budget =
-                defaultBatchBudget(m_session.model().device().is_cuda(), p.viewHeight, p.viewWidth);
-            p.batchLimit = budget.maxSamples;
-            p.batchReason = budget.reason;
-        }
-        const int paths = activePaths(r, grid);
-        p.unetSamplesPerStep = 2 * paths;
-        p.unetBatchesPerStep = batchesPerStep(paths, p.batchLimit);
-    } else {
-        p.viewWidth = p.latentWidth;
-        p.viewHeight = p.latentHeight;
-        p.guided = r.cfg > 1.0f;
-        p.batchLimit = p.guided ? 2 : 1;
-        p.batchReason = p.guided ? "one guided path: uncond and cond in one call"
-                                 : "cfg <= 1: the conditional path only";
-        p.unetSamplesPerStep = p.batchLimit;
-        p.unetBatchesPerStep = 1;
-    }
-    p.tiledDecode = m_session.decodesTiled(p.latentHeight, p.latentWidth, r.circular);
-    p.wrappedDecode = r.circular;
-    return p;
+    return planGeneration(r, m_session);
 }
 
-int DiffusionPipeline::activePaths(const GenerateRequest& r, const ViewGrid& grid) const
-{
-    // The (view, prompt) pairs the fused denoiser will evaluate: those with weight in their
-    // view. The maps are cheap at latent size; validateRequest has checked the regions.
-    auto maps = RegionWeights::build(r.regions, r.width, r.height,
-                                     m_session.model().vaeScaleFactor(), r.featherPx);
-    if (!maps)
-        return grid.size() * (1 + static_cast<int>(r.regions.size()));
-    return static_cast<int>(activeViewPromptPairs(maps->weights, grid.views()).size());
-}
-
-Result<std::vector<FusionPrompt>>
-DiffusionPipeline::encodeConditioning(const GenerateRequest& request, const GenerationPlan& plan)
+Result<std::vector<FusionPrompt>> DiffusionPipeline::encodeConditioning(const LoraSets& sets,
+                                                                        const GenerationPlan& plan)
 {
     // Text first (diffusers encodes the prompt before drawing the latents; the generator is
     // not involved either way). All prompts and negatives are padded to one length, so every
-    // (view, prompt) pair batches together.
-    std::vector<std::string> texts{request.prompt};
-    for (const Region& region : request.regions)
-        texts.push_back(region.prompt);
+    // (view, prompt) pair batches together. The encoder sees the prompts without their
+    // <lora:...> tags.
+    std::vector<std::string> texts = sets.prompts;
     const size_t n = texts.size();
-    if (plan.guided) {
-        texts.push_back(request.negative);
-        for (const Region& region : request.regions)
-            texts.push_back(region.negative);
-    }
+    if (plan.guided)
+        texts.insert(texts.end(), sets.negatives.begin(), sets.negatives.end());
     auto encoded = m_session.prompts().encodeAll(texts);
     for (size_t i = 0; i < encoded.size(); ++i)
         if (!allFinite(encoded[i].context) || !allFinite(encoded[i].pooled))
@@ -185,9 +125,9 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
         throw std::runtime_error(maps.error());
     setup.weights = maps->weights.to(device);
     setup.coverage = maps->coverage.to(device);
-    setup.views =
-        ViewGrid(in.plan.latentHeight, in.plan.latentWidth, window(r), r.stride, r.circular)
-            .views();
+    setup.views = ViewGrid(in.plan.latentHeight, in.plan.latentWidth, viewWindow(r, m_session),
+                           r.stride, r.circular)
+                      .views();
     setup.cfg = r.cfg;
     setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
@@ -229,7 +169,11 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         sampler->setTimesteps(request.steps);
         const int steps = sampler->numSteps();
 
-        auto prompts = encodeConditioning(request, plan);
+        const LoraSets loras = LoraSets::of(request);
+        if (loras.any())
+            return Status::error("<lora:...> tags are read but LoRA files cannot be applied "
+                                 "yet in this build; remove the tags");
+        auto prompts = encodeConditioning(loras, plan);
         if (!prompts)
             return prompts.status();
         Rng rng(request.seed);
