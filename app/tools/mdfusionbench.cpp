@@ -5,6 +5,8 @@
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
 //                 [--bootstrap 8] [--max-batch 0]
+//                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
+//                  --lora-weight 1]
 //
 // "regions": a SIZE x SIZE canvas, the background prompt and 3 box regions (one view of the
 // model's native size), the first --bootstrap steps bootstrapped. "pano": SIZE x 4 SIZE, the
@@ -13,6 +15,12 @@
 // --warmup-steps steps (not timed), then --repeats times; each line gives the whole
 // generate() (text encoding, bootstrap encoding, steps, decode) and its parts, read off the
 // progress callbacks.
+//
+// LoRA per region (issue 14): --lora global puts <lora:NAME:W> (the first of --lora-names) in
+// the background prompt, so it acts on every pass; --lora regions gives region i the i-th
+// name (cycled), so each region's passes run with their own LoRA (one UNet call per set and
+// batch). The files are NAME.safetensors in --lora-dir. The last line gives the process's
+// peak resident memory (run one --lora mode per process to compare them).
 
 #include "engine/Engine.h"
 
@@ -21,6 +29,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -41,7 +50,26 @@ struct Args
     int bootstrap = 8;
     int maxBatch = 0;
     std::vector<std::string> cases{"regions", "pano"};
+    std::string lora = "none";
+    std::string loraDir;
+    std::vector<std::string> loraNames;
+    float loraWeight = 1.0f;
 };
+
+std::string loraTag(const std::string& name, float weight)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", static_cast<double>(weight));
+    return " <lora:" + name + ":" + buffer + ">";
+}
+
+// Peak resident memory of this process in MiB (Linux: ru_maxrss is in KiB).
+double peakRssMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 
 double since(Clock::time_point t0, Clock::time_point t1)
 {
@@ -62,6 +90,10 @@ md::GenerateRequest request(const std::string& name, const Args& a, md::SamplerK
     r.maxBatch = a.maxBatch;
     r.width = a.size;
     r.height = a.size;
+    if (!a.loraDir.empty())
+        r.loraDirs = {a.loraDir};
+    if (a.lora == "global")
+        r.prompt += loraTag(a.loraNames.front(), a.loraWeight);
     if (name == "pano") {
         r.width = 4 * a.size;
         return r;
@@ -72,6 +104,9 @@ md::GenerateRequest request(const std::string& name, const Args& a, md::SamplerK
     for (int i = 0; i < 3; ++i) {
         md::Region region;
         region.prompt = prompts[i];
+        if (a.lora == "regions")
+            region.prompt +=
+                loraTag(a.loraNames[static_cast<size_t>(i) % a.loraNames.size()], a.loraWeight);
         region.negative = "blurry, low quality";
         region.box = md::Box{i * w + a.size / 32, a.size / 3, w - a.size / 16, a.size / 2};
         r.regions.push_back(region);
@@ -153,7 +188,17 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_option("--max-batch", a.maxBatch, "UNet samples per call (0: the engine's choice)")
         ->capture_default_str();
+    app.add_option("--lora", a.lora, "none, global (the background's) or regions (one per region)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"none", "global", "regions"}));
+    app.add_option("--lora-dir", a.loraDir, "the folder of the LoRA files");
+    app.add_option("--lora-names", a.loraNames, "LoRA names (NAME.safetensors in --lora-dir)")
+        ->delimiter(',');
+    app.add_option("--lora-weight", a.loraWeight, "the weight of every LoRA tag")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    if (a.lora != "none" && (a.loraDir.empty() || a.loraNames.empty()))
+        return fail(md::Status::error("--lora " + a.lora + " needs --lora-dir and --lora-names"));
     const auto sampler = md::samplerFromName(a.sampler);
     if (!sampler)
         return fail(md::Status::error("unknown sampler " + a.sampler));
@@ -180,10 +225,11 @@ int main(int argc, char** argv)
         if (!plan)
             return fail(plan.status());
         std::printf("%s: %dx%d, %d views x %d prompts, %d UNet samples/step in %d calls "
-                    "(batch limit %d: %s), tiled decode %s\n",
+                    "(batch limit %d: %s), %d LoRA sets (--lora %s), tiled decode %s\n",
                     name.c_str(), r.width, r.height, plan->views, plan->prompts,
                     plan->unetSamplesPerStep, plan->unetBatchesPerStep, plan->batchLimit,
-                    plan->batchReason.c_str(), plan->tiledDecode ? "yes" : "no");
+                    plan->batchReason.c_str(), plan->loraSets, a.lora.c_str(),
+                    plan->tiledDecode ? "yes" : "no");
         md::GenerateRequest warm = r;
         warm.steps = std::max(1, a.warmupSteps);
         warm.bootstrapSteps = std::min(warm.bootstrapSteps, warm.steps);
@@ -202,5 +248,6 @@ int main(int argc, char** argv)
             std::fflush(stdout);
         }
     }
+    std::printf("peak RSS %.0f MiB\n", peakRssMiB());
     return 0;
 }
