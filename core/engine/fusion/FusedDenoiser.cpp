@@ -5,15 +5,20 @@
 #include "engine/sampling/Sampler.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 
 namespace md {
 
 namespace {
 
+// Built on `device` directly: no host-to-device copy (and no sync) per view.
 torch::Tensor wrapColumns(const View& v, int width, const torch::Device& device)
 {
-    return torch::remainder(torch::arange(v.x, v.x + v.width, torch::kLong), width).to(device);
+    return torch::remainder(
+        torch::arange(v.x, v.x + v.width,
+                      torch::TensorOptions().dtype(torch::kLong).device(device)),
+        width);
 }
 
 } // namespace
@@ -54,7 +59,7 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
         m_jobs.push_back({pair.view, pair.prompt});
     if (m_jobs.empty())
         throw std::invalid_argument("MultiDiffusion: no prompt has weight anywhere on the canvas");
-    groupJobs();
+    prepareBatches();
     const auto& extra = m_setup.extraChannels;
     if (extra.defined() &&
         (extra.dim() != 4 || extra.size(0) != 1 || extra.size(2) != m_setup.weights.size(2) ||
@@ -65,10 +70,10 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
                                     "] on the latent grid");
 }
 
-void FusedDenoiser::groupJobs()
+void FusedDenoiser::prepareBatches()
 {
-    // Sets in order of their first job; each set's jobs in loop order, cut into calls of at
-    // most maxBatch / 2 pairs.
+    // Grouped by LoRA set: sets in order of their first job, each set's jobs in loop order,
+    // cut into calls of at most maxBatch / 2 pairs.
     std::vector<std::vector<size_t>> jobsOfSet;
     for (size_t j = 0; j < m_jobs.size(); ++j) {
         const auto& weights = m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
@@ -80,14 +85,35 @@ void FusedDenoiser::groupJobs()
         }
         jobsOfSet[set].push_back(j);
     }
-    const auto pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
+    // The prompt rows and SDXL time ids of every batch, copied to the device once here rather
+    // than once per batch and step (each copy of a host tensor blocks until the GPU is idle).
+    const auto device = m_condAll.device();
+    const size_t pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
     for (size_t set = 0; set < m_sets.size(); ++set) {
         const auto& jobs = jobsOfSet[set];
         for (size_t start = 0; start < jobs.size(); start += pairsPerBatch) {
+            Batch b;
+            b.set = static_cast<int>(set);
             const size_t end = std::min(jobs.size(), start + pairsPerBatch);
-            m_batches.push_back({static_cast<int>(set),
-                                 std::vector<size_t>(jobs.begin() + static_cast<long>(start),
-                                                     jobs.begin() + static_cast<long>(end))});
+            b.jobs.assign(jobs.begin() + static_cast<std::ptrdiff_t>(start),
+                          jobs.begin() + static_cast<std::ptrdiff_t>(end));
+            std::vector<int64_t> promptIndex;
+            std::vector<torch::Tensor> timeIds;
+            for (const size_t j : b.jobs) {
+                const Job& job = m_jobs[j];
+                promptIndex.push_back(job.prompt);
+                if (m_setup.timeIdsScale > 0) {
+                    const View& view = m_setup.views[static_cast<size_t>(job.view)];
+                    timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
+                                                  int64_t{view.width} * m_setup.timeIdsScale));
+                }
+            }
+            b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
+            if (!timeIds.empty()) {
+                auto ids = torch::cat(timeIds, 0);
+                b.timeIds = torch::cat({ids, ids}, 0).to(device);
+            }
+            m_batches.push_back(std::move(b));
         }
     }
 }
@@ -155,13 +181,11 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     const int totalBatches = batchesPerStep();
     std::vector<torch::Tensor> guidedOf(m_jobs.size()); // [1, C, vh, vw] per job
     int batch = 0;
-    for (const Batch& b : m_batches) {
+    for (const Batch& planned : m_batches) {
         if (m_cancel && m_cancel->load())
             return torch::Tensor();
         std::vector<torch::Tensor> inputs;
-        std::vector<int64_t> promptIndex;
-        std::vector<torch::Tensor> timeIds;
-        for (const size_t j : b.jobs) {
+        for (const size_t j : planned.jobs) {
             const Job& job = m_jobs[j];
             const View& view = views[static_cast<size_t>(job.view)];
             auto xView = crop(x, view);
@@ -174,14 +198,10 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
             if (extra.defined())
                 input = torch::cat({input, crop(extra, view)}, 1);
             inputs.push_back(input);
-            promptIndex.push_back(job.prompt);
-            if (m_setup.timeIdsScale > 0)
-                timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
-                                              int64_t{view.width} * m_setup.timeIdsScale));
         }
         auto in = torch::cat(inputs, 0);
         const int64_t count = in.size(0);
-        auto idx = torch::tensor(promptIndex, torch::kLong).to(m_condAll.device());
+        const auto& idx = planned.promptIndex;
         UNetConditioning c;
         c.context =
             torch::cat({m_uncondAll.index_select(0, idx), m_condAll.index_select(0, idx)}, 0);
@@ -191,18 +211,16 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
                                    m_condPooledAll.index_select(0, pooledIdx)},
                                   0);
         }
-        if (!timeIds.empty()) {
-            auto ids = torch::cat(timeIds, 0);
-            c.timeIds = torch::cat({ids, ids}, 0).to(x.device());
-        }
-        c.adapterWeights = m_sets[static_cast<size_t>(b.set)];
+        c.timeIds = planned.timeIds;
+        c.adapterWeights = m_sets[static_cast<size_t>(planned.set)];
+        // Filled on the device: no host tensor, no copy.
         auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
         auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
         auto uncond = out.narrow(0, 0, count);
         auto cond = out.narrow(0, count, count);
         auto guided = uncond + m_setup.cfg * (cond - uncond);
-        for (size_t k = 0; k < b.jobs.size(); ++k)
-            guidedOf[b.jobs[k]] = guided.narrow(0, static_cast<int64_t>(k), 1);
+        for (size_t k = 0; k < planned.jobs.size(); ++k)
+            guidedOf[planned.jobs[k]] = guided.narrow(0, static_cast<int64_t>(k), 1);
         ++batch;
         if (m_onBatch)
             m_onBatch(batch, totalBatches);

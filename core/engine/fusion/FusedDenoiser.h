@@ -89,13 +89,16 @@ private:
         int view;
         int prompt;
     };
-    // One UNet call: jobs (indices into m_jobs) of one LoRA set (index into m_sets).
+    // One UNet call: its pairs (indices into m_jobs, one LoRA set: an index into m_sets) and
+    // what does not change from step to step, already on the device.
     struct Batch
     {
-        int set;
+        int set = 0;
         std::vector<size_t> jobs;
+        torch::Tensor promptIndex; // [jobs] int64
+        torch::Tensor timeIds;     // [2 jobs, 6] (SDXL) or undefined
     };
-    void groupJobs();
+    void prepareBatches();
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
     torch::Tensor bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
                                int backgroundIndex, int stepIndex) const;
