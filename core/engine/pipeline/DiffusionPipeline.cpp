@@ -2,9 +2,11 @@
 
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
+#include "engine/nn/LowRankAdapter.h"
 #include "engine/pipeline/GenerationMemory.h"
 #include "engine/pipeline/GenerationPlanning.h"
 #include "engine/pipeline/GuidedDenoiser.h"
+#include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/LoraSets.h"
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RequestValidation.h"
@@ -17,6 +19,7 @@
 #include "engine/sampling/SamplingLoop.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <torch/torch.h>
 
@@ -27,8 +30,26 @@ DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session)
 UNetFunction DiffusionPipeline::unet()
 {
     return [this](const torch::Tensor& s, const torch::Tensor& t, const UNetConditioning& c) {
+        // The call's LoRA set: its slots' UNet weights, on this thread, for this call only.
+        std::optional<nn::AdapterScales> loras;
+        if (!c.adapterWeights.empty())
+            loras.emplace(c.adapterWeights);
         return m_session.model().unet(s, t, c);
     };
+}
+
+Result<std::vector<int>> DiffusionPipeline::attachLoras(const GenerateRequest& request,
+                                                        const LoraSets& sets)
+{
+    // The session attaches the files this request names and detaches the others.
+    std::vector<LoraFileUse> files;
+    if (!sets.names.empty()) {
+        auto found = resolveLoraFiles(request);
+        if (!found)
+            return found.status();
+        files = std::move(found.value());
+    }
+    return m_session.useLoras(files);
 }
 
 Result<GenerationPlan> DiffusionPipeline::plan(const GenerateRequest& request) const
@@ -64,18 +85,26 @@ GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
     return planGeneration(r, m_session);
 }
 
-Result<std::vector<FusionPrompt>> DiffusionPipeline::encodeConditioning(const LoraSets& sets,
-                                                                        const GenerationPlan& plan)
+Result<std::vector<FusionPrompt>>
+DiffusionPipeline::encodeConditioning(const LoraSets& sets, const std::vector<int>& slots,
+                                      const GenerationPlan& plan)
 {
     // Text first (diffusers encodes the prompt before drawing the latents; the generator is
     // not involved either way). All prompts and negatives are padded to one length, so every
     // (view, prompt) pair batches together. The encoder sees the prompts without their
     // <lora:...> tags.
+    // Each prompt and its negative are encoded with the text weights of the prompt's LoRAs.
     std::vector<std::string> texts = sets.prompts;
     const size_t n = texts.size();
-    if (plan.guided)
+    std::vector<std::vector<float>> textWeights;
+    for (size_t i = 0; i < n; ++i)
+        textWeights.push_back(LoraSets::toSlots(sets.textWeights[i], slots));
+    if (plan.guided) {
         texts.insert(texts.end(), sets.negatives.begin(), sets.negatives.end());
-    auto encoded = m_session.prompts().encodeAll(texts);
+        const auto promptWeights = textWeights;
+        textWeights.insert(textWeights.end(), promptWeights.begin(), promptWeights.end());
+    }
+    auto encoded = m_session.prompts().encodeAll(texts, textWeights);
     for (size_t i = 0; i < encoded.size(); ++i)
         if (!allFinite(encoded[i].context) || !allFinite(encoded[i].pooled))
             return Status::error(nonFiniteMessage(
@@ -89,7 +118,8 @@ Result<std::vector<FusionPrompt>> DiffusionPipeline::encodeConditioning(const Lo
                 encoded[i] = PromptEncoder::zerosLike(encoded[i]);
     std::vector<FusionPrompt> prompts;
     for (size_t i = 0; i < n; ++i)
-        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : TextEncoding()});
+        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : TextEncoding(),
+                           LoraSets::toSlots(sets.unetWeights[i], slots)});
     return prompts;
 }
 
@@ -105,6 +135,7 @@ std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionProm
                                                          prompts.front().uncond, in.request.cfg,
                                                          in.callbacks.cancel, timeIds);
         denoiser->setExtraChannels(in.start.extraChannels());
+        denoiser->setAdapterWeights(prompts.front().adapterWeights);
         return denoiser;
     }
     return std::make_unique<FusedDenoiser>(in.sampler, unet(), fusionSetup(std::move(prompts), in),
@@ -174,10 +205,10 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         const int steps = sampler->numSteps();
 
         const LoraSets loras = LoraSets::of(request);
-        if (loras.any())
-            return Status::error("<lora:...> tags are read but LoRA files cannot be applied "
-                                 "yet in this build; remove the tags");
-        auto prompts = encodeConditioning(loras, plan);
+        auto slots = attachLoras(request, loras);
+        if (!slots)
+            return slots.status();
+        auto prompts = encodeConditioning(loras, slots.value(), plan);
         if (!prompts)
             return prompts.status();
         Rng rng(request.seed);

@@ -95,8 +95,13 @@ private:
 
     // 1. Background first, then the regions; uncond undefined without guidance. An error
     // when an encoding is not finite (corrupt text encoder weights).
+    // The prompts' texts and LoRA weights come from `sets`, mapped to the adapter slots
+    // `slots` (one per name of sets.names).
     Result<std::vector<FusionPrompt>> encodeConditioning(const LoraSets& sets,
+                                                         const std::vector<int>& slots,
                                                          const GenerationPlan& plan);
+    // The request's LoRA files attached (the others detached): the slot of each name.
+    Result<std::vector<int>> attachLoras(const GenerateRequest& request, const LoraSets& sets);
     // 3. Guided or fused.
     std::unique_ptr<Denoiser> makeDenoiser(std::vector<FusionPrompt> prompts,
                                            const DenoiserInputs& in);
