@@ -6,6 +6,8 @@
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
 //                 [--bootstrap 8] [--max-batch 0] [--trace FILE]
+//                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
+//                  --lora-weight 1]
 //
 // Cases (S = --size; SD 1.5 at S = 512 gives issue 13's cases a-d):
 //   txt2img   S x S, the background prompt alone (one guided UNet path)                 (a)
@@ -18,8 +20,12 @@
 // to the host) and its parts, read off the progress callbacks, then the median and the peak
 // GPU memory of the case (the caching allocator's peak of allocated bytes, like PyTorch's
 // torch.cuda.max_memory_allocated, where this build links c10_cuda).
+// LoRA per region (BenchLoras.h): --lora global tags the background prompt with the first of
+// --lora-names, --lora regions tags each region with its own; the last line gives the
+// process's peak resident memory (run one --lora mode per process to compare them).
 
 #include "BenchCases.h"
+#include "BenchLoras.h"
 #include "engine/Engine.h"
 #include "training/KinetoTrace.h"
 
@@ -105,20 +111,23 @@ int fail(const md::Status& s)
 }
 
 md::Status runCase(md::Engine& engine, const std::string& name, const md::bench::CaseOptions& a,
-                   int repeats, const std::string& trace)
+                   const md::bench::LoraOptions& loras, int repeats, const std::string& trace)
 {
     auto made = md::bench::makeCase(name, a);
     if (!made)
         return made.status();
+    if (md::Status tagged = md::bench::addLoras(made.value(), loras); !tagged)
+        return tagged;
     const md::GenerateRequest& r = made.value();
     auto plan = engine.plan(r);
     if (!plan)
         return plan.status();
     std::printf("%s: %dx%d, %d views x %d prompts, %d UNet samples/step in %d calls "
-                "(batch limit %d: %s), tiled decode %s\n",
+                "(batch limit %d: %s), %d LoRA sets (--lora %s), tiled decode %s\n",
                 name.c_str(), r.width, r.height, plan->views, plan->prompts,
                 plan->unetSamplesPerStep, plan->unetBatchesPerStep, plan->batchLimit,
-                plan->batchReason.c_str(), plan->tiledDecode ? "yes" : "no");
+                plan->batchReason.c_str(), plan->loraSets, loras.mode.c_str(),
+                plan->tiledDecode ? "yes" : "no");
     md::GenerateRequest warm = r;
     warm.steps = std::max(1, a.warmupSteps);
     warm.bootstrapSteps = std::min(warm.bootstrapSteps, warm.steps);
@@ -200,6 +209,14 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_option("--trace", trace,
                    "profile one more image of the first case into this Chrome trace");
+    md::bench::LoraOptions loras;
+    app.add_option("--lora", loras.mode, "none, global (the background's) or regions (one each)")
+        ->capture_default_str();
+    app.add_option("--lora-dir", loras.dir, "the folder of the LoRA files");
+    app.add_option("--lora-names", loras.names, "LoRA names (NAME.safetensors in --lora-dir)")
+        ->delimiter(',');
+    app.add_option("--lora-weight", loras.weight, "the weight of every LoRA tag")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     const auto kind = md::samplerFromName(sampler);
     if (!kind)
@@ -221,10 +238,11 @@ int main(int argc, char** argv)
                 info.device.c_str(), info.unetParameters / 1e9, info.vae.c_str());
     std::printf("peak GPU memory after loading %.2f GiB\n", peakGiB(true));
     for (const auto& name : cases) {
-        md::Status s = runCase(engine, name, a, name == "pano" ? panoRepeats : repeats,
+        md::Status s = runCase(engine, name, a, loras, name == "pano" ? panoRepeats : repeats,
                                name == cases.front() ? trace : std::string());
         if (!s)
             return fail(s);
     }
+    std::printf("peak RSS %.0f MiB\n", md::bench::peakRssMiB());
     return 0;
 }
