@@ -35,7 +35,7 @@ struct UNetConditioning
     // The UNet LoRA weight of each adapter slot for the whole call (nn::AdapterScales, which
     // the pipeline's UNet function activates; trailing zeros trimmed); empty: no LoRA. A
     // batch never mixes sets: every sample of the call runs with these weights.
-    std::vector<float> adapterWeights;
+    std::vector<float> adapterWeights = {};
 };
 
 // The model: (scaled input [B,C,h,w], timestep [B], conditioning) -> output [B,C,h,w].
