@@ -137,4 +137,31 @@ TEST(LoraRunTimeVsMerged, Sdxl)
     compare({"SDXL kohya <lora:x:0:1>", true, test::TestLoraNaming::Kohya, 0.0f, 1.0f});
 }
 
+TEST(LoraRunTimeVsMerged, AnotherFamilysLoraIsRefusedWithItsName)
+{
+    torch::NoGradGuard noGrad;
+    auto sdxl = loadFixture(true);
+    const std::string dir = test::tempPath("lora-other-family");
+    std::filesystem::create_directories(dir);
+    test::TestLoraTargets targets;
+    targets.unet = sdxl->unetModule().ptr().get();
+    targets.textEncoder = sdxl->textModule().ptr().get();
+    targets.textEncoder2 = sdxl->text2Module().ptr().get();
+    ASSERT_TRUE(test::writeTestLora(dir + "/xl.safetensors", targets));
+    GenerateRequest r;
+    r.prompt = "a cat <lora:xl:1>";
+    r.width = 64;
+    r.height = 64;
+    r.steps = 2;
+    r.loraDirs = {dir};
+    ModelSession session(loadFixture(false));
+    DiffusionPipeline pipeline(session);
+    auto result = pipeline.run(r);
+    ASSERT_FALSE(result);
+    std::cout << "SDXL LoRA on SD 1.5: " << result.error() << "\n";
+    EXPECT_NE(result.error().find("<lora:xl>"), std::string::npos) << result.error();
+    EXPECT_NE(result.error().find("SDXL"), std::string::npos) << result.error();
+    EXPECT_EQ(session.attachedLoras(), 0);
+}
+
 } // namespace md
