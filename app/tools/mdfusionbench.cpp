@@ -6,6 +6,8 @@
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
 //                 [--bootstrap 8] [--max-batch 0] [--trace FILE]
+//                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
+//                  --lora-weight 1]
 //
 // Cases (S = --size; SD 1.5 at S = 512 gives issue 13's cases a-d):
 //   txt2img   S x S, the background prompt alone (one guided UNet path)                 (a)
@@ -18,8 +20,12 @@
 // to the host) and its parts, read off the progress callbacks, then the median and the peak
 // GPU memory of the case (the caching allocator's peak of allocated bytes, like PyTorch's
 // torch.cuda.max_memory_allocated, where this build links c10_cuda).
+// LoRA per region (BenchLoras.h): --lora global tags the background prompt with the first of
+// --lora-names, --lora regions tags each region with its own; the last line gives the
+// process's peak resident memory (run one --lora mode per process to compare them).
 
 #include "BenchCases.h"
+#include "BenchLoras.h"
 #include "engine/Engine.h"
 #include "training/KinetoTrace.h"
 
@@ -27,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -68,18 +75,28 @@ struct Run
     double setup = 0;
     double steps = 0;
     double decode = 0;
+    double stepsCpu = 0; // process CPU seconds (all threads) of the steps, same estimate
 };
+
+double cpuSeconds()
+{
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
 
 md::Result<Run> runOnce(md::Engine& engine, const md::GenerateRequest& r)
 {
     const auto t0 = Clock::now();
     Clock::time_point first{}, last{};
+    double firstCpu = 0, lastCpu = 0;
     int calls = 0; // progress callbacks: one per UNet batch (fused) or step
     md::GenerateCallbacks cb;
     cb.onProgress = [&](const md::Progress&) {
         last = Clock::now();
-        if (calls++ == 0)
+        lastCpu = cpuSeconds();
+        if (calls++ == 0) {
             first = last;
+            firstCpu = lastCpu;
+        }
     };
     auto image = engine.generate(r, cb);
     const auto t1 = Clock::now();
@@ -92,6 +109,7 @@ md::Result<Run> runOnce(md::Engine& engine, const md::GenerateRequest& r)
         // mean batch time.
         const double batch = since(first, last) / (calls - 1);
         run.steps = batch * calls;
+        run.stepsCpu = (lastCpu - firstCpu) / (calls - 1) * calls;
         run.setup = since(t0, first) - batch;
         run.decode = since(last, t1);
     }
@@ -105,20 +123,23 @@ int fail(const md::Status& s)
 }
 
 md::Status runCase(md::Engine& engine, const std::string& name, const md::bench::CaseOptions& a,
-                   int repeats, const std::string& trace)
+                   const md::bench::LoraOptions& loras, int repeats, const std::string& trace)
 {
     auto made = md::bench::makeCase(name, a);
     if (!made)
         return made.status();
+    if (md::Status tagged = md::bench::addLoras(made.value(), loras); !tagged)
+        return tagged;
     const md::GenerateRequest& r = made.value();
     auto plan = engine.plan(r);
     if (!plan)
         return plan.status();
     std::printf("%s: %dx%d, %d views x %d prompts, %d UNet samples/step in %d calls "
-                "(batch limit %d: %s), tiled decode %s\n",
+                "(batch limit %d: %s), %d LoRA sets (--lora %s), tiled decode %s\n",
                 name.c_str(), r.width, r.height, plan->views, plan->prompts,
                 plan->unetSamplesPerStep, plan->unetBatchesPerStep, plan->batchLimit,
-                plan->batchReason.c_str(), plan->tiledDecode ? "yes" : "no");
+                plan->batchReason.c_str(), plan->loraSets, loras.mode.c_str(),
+                plan->tiledDecode ? "yes" : "no");
     md::GenerateRequest warm = r;
     warm.steps = std::max(1, a.warmupSteps);
     warm.bootstrapSteps = std::min(warm.bootstrapSteps, warm.steps);
@@ -134,9 +155,9 @@ md::Status runCase(md::Engine& engine, const std::string& name, const md::bench:
             return run.status();
         totals.push_back(run->total);
         std::printf("  RESULT ours %s %d steps: %.3f s/image (before the steps %.3f s, "
-                    "steps %.3f s = %.4f s/step, after the steps %.3f s)\n",
+                    "steps %.3f s = %.4f s/step (CPU %.4f s/step), after the steps %.3f s)\n",
                     name.c_str(), a.steps, run->total, run->setup, run->steps, run->steps / a.steps,
-                    run->decode);
+                    run->stepsCpu / a.steps, run->decode);
         std::fflush(stdout);
     }
     std::sort(totals.begin(), totals.end());
@@ -200,6 +221,14 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_option("--trace", trace,
                    "profile one more image of the first case into this Chrome trace");
+    md::bench::LoraOptions loras;
+    app.add_option("--lora", loras.mode, "none, global (the background's) or regions (one each)")
+        ->capture_default_str();
+    app.add_option("--lora-dir", loras.dir, "the folder of the LoRA files");
+    app.add_option("--lora-names", loras.names, "LoRA names (NAME.safetensors in --lora-dir)")
+        ->delimiter(',');
+    app.add_option("--lora-weight", loras.weight, "the weight of every LoRA tag")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     const auto kind = md::samplerFromName(sampler);
     if (!kind)
@@ -221,10 +250,11 @@ int main(int argc, char** argv)
                 info.device.c_str(), info.unetParameters / 1e9, info.vae.c_str());
     std::printf("peak GPU memory after loading %.2f GiB\n", peakGiB(true));
     for (const auto& name : cases) {
-        md::Status s = runCase(engine, name, a, name == "pano" ? panoRepeats : repeats,
+        md::Status s = runCase(engine, name, a, loras, name == "pano" ? panoRepeats : repeats,
                                name == cases.front() ? trace : std::string());
         if (!s)
             return fail(s);
     }
+    std::printf("peak RSS %.0f MiB\n", md::bench::peakRssMiB());
     return 0;
 }

@@ -1,6 +1,8 @@
 #include "engine/Engine.h"
 
+#include "engine/LoraTags.h"
 #include "engine/pipeline/DiffusionPipeline.h"
+#include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/PromptEncoder.h"
 #include "engine/pipeline/RequestValidation.h"
@@ -181,6 +183,17 @@ Result<std::vector<int>> Engine::tokenizeFile(const ModelOptions& options, const
     }
 }
 
+Result<std::vector<LoraFileUse>> Engine::lorasOf(const GenerateRequest& request)
+{
+    try {
+        if (Status tags = checkLoraTags(request); !tags)
+            return tags;
+        return resolveLoraFiles(request);
+    } catch (const std::exception& e) {
+        return Status::error(std::string("finding the LoRA files failed: ") + e.what());
+    }
+}
+
 std::vector<std::pair<std::string, std::string>> Engine::describe() const
 {
     if (!d->session)
@@ -219,7 +232,7 @@ Result<BenchmarkReport> Engine::benchmark(const GenerateRequest& request, int un
         }
         auto start = std::chrono::steady_clock::now();
         PromptEncoder prompts(model); // a fresh one: no cached encodings
-        auto cond = prompts.encode(request.prompt);
+        auto cond = prompts.encode(extractLoraTags(request.prompt).text); // no LoRA applied
         auto uncond = prompts.encode(request.negative);
         synchronize(model.device());
         report.textEncodeSeconds = secondsSince(start);

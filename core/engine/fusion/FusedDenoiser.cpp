@@ -1,11 +1,11 @@
 #include "engine/fusion/FusedDenoiser.h"
 
-#include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/ViewPromptPairs.h"
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 
 namespace md {
@@ -72,37 +72,63 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
 
 void FusedDenoiser::prepareBatches()
 {
+    // Grouped by LoRA set: sets in order of their first job, each set's jobs in loop order,
+    // cut into calls of at most maxBatch / 2 pairs.
+    std::vector<std::vector<size_t>> jobsOfSet;
+    for (size_t j = 0; j < m_jobs.size(); ++j) {
+        const auto& weights = m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
+        const auto known = std::find(m_sets.begin(), m_sets.end(), weights);
+        const auto set = static_cast<size_t>(known - m_sets.begin());
+        if (known == m_sets.end()) {
+            m_sets.push_back(weights);
+            jobsOfSet.emplace_back();
+        }
+        jobsOfSet[set].push_back(j);
+    }
     // The prompt rows and SDXL time ids of every batch, copied to the device once here rather
     // than once per batch and step (each copy of a host tensor blocks until the GPU is idle).
     const auto device = m_condAll.device();
     const size_t pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
-    for (size_t start = 0; start < m_jobs.size(); start += pairsPerBatch) {
-        Batch b;
-        b.begin = start;
-        b.end = std::min(m_jobs.size(), start + pairsPerBatch);
-        std::vector<int64_t> promptIndex;
-        std::vector<torch::Tensor> timeIds;
-        for (size_t j = b.begin; j < b.end; ++j) {
-            const Job& job = m_jobs[j];
-            promptIndex.push_back(job.prompt);
-            if (m_setup.timeIdsScale > 0) {
-                const View& view = m_setup.views[static_cast<size_t>(job.view)];
-                timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
-                                              int64_t{view.width} * m_setup.timeIdsScale));
+    for (size_t set = 0; set < m_sets.size(); ++set) {
+        const auto& jobs = jobsOfSet[set];
+        for (size_t start = 0; start < jobs.size(); start += pairsPerBatch) {
+            Batch b;
+            b.set = static_cast<int>(set);
+            const size_t end = std::min(jobs.size(), start + pairsPerBatch);
+            b.jobs.assign(jobs.begin() + static_cast<std::ptrdiff_t>(start),
+                          jobs.begin() + static_cast<std::ptrdiff_t>(end));
+            std::vector<int64_t> promptIndex;
+            std::vector<torch::Tensor> timeIds;
+            for (const size_t j : b.jobs) {
+                const Job& job = m_jobs[j];
+                promptIndex.push_back(job.prompt);
+                if (m_setup.timeIdsScale > 0) {
+                    const View& view = m_setup.views[static_cast<size_t>(job.view)];
+                    timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
+                                                  int64_t{view.width} * m_setup.timeIdsScale));
+                }
             }
+            b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
+            if (!timeIds.empty()) {
+                auto ids = torch::cat(timeIds, 0);
+                b.timeIds = torch::cat({ids, ids}, 0).to(device);
+            }
+            m_batches.push_back(std::move(b));
         }
-        b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
-        if (!timeIds.empty()) {
-            auto ids = torch::cat(timeIds, 0);
-            b.timeIds = torch::cat({ids, ids}, 0).to(device);
-        }
-        m_batches.push_back(std::move(b));
     }
 }
 
 int FusedDenoiser::batchesPerStep() const
 {
-    return md::batchesPerStep(static_cast<int>(m_jobs.size()), m_setup.maxBatch);
+    return static_cast<int>(m_batches.size());
+}
+
+std::vector<std::vector<float>> FusedDenoiser::batchSets() const
+{
+    std::vector<std::vector<float>> sets;
+    for (const Batch& b : m_batches)
+        sets.push_back(m_sets[static_cast<size_t>(b.set)]);
+    return sets;
 }
 
 torch::Tensor FusedDenoiser::crop(const torch::Tensor& t, const View& v) const
@@ -153,14 +179,13 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
 
     const int totalBatches = batchesPerStep();
+    std::vector<torch::Tensor> guidedOf(m_jobs.size()); // [1, C, vh, vw] per job
     int batch = 0;
     for (const Batch& planned : m_batches) {
         if (m_cancel && m_cancel->load())
             return torch::Tensor();
-        const size_t start = planned.begin;
-        const size_t end = planned.end;
         std::vector<torch::Tensor> inputs;
-        for (size_t j = start; j < end; ++j) {
+        for (const size_t j : planned.jobs) {
             const Job& job = m_jobs[j];
             const View& view = views[static_cast<size_t>(job.view)];
             auto xView = crop(x, view);
@@ -187,32 +212,36 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
                                   0);
         }
         c.timeIds = planned.timeIds;
+        c.adapterWeights = m_sets[static_cast<size_t>(planned.set)];
         // Filled on the device: no host tensor, no copy.
         auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
         auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
         auto uncond = out.narrow(0, 0, count);
         auto cond = out.narrow(0, count, count);
         auto guided = uncond + m_setup.cfg * (cond - uncond);
-
-        for (size_t j = start; j < end; ++j) {
-            const Job& job = m_jobs[j];
-            const View& view = views[static_cast<size_t>(job.view)];
-            auto w = crop(weights.narrow(0, job.prompt, 1), view);
-            auto contribution = guided.narrow(0, static_cast<int64_t>(j - start), 1) * w;
-            auto fusedRows = fused.narrow(2, view.y, view.height);
-            auto totalRows = total.narrow(2, view.y, view.height);
-            if (!view.wraps) {
-                fusedRows.narrow(3, view.x, view.width).add_(contribution);
-                totalRows.narrow(3, view.x, view.width).add_(w);
-            } else {
-                auto cols = wrapColumns(view, static_cast<int>(x.size(3)), x.device());
-                fusedRows.index_add_(3, cols, contribution);
-                totalRows.index_add_(3, cols, w);
-            }
-        }
+        for (size_t k = 0; k < planned.jobs.size(); ++k)
+            guidedOf[planned.jobs[k]] = guided.narrow(0, static_cast<int64_t>(k), 1);
         ++batch;
         if (m_onBatch)
             m_onBatch(batch, totalBatches);
+    }
+
+    // Fused in loop order, whatever the batches were.
+    for (size_t j = 0; j < m_jobs.size(); ++j) {
+        const Job& job = m_jobs[j];
+        const View& view = views[static_cast<size_t>(job.view)];
+        auto w = crop(weights.narrow(0, job.prompt, 1), view);
+        auto contribution = guidedOf[j] * w;
+        auto fusedRows = fused.narrow(2, view.y, view.height);
+        auto totalRows = total.narrow(2, view.y, view.height);
+        if (!view.wraps) {
+            fusedRows.narrow(3, view.x, view.width).add_(contribution);
+            totalRows.narrow(3, view.x, view.width).add_(w);
+        } else {
+            auto cols = wrapColumns(view, static_cast<int>(x.size(3)), x.device());
+            fusedRows.index_add_(3, cols, contribution);
+            totalRows.index_add_(3, cols, w);
+        }
     }
     return torch::where(total > 0, fused / total.clamp_min(1e-12), fused);
 }

@@ -16,6 +16,13 @@
 // by a VAE-encoded constant colour noised to the step's level with the canvas' initial
 // noise; the background prompt is never bootstrapped. One randint(0, B, [N-1]) is drawn per
 // (step, view) in loop order (the seed contract).
+//
+// LoRA per region: each prompt's passes run with its own UNet LoRA weights
+// (FusionPrompt::adapterWeights). The jobs of a step are grouped by those weights, so a UNet
+// call never mixes sets and the passes of one set share calls; the groups run in order of
+// their first job, each group's jobs in loop order. The predictions are fused in loop order
+// after the step's calls, so the result does not depend on the grouping; with one set (no
+// LoRA) the calls are exactly the ungrouped ones.
 
 #include "engine/fusion/ViewGrid.h"
 #include "engine/sampling/Conditioning.h"
@@ -35,6 +42,9 @@ struct FusionPrompt
 {
     TextEncoding cond;   // [1, L, D] (+ pooled [1, P] for SDXL)
     TextEncoding uncond; // [1, L, D] (same L for every prompt)
+    // The UNet LoRA weights of this prompt's passes, per adapter slot (trailing zeros
+    // trimmed; empty: none), passed on as UNetConditioning::adapterWeights.
+    std::vector<float> adapterWeights = {};
 };
 
 struct FusionSetup
@@ -68,7 +78,10 @@ public:
 
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
+    // UNet calls per step (grouped by LoRA set).
     int batchesPerStep() const;
+    // The UNet LoRA weights of each call of a step, in call order (tests, benches).
+    std::vector<std::vector<float>> batchSets() const;
 
 private:
     struct Job
@@ -76,14 +89,14 @@ private:
         int view;
         int prompt;
     };
-    // One UNet call's pairs m_jobs[begin, end) and what does not change from step to step,
-    // already on the device.
+    // One UNet call: its pairs (indices into m_jobs, one LoRA set: an index into m_sets) and
+    // what does not change from step to step, already on the device.
     struct Batch
     {
-        size_t begin = 0;
-        size_t end = 0;
-        torch::Tensor promptIndex; // [end - begin] int64
-        torch::Tensor timeIds;     // [2 (end - begin), 6] (SDXL) or undefined
+        int set = 0;
+        std::vector<size_t> jobs;
+        torch::Tensor promptIndex; // [jobs] int64
+        torch::Tensor timeIds;     // [2 jobs, 6] (SDXL) or undefined
     };
     void prepareBatches();
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
@@ -97,6 +110,7 @@ private:
     const std::atomic<bool>* m_cancel;
     std::function<void(int, int)> m_onBatch;
     std::vector<Job> m_jobs;
+    std::vector<std::vector<float>> m_sets; // distinct adapterWeights of the prompts
     std::vector<Batch> m_batches;
     torch::Tensor m_condAll;         // [N, L, D]
     torch::Tensor m_uncondAll;       // [N, L, D]

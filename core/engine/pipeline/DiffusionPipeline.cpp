@@ -1,11 +1,13 @@
 #include "engine/pipeline/DiffusionPipeline.h"
 
-#include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/RegionWeights.h"
 #include "engine/fusion/ViewGrid.h"
-#include "engine/fusion/ViewPromptPairs.h"
+#include "engine/nn/LowRankAdapter.h"
 #include "engine/pipeline/GenerationMemory.h"
+#include "engine/pipeline/GenerationPlanning.h"
 #include "engine/pipeline/GuidedDenoiser.h"
+#include "engine/pipeline/LoraFiles.h"
+#include "engine/pipeline/LoraSets.h"
 #include "engine/pipeline/ModelSession.h"
 #include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
@@ -17,6 +19,7 @@
 #include "engine/sampling/SamplingLoop.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <torch/torch.h>
 
@@ -24,16 +27,29 @@ namespace md {
 
 DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session) {}
 
-int DiffusionPipeline::window(const GenerateRequest& r) const
-{
-    return r.window > 0 ? r.window : m_session.nativeLatentSize();
-}
-
 UNetFunction DiffusionPipeline::unet()
 {
     return [this](const torch::Tensor& s, const torch::Tensor& t, const UNetConditioning& c) {
+        // The call's LoRA set: its slots' UNet weights, on this thread, for this call only.
+        std::optional<nn::AdapterScales> loras;
+        if (!c.adapterWeights.empty())
+            loras.emplace(c.adapterWeights);
         return m_session.model().unet(s, t, c);
     };
+}
+
+Result<std::vector<int>> DiffusionPipeline::attachLoras(const GenerateRequest& request,
+                                                        const LoraSets& sets)
+{
+    // The session attaches the files this request names and detaches the others.
+    std::vector<LoraFileUse> files;
+    if (!sets.names.empty()) {
+        auto found = resolveLoraFiles(request);
+        if (!found)
+            return found.status();
+        files = std::move(found.value());
+    }
+    return m_session.useLoras(files);
 }
 
 Result<GenerationPlan> DiffusionPipeline::plan(const GenerateRequest& request) const
@@ -66,76 +82,29 @@ GenerationEstimate DiffusionPipeline::memoryFor(const GenerateRequest& request) 
 
 GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
 {
-    const int f = m_session.model().vaeScaleFactor();
-    GenerationPlan p;
-    p.latentWidth = r.width / f;
-    p.latentHeight = r.height / f;
-    p.prompts = 1 + static_cast<int>(r.regions.size());
-    const int w = window(r);
-    // Regions, panoramas and circular canvases fuse several diffusion paths; anything else
-    // is plain txt2img.
-    p.fused = !r.regions.empty() || r.circular || p.latentWidth > w || p.latentHeight > w;
-    if (p.fused) {
-        ViewGrid grid(p.latentHeight, p.latentWidth, w, r.stride, r.circular);
-        p.views = grid.size();
-        p.viewWidth = grid.views().front().width;
-        p.viewHeight = grid.views().front().height;
-        p.stride = r.stride;
-        p.guided = true; // each prompt with its own negative, whatever the cfg
-        if (r.maxBatch > 0) {
-            p.batchLimit = std::max(2, r.maxBatch);
-            p.batchReason = "set by the request";
-        } else {
-            const auto budget =
-                defaultBatchBudget(m_session.model().device().is_cuda(), p.viewHeight, p.viewWidth);
-            p.batchLimit = budget.maxSamples;
-            p.batchReason = budget.reason;
-        }
-        const int paths = activePaths(r, grid);
-        p.unetSamplesPerStep = 2 * paths;
-        p.unetBatchesPerStep = batchesPerStep(paths, p.batchLimit);
-    } else {
-        p.viewWidth = p.latentWidth;
-        p.viewHeight = p.latentHeight;
-        p.guided = r.cfg > 1.0f;
-        p.batchLimit = p.guided ? 2 : 1;
-        p.batchReason = p.guided ? "one guided path: uncond and cond in one call"
-                                 : "cfg <= 1: the conditional path only";
-        p.unetSamplesPerStep = p.batchLimit;
-        p.unetBatchesPerStep = 1;
-    }
-    p.tiledDecode = m_session.decodesTiled(p.latentHeight, p.latentWidth, r.circular);
-    p.wrappedDecode = r.circular;
-    return p;
-}
-
-int DiffusionPipeline::activePaths(const GenerateRequest& r, const ViewGrid& grid) const
-{
-    // The (view, prompt) pairs the fused denoiser will evaluate: those with weight in their
-    // view. The maps are cheap at latent size; validateRequest has checked the regions.
-    auto maps = RegionWeights::build(r.regions, r.width, r.height,
-                                     m_session.model().vaeScaleFactor(), r.featherPx);
-    if (!maps)
-        return grid.size() * (1 + static_cast<int>(r.regions.size()));
-    return static_cast<int>(activeViewPromptPairs(maps->weights, grid.views()).size());
+    return planGeneration(r, m_session);
 }
 
 Result<std::vector<FusionPrompt>>
-DiffusionPipeline::encodeConditioning(const GenerateRequest& request, const GenerationPlan& plan)
+DiffusionPipeline::encodeConditioning(const LoraSets& sets, const std::vector<int>& slots,
+                                      const GenerationPlan& plan)
 {
     // Text first (diffusers encodes the prompt before drawing the latents; the generator is
     // not involved either way). All prompts and negatives are padded to one length, so every
-    // (view, prompt) pair batches together.
-    std::vector<std::string> texts{request.prompt};
-    for (const Region& region : request.regions)
-        texts.push_back(region.prompt);
+    // (view, prompt) pair batches together. The encoder sees the prompts without their
+    // <lora:...> tags.
+    // Each prompt and its negative are encoded with the text weights of the prompt's LoRAs.
+    std::vector<std::string> texts = sets.prompts;
     const size_t n = texts.size();
+    std::vector<std::vector<float>> textWeights;
+    for (size_t i = 0; i < n; ++i)
+        textWeights.push_back(LoraSets::toSlots(sets.textWeights[i], slots));
     if (plan.guided) {
-        texts.push_back(request.negative);
-        for (const Region& region : request.regions)
-            texts.push_back(region.negative);
+        texts.insert(texts.end(), sets.negatives.begin(), sets.negatives.end());
+        const auto promptWeights = textWeights;
+        textWeights.insert(textWeights.end(), promptWeights.begin(), promptWeights.end());
     }
-    auto encoded = m_session.prompts().encodeAll(texts);
+    auto encoded = m_session.prompts().encodeAll(texts, textWeights);
     for (size_t i = 0; i < encoded.size(); ++i)
         if (!allFinite(encoded[i].context) || !allFinite(encoded[i].pooled))
             return Status::error(nonFiniteMessage(
@@ -149,7 +118,8 @@ DiffusionPipeline::encodeConditioning(const GenerateRequest& request, const Gene
                 encoded[i] = PromptEncoder::zerosLike(encoded[i]);
     std::vector<FusionPrompt> prompts;
     for (size_t i = 0; i < n; ++i)
-        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : TextEncoding()});
+        prompts.push_back({encoded[i], plan.guided ? encoded[n + i] : TextEncoding(),
+                           LoraSets::toSlots(sets.unetWeights[i], slots)});
     return prompts;
 }
 
@@ -165,6 +135,7 @@ std::unique_ptr<Denoiser> DiffusionPipeline::makeDenoiser(std::vector<FusionProm
                                                          prompts.front().uncond, in.request.cfg,
                                                          in.callbacks.cancel, timeIds);
         denoiser->setExtraChannels(in.start.extraChannels());
+        denoiser->setAdapterWeights(prompts.front().adapterWeights);
         return denoiser;
     }
     return std::make_unique<FusedDenoiser>(in.sampler, unet(), fusionSetup(std::move(prompts), in),
@@ -185,9 +156,9 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
         throw std::runtime_error(maps.error());
     setup.weights = maps->weights.to(device);
     setup.coverage = maps->coverage.to(device);
-    setup.views =
-        ViewGrid(in.plan.latentHeight, in.plan.latentWidth, window(r), r.stride, r.circular)
-            .views();
+    setup.views = ViewGrid(in.plan.latentHeight, in.plan.latentWidth, viewWindow(r, m_session),
+                           r.stride, r.circular)
+                      .views();
     setup.cfg = r.cfg;
     setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
@@ -233,7 +204,11 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         sampler->setTimesteps(request.steps);
         const int steps = sampler->numSteps();
 
-        auto prompts = encodeConditioning(request, plan);
+        const LoraSets loras = LoraSets::of(request);
+        auto slots = attachLoras(request, loras);
+        if (!slots)
+            return slots.status();
+        auto prompts = encodeConditioning(loras, slots.value(), plan);
         if (!prompts)
             return prompts.status();
         Rng rng(request.seed);

@@ -38,6 +38,7 @@
 namespace md {
 
 class Denoiser;
+struct LoraSets;
 class ModelSession;
 class Rng;
 class Sampler;
@@ -87,17 +88,20 @@ private:
         std::function<void(int batch, int totalBatches)> onBatch;
     };
 
+    // pipeline/GenerationPlanning.h
     GenerationPlan planFor(const GenerateRequest& request) const;
     // estimate() of a valid request.
     GenerationEstimate memoryFor(const GenerateRequest& request) const;
-    int window(const GenerateRequest& request) const;
-    // (view, prompt) pairs with weight in their view: the fused denoiser's paths per step.
-    int activePaths(const GenerateRequest& request, const ViewGrid& grid) const;
 
     // 1. Background first, then the regions; uncond undefined without guidance. An error
     // when an encoding is not finite (corrupt text encoder weights).
-    Result<std::vector<FusionPrompt>> encodeConditioning(const GenerateRequest& request,
+    // The prompts' texts and LoRA weights come from `sets`, mapped to the adapter slots
+    // `slots` (one per name of sets.names).
+    Result<std::vector<FusionPrompt>> encodeConditioning(const LoraSets& sets,
+                                                         const std::vector<int>& slots,
                                                          const GenerationPlan& plan);
+    // The request's LoRA files attached (the others detached): the slot of each name.
+    Result<std::vector<int>> attachLoras(const GenerateRequest& request, const LoraSets& sets);
     // 3. Guided or fused.
     std::unique_ptr<Denoiser> makeDenoiser(std::vector<FusionPrompt> prompts,
                                            const DenoiserInputs& in);

@@ -65,6 +65,7 @@ torch::Tensor GuidedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     UNetConditioning c;
     c.context = paths == 1 ? m_context.expand({b, -1, -1}) : perSample(m_context, b);
     c.pooled = perSample(m_pooled, b);
+    c.adapterWeights = m_adapterWeights;
     if (m_timeIds.defined())
         c.timeIds = m_timeIds.repeat({paths * b, 1});
     auto batch = paths == 1 ? input : torch::cat({input, input}, 0);

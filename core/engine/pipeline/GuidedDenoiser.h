@@ -11,6 +11,7 @@
 #include <functional>
 #include <torch/types.h>
 #include <utility>
+#include <vector>
 
 namespace md {
 
@@ -33,6 +34,9 @@ public:
     // and for the uncond and cond halves. Undefined (the default): the latents alone.
     void setExtraChannels(torch::Tensor extra) { m_extra = std::move(extra); }
 
+    // The UNet LoRA weights of every call (UNetConditioning::adapterWeights; empty: none).
+    void setAdapterWeights(std::vector<float> weights) { m_adapterWeights = std::move(weights); }
+
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
     bool guided() const { return m_cfg > 1.0f; }
@@ -44,6 +48,7 @@ private:
     torch::Tensor m_pooled;  // [2, P] / [1, P] (SDXL) or undefined
     torch::Tensor m_timeIds; // [1, 6] (SDXL) or undefined
     torch::Tensor m_extra;   // [1, E, h, w] (inpainting models) or undefined
+    std::vector<float> m_adapterWeights;
     float m_cfg;
     const std::atomic<bool>* m_cancel;
 };

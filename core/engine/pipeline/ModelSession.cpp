@@ -35,6 +35,15 @@ const LatentPreviewer& ModelSession::previewer()
     return m_previewer;
 }
 
+Result<std::vector<int>> ModelSession::useLoras(const std::vector<LoraFileUse>& files)
+{
+    bool changed = false;
+    auto slots = m_loras.use(*m_model, files, changed);
+    if (changed)
+        m_prompts.forgetAdapted();
+    return slots;
+}
+
 int ModelSession::nativeLatentSize() const
 {
     return m_model->config().unet.sampleSize;

@@ -13,10 +13,13 @@
 // native area, tiled above (preview/TiledVaeEncoder: native-size tiles, an eighth of overlap;
 // SD 1.x from above 1024x1024), so a 4096x4096 upscale encodes in bounded memory; the tiles
 // share one set of GroupNorm statistics (nn/GroupNormStatistics.h), so they agree in tone.
+// And the LoRA files attached to the model as run-time adapters (pipeline/LoraSlots.h): a
+// request's files before its run, kept while requests use them.
 // One generation at a time (not thread-safe), like the model.
 
 #include "engine/EngineTypes.h"
 #include "engine/nn/AutoencoderKL.h"
+#include "engine/pipeline/LoraSlots.h"
 #include "engine/pipeline/PromptEncoder.h"
 #include "engine/preview/LatentPreviewer.h"
 
@@ -36,6 +39,11 @@ public:
     StableDiffusionModel& model() { return *m_model; }
     const StableDiffusionModel& model() const { return *m_model; }
     PromptEncoder& prompts() { return m_prompts; }
+    // Attaches `files` (each to its own adapter slot; files attached before and unchanged on
+    // disk are not read again) and detaches the LoRAs not among them: the slot of each file.
+    // When the attached set changes, the prompt encodings made with LoRA weights are dropped.
+    Result<std::vector<int>> useLoras(const std::vector<LoraFileUse>& files);
+    int attachedLoras() const { return m_loras.attached(); }
     // Fitted on first use.
     const LatentPreviewer& previewer();
 
@@ -78,6 +86,7 @@ private:
     std::shared_ptr<StableDiffusionModel> m_model;
     PromptEncoder m_prompts;
     LatentPreviewer m_previewer;
+    LoraSlots m_loras;
 };
 
 } // namespace md

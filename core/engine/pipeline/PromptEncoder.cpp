@@ -1,8 +1,11 @@
 #include "engine/pipeline/PromptEncoder.h"
 
+#include "engine/nn/LowRankAdapter.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <torch/torch.h>
 
@@ -23,25 +26,29 @@ torch::Tensor PromptEncoder::applyEmphasis(const torch::Tensor& z, const torch::
     return out;
 }
 
-TextEncoding PromptEncoder::encodeUncached(const std::string& prompt)
+TextEncoding PromptEncoder::encodeUncached(const std::string& prompt,
+                                           const std::vector<float>& textWeights)
 {
+    std::optional<nn::AdapterScales> loras;
+    if (!textWeights.empty())
+        loras.emplace(textWeights);
     auto first = encodeChunks(PromptChunker::chunkPrompt(m_model.tokenizer(), prompt), false);
     if (!m_model.isSdxl())
         return first;
     auto second = encodeChunks(PromptChunker::chunkPrompt(*m_model.tokenizer2(), prompt), true);
     // Different chunk counts (the tokenizers differ on "!"): pad the shorter side with its
     // encoder's part of the (cached) empty prompt's encoding.
-    const auto padSide = [this](torch::Tensor states, int64_t length, int64_t offset) {
+    const auto padSide = [&](torch::Tensor states, int64_t length, int64_t offset) {
         if (states.size(1) >= length)
             return states;
-        auto empty = emptyChunk().context.narrow(2, offset, states.size(2));
+        auto empty = emptyChunk(textWeights).context.narrow(2, offset, states.size(2));
         const int64_t repeats = (length - states.size(1)) / empty.size(1);
         return torch::cat({states, empty.repeat({1, repeats, 1})}, 1);
     };
     const int64_t length = std::max(first.context.size(1), second.context.size(1));
-    auto context = torch::cat({padSide(first.context, length, 0),
-                               padSide(second.context, length, first.context.size(2))},
-                              -1);
+    auto context = torch::cat(
+        {padSide(first.context, length, 0), padSide(second.context, length, first.context.size(2))},
+        -1);
     return TextEncoding(context, second.pooled);
 }
 
@@ -78,21 +85,28 @@ TextEncoding PromptEncoder::encodeChunks(const std::vector<TokenChunk>& chunks, 
     return out;
 }
 
-TextEncoding PromptEncoder::encode(const std::string& prompt)
+TextEncoding PromptEncoder::encode(const std::string& prompt, const std::vector<float>& textWeights)
 {
-    auto it = m_cache.find(prompt);
+    auto key = std::make_pair(textWeights, prompt);
+    auto it = m_cache.find(key);
     if (it != m_cache.end())
         return it->second;
-    auto z = encodeUncached(prompt);
+    auto z = encodeUncached(prompt, textWeights);
     if (m_cache.size() > 64)
         m_cache.clear();
-    m_cache.emplace(prompt, z);
+    m_cache.emplace(std::move(key), z);
     return z;
 }
 
-TextEncoding PromptEncoder::emptyChunk()
+TextEncoding PromptEncoder::emptyChunk(const std::vector<float>& textWeights)
 {
-    return encode("");
+    return encode("", textWeights);
+}
+
+void PromptEncoder::forgetAdapted()
+{
+    for (auto it = m_cache.begin(); it != m_cache.end();)
+        it = it->first.first.empty() ? std::next(it) : m_cache.erase(it);
 }
 
 TextEncoding PromptEncoder::zerosLike(const TextEncoding& like)
@@ -101,28 +115,35 @@ TextEncoding PromptEncoder::zerosLike(const TextEncoding& like)
                         like.pooled.defined() ? torch::zeros_like(like.pooled) : torch::Tensor());
 }
 
-TextEncoding PromptEncoder::padTo(const TextEncoding& encoding, int64_t length)
+TextEncoding PromptEncoder::padTo(const TextEncoding& encoding, int64_t length,
+                                  const std::vector<float>& textWeights)
 {
     const int64_t have = encoding.context.size(1);
     if (have >= length)
         return encoding;
-    const auto empty = emptyChunk().context;
+    const auto empty = emptyChunk(textWeights).context;
     const int64_t chunk = empty.size(1);
     const int64_t repeats = (length - have + chunk - 1) / chunk;
     return TextEncoding(torch::cat({encoding.context, empty.repeat({1, repeats, 1})}, 1),
                         encoding.pooled);
 }
 
-std::vector<TextEncoding> PromptEncoder::encodeAll(const std::vector<std::string>& prompts)
+std::vector<TextEncoding>
+PromptEncoder::encodeAll(const std::vector<std::string>& prompts,
+                         const std::vector<std::vector<float>>& textWeights)
 {
+    static const std::vector<float> none;
+    const auto weightsOf = [&](size_t i) -> const std::vector<float>& {
+        return i < textWeights.size() ? textWeights[i] : none;
+    };
     std::vector<TextEncoding> out;
     int64_t longest = 0;
-    for (const auto& p : prompts) {
-        out.push_back(encode(p));
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        out.push_back(encode(prompts[i], weightsOf(i)));
         longest = std::max(longest, out.back().context.size(1));
     }
-    for (auto& z : out)
-        z = padTo(z, longest);
+    for (size_t i = 0; i < out.size(); ++i)
+        out[i] = padTo(out[i], longest, weightsOf(i));
     return out;
 }
 

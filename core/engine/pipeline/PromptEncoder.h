@@ -14,6 +14,10 @@
 // counts, the shorter side is padded with its empty prompt's chunk.
 // Prompts of different lengths (cond / uncond, or several regions) are padded to the same
 // length with repeats of the empty prompt's encoding.
+// LoRA (issue 14): `textWeights` are the LoRA weights of the adapter slots while a prompt is
+// encoded (nn::AdapterScales; empty: none), so a region's prompt is encoded with its own
+// LoRAs; its padding uses the empty prompt encoded with the same weights (as a model with
+// the LoRA merged would pad). The cache is keyed by text and weights.
 
 #include "engine/sampling/Conditioning.h"
 #include "engine/text/PromptChunker.h"
@@ -21,6 +25,7 @@
 #include <map>
 #include <string>
 #include <torch/types.h>
+#include <utility>
 #include <vector>
 
 namespace md {
@@ -34,14 +39,20 @@ public:
 
     // context [1, 77 * chunks, D] (+ SDXL's pooled [1, P]), float32 on the model's device.
     // Results are cached per text.
-    TextEncoding encode(const std::string& prompt);
-    // Several prompts, all padded to the longest (see padTo).
-    std::vector<TextEncoding> encodeAll(const std::vector<std::string>& prompts);
+    TextEncoding encode(const std::string& prompt, const std::vector<float>& textWeights = {});
+    // Several prompts, all padded to the longest (see padTo); textWeights[i] for prompt i
+    // (missing: none).
+    std::vector<TextEncoding> encodeAll(const std::vector<std::string>& prompts,
+                                        const std::vector<std::vector<float>>& textWeights = {});
     // Appends repeats of the empty prompt's encoding up to `length` tokens (a multiple of
     // the chunk length above the current one); the pooled vector is kept.
-    TextEncoding padTo(const TextEncoding& encoding, int64_t length);
+    TextEncoding padTo(const TextEncoding& encoding, int64_t length,
+                       const std::vector<float>& textWeights = {});
     // The encoding of "" (one chunk).
-    TextEncoding emptyChunk();
+    TextEncoding emptyChunk(const std::vector<float>& textWeights = {});
+    // Drops the encodings made with LoRA weights (the session calls it when the LoRA files
+    // in the adapter slots change); plain encodings stay.
+    void forgetAdapted();
     // SDXL's force_zeros_for_empty_prompt: zeros shaped like `like` (context and pooled).
     static TextEncoding zerosLike(const TextEncoding& like);
 
@@ -49,13 +60,13 @@ public:
     static torch::Tensor applyEmphasis(const torch::Tensor& z, const torch::Tensor& weights);
 
 private:
-    TextEncoding encodeUncached(const std::string& prompt);
+    TextEncoding encodeUncached(const std::string& prompt, const std::vector<float>& textWeights);
     // One encoder's chunks -> [1, 77k, D] (and encoder 2's pooled vector of chunk 0 when
     // `second` is set).
     TextEncoding encodeChunks(const std::vector<TokenChunk>& chunks, bool second);
 
     StableDiffusionModel& m_model;
-    std::map<std::string, TextEncoding> m_cache;
+    std::map<std::pair<std::vector<float>, std::string>, TextEncoding> m_cache;
 };
 
 } // namespace md

@@ -1,6 +1,8 @@
 #include "engine/pipeline/RequestValidation.h"
 
+#include "engine/LoraTags.h"
 #include "engine/fusion/RegionWeights.h"
+#include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/pipeline/StartLatents.h"
 #include "engine/text/PromptChunker.h"
@@ -145,7 +147,8 @@ Result<int> promptChunks(const std::string& label, const std::string& text,
         return Status::error(label + " is " + std::to_string(text.size()) +
                              " bytes long; at most " + std::to_string(kMaxPromptTextBytes) +
                              " bytes are allowed");
-    const std::vector<PromptSpan> spans = PromptParser::parse(text);
+    // What the text encoder sees: the prompt without its <lora:...> tags.
+    const std::vector<PromptSpan> spans = PromptParser::parse(extractLoraTags(text).text);
     for (const PromptSpan& span : spans)
         if (!(std::abs(span.weight) < PromptParser::kMaxWeight))
             return Status::error(label + " has an emphasis weight of " +
@@ -205,7 +208,12 @@ Status validateRequest(const GenerateRequest& request, const StableDiffusionMode
         return fusion;
     if (Status conditioning = checkImageConditioning(request); !conditioning)
         return conditioning;
-    return checkPrompts(request, model);
+    if (Status tags = checkLoraTags(request); !tags)
+        return tags;
+    if (Status prompts = checkPrompts(request, model); !prompts)
+        return prompts;
+    auto loras = resolveLoraFiles(request);
+    return loras ? Status::ok() : loras.status();
 }
 
 } // namespace md

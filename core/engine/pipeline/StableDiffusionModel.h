@@ -77,7 +77,9 @@ public:
     torch::Tensor unet(const torch::Tensor& sample, const torch::Tensor& timestep,
                        const torch::Tensor& context)
     {
-        return unet(sample, timestep, UNetConditioning{context, {}, {}});
+        UNetConditioning conditioning;
+        conditioning.context = context;
+        return unet(sample, timestep, conditioning);
     }
     // Scaled latents (UNet space) -> image [B, 3, H, W] in [-1, 1], unclamped, float32.
     torch::Tensor decode(const torch::Tensor& latents);

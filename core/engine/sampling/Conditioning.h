@@ -10,6 +10,7 @@
 #include <functional>
 #include <torch/types.h>
 #include <utility>
+#include <vector>
 
 namespace md {
 
@@ -31,6 +32,10 @@ struct UNetConditioning
     torch::Tensor context;
     torch::Tensor pooled;
     torch::Tensor timeIds;
+    // The UNet LoRA weight of each adapter slot for the whole call (nn::AdapterScales, which
+    // the pipeline's UNet function activates; trailing zeros trimmed); empty: no LoRA. A
+    // batch never mixes sets: every sample of the call runs with these weights.
+    std::vector<float> adapterWeights = {};
 };
 
 // The model: (scaled input [B,C,h,w], timestep [B], conditioning) -> output [B,C,h,w].

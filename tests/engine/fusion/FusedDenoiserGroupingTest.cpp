@@ -1,0 +1,190 @@
+// LoRA per region in the fused denoiser: the UNet calls of a step are grouped by the
+// prompts' LoRA weights (FusionPrompt::adapterWeights), so a call never mixes sets, the
+// passes of one set share calls, and the fused result does not depend on the grouping.
+// A fake UNet records what each call carries.
+
+#include "engine/fusion/BatchBudget.h"
+#include "engine/fusion/FusedDenoiser.h"
+#include "engine/fusion/RegionWeights.h"
+#include "engine/fusion/ViewGrid.h"
+#include "engine/fusion/ViewPromptPairs.h"
+#include "engine/io/ModelConfig.h"
+#include "engine/sampling/Rng.h"
+#include "engine/sampling/Sampler.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace md;
+
+namespace {
+
+constexpr int kH = 12;
+constexpr int kW = 40;
+constexpr int kWindow = 8;
+
+// Prompt k's cond context is all (k + 1), its uncond all -(k + 1): a call's samples say
+// which prompt they belong to.
+FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int maxBatch)
+{
+    FusionSetup fs;
+    for (size_t k = 0; k < adapterWeights.size(); ++k) {
+        const float id = static_cast<float>(k + 1);
+        FusionPrompt p{torch::full({1, 5, 6}, id), torch::full({1, 5, 6}, -id)};
+        p.adapterWeights = adapterWeights[k];
+        fs.prompts.push_back(p);
+    }
+    std::vector<Region> regions;
+    for (size_t k = 1; k < adapterWeights.size(); ++k) {
+        Region r;
+        // Boxes spread over the canvas, each a quarter of its width.
+        const int x = static_cast<int>((k - 1) * (8 * kW) / adapterWeights.size());
+        r.box = Box{x, 8, 8 * kW / 4, 8 * kH / 2};
+        regions.push_back(r);
+    }
+    auto maps = RegionWeights::build(regions, 8 * kW, 8 * kH, 8, 0.f);
+    fs.weights = maps->weights;
+    fs.coverage = maps->coverage;
+    fs.views = ViewGrid(kH, kW, kWindow, 4, false).views();
+    fs.cfg = 5.0f;
+    fs.maxBatch = maxBatch;
+    fs.bootstrapSteps = 2;
+    torch::manual_seed(3);
+    fs.backgrounds = torch::randn({2, 4, kWindow, kWindow});
+    fs.initNoise = torch::randn({1, 4, kH, kW});
+    return fs;
+}
+
+struct Call
+{
+    std::vector<float> weights;
+    std::vector<int> prompts; // of the cond half
+};
+
+float weightSum(const std::vector<float>& w)
+{
+    float s = 0;
+    for (size_t i = 0; i < w.size(); ++i)
+        s += w[i] * static_cast<float>(i + 1);
+    return s;
+}
+
+// A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
+UNetFunction recordingUnet(std::vector<Call>& calls)
+{
+    return [&calls](const torch::Tensor& x, const torch::Tensor& t, const UNetConditioning& c) {
+        Call call{c.adapterWeights, {}};
+        const int64_t half = x.size(0) / 2;
+        for (int64_t i = 0; i < half; ++i)
+            call.prompts.push_back(
+                static_cast<int>(std::lround(c.context[half + i].mean().item<double>())) - 1);
+        calls.push_back(call);
+        auto tt = (t / 1000.0).view({-1, 1, 1, 1});
+        auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
+        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
+               0.05 * weightSum(c.adapterWeights) * torch::sin(x * 2.0);
+    };
+}
+
+struct StepRun
+{
+    torch::Tensor out;
+    std::vector<Call> calls;
+    int batchesPerStep = 0;
+    torch::Tensor nextDraw; // the generator's next randn after the step
+};
+
+StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0)
+{
+    torch::NoGradGuard noGrad;
+    SchedulerConfig config;
+    auto ddim = makeSampler(SamplerKind::Ddim, config, PredictionType::Epsilon);
+    ddim->setTimesteps(4);
+    StepRun run;
+    Rng rng(5);
+    auto x = rng.randn({1, 4, kH, kW});
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls), makeSetup(sets, maxBatch), rng);
+    run.batchesPerStep = denoiser.batchesPerStep();
+    run.out = denoiser.predict(x, stepIndex);
+    run.nextDraw = rng.randn({4});
+    return run;
+}
+
+const std::vector<std::vector<float>> kMixed{{0.5f}, {0.5f, 1.0f}, {0.5f}, {}, {0.5f, 1.0f}};
+
+} // namespace
+
+TEST(FusedDenoiserGrouping, CallsNeverMixSetsAndEveryPassRunsOnce)
+{
+    const FusionSetup setup = makeSetup(kMixed, 6);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun run = runStep(kMixed, 6);
+    ASSERT_EQ(static_cast<int>(run.calls.size()), run.batchesPerStep);
+    std::vector<int> passes(kMixed.size(), 0);
+    for (const Call& call : run.calls) {
+        EXPECT_LE(call.prompts.size(), 3u);
+        for (int p : call.prompts) {
+            EXPECT_EQ(kMixed[static_cast<size_t>(p)], call.weights) << "prompt " << p;
+            ++passes[static_cast<size_t>(p)];
+        }
+    }
+    std::vector<int> expected(kMixed.size(), 0);
+    for (const ViewPromptPair& pair : pairs)
+        ++expected[static_cast<size_t>(pair.prompt)];
+    EXPECT_EQ(passes, expected);
+    // Three sets: {0.5} (prompts 0 and 2), {0.5, 1} (1 and 4), {} (3); each set's calls full
+    // but its last.
+    int setCalls = 0;
+    for (const auto& set : std::vector<std::vector<float>>{{0.5f}, {0.5f, 1.0f}, {}}) {
+        int paths = 0;
+        for (size_t p = 0; p < kMixed.size(); ++p)
+            if (kMixed[p] == set)
+                paths += expected[p];
+        setCalls += batchesPerStep(paths, 6);
+    }
+    EXPECT_EQ(run.batchesPerStep, setCalls);
+}
+
+TEST(FusedDenoiserGrouping, ResultDoesNotDependOnTheGrouping)
+{
+    // One pair per call (no grouping possible) against many pairs per call, bootstrapped
+    // step: the same prediction and the same random draws.
+    const StepRun single = runStep(kMixed, 2, 0);
+    const StepRun grouped = runStep(kMixed, 16, 0);
+    EXPECT_LT(grouped.batchesPerStep, single.batchesPerStep);
+    const double diff = (single.out - grouped.out).abs().max().item<double>();
+    std::cout << "one pair per call vs grouped: max|diff| " << diff << "\n";
+    EXPECT_LT(diff, 1e-6);
+    EXPECT_TRUE(torch::equal(single.nextDraw, grouped.nextDraw));
+    // And the sets matter: without them the prediction differs.
+    const StepRun plain = runStep(std::vector<std::vector<float>>(kMixed.size()), 16, 0);
+    EXPECT_GT((plain.out - grouped.out).abs().max().item<double>(), 1e-3);
+    EXPECT_TRUE(torch::equal(plain.nextDraw, grouped.nextDraw));
+}
+
+TEST(FusedDenoiserGrouping, WithoutLorasTheCallsAreTheUngroupedOnes)
+{
+    const std::vector<std::vector<float>> none(kMixed.size());
+    const FusionSetup setup = makeSetup(none, 6);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun run = runStep(none, 6);
+    EXPECT_EQ(run.batchesPerStep, batchesPerStep(static_cast<int>(pairs.size()), 6));
+    // Loop order, 3 pairs per call.
+    size_t next = 0;
+    for (const Call& call : run.calls) {
+        EXPECT_TRUE(call.weights.empty());
+        for (int p : call.prompts)
+            EXPECT_EQ(p, pairs[next++].prompt);
+    }
+    EXPECT_EQ(next, pairs.size());
+}
+
+TEST(FusedDenoiserGrouping, RegionsSharingASetShareCalls)
+{
+    const StepRun same = runStep({{}, {1.0f}, {1.0f}, {1.0f}, {1.0f}}, 32);
+    const StepRun different = runStep({{}, {1.0f}, {0.0f, 1.0f}, {0.0f, 0.0f, 1.0f}, {2.0f}}, 32);
+    std::cout << "calls per step: regions sharing one set " << same.batchesPerStep << ", four sets "
+              << different.batchesPerStep << "\n";
+    EXPECT_LT(same.batchesPerStep, different.batchesPerStep);
+    EXPECT_EQ(static_cast<int>(same.calls.size()), same.batchesPerStep);
+}
