@@ -31,7 +31,10 @@ void Conv2dLayerImpl::resetParameters()
 
 torch::Tensor Conv2dLayerImpl::forward(const torch::Tensor& x) const
 {
-    return torch::conv2d(x, weight, bias, {m_stride, m_stride}, {m_padding, m_padding});
+    auto y = torch::conv2d(x, weight, bias, {m_stride, m_stride}, {m_padding, m_padding});
+    if (adapters.empty() || !AdapterScales::anyActive())
+        return y;
+    return addConvAdapters(x, y, weight, bias, m_stride, m_padding, adapters);
 }
 
 } // namespace md::nn

@@ -2,9 +2,14 @@
 
 // A 2-D convolution with parameters "weight" [out, in, k, k] and "bias" [out] (the names of
 // torch.nn.Conv2d). Square kernel, equal stride and symmetric zero padding on both axes.
+// `adapters`: run-time LoRA / LoCon updates added to the output (LowRankAdapter.h); none
+// enabled on this thread = the plain convolution, at no cost.
+
+#include "engine/nn/LowRankAdapter.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
+#include <vector>
 
 namespace md::nn {
 
@@ -21,6 +26,7 @@ public:
 
     torch::Tensor weight;
     torch::Tensor bias;
+    std::vector<LowRankAdapter> adapters;
 
 private:
     int64_t m_stride;

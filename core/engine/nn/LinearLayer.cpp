@@ -31,7 +31,10 @@ torch::Tensor LinearLayerImpl::forward(const torch::Tensor& x) const
     // The ATen op, not torch::nn::functional::linear: the C++ frontend's version fuses the bias
     // only for 2-D inputs and otherwise runs matmul + a broadcast add, which cost the SDXL
     // UNet 17 % on the GPU (docs/benchmarks-gpu.md); at::linear folds [B, L, C] into one addmm.
-    return torch::linear(x, weight, bias);
+    auto y = torch::linear(x, weight, bias);
+    if (adapters.empty() || !AdapterScales::anyActive())
+        return y;
+    return addLinearAdapters(x, y, weight, bias, adapters);
 }
 
 } // namespace md::nn

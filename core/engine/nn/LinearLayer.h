@@ -2,9 +2,14 @@
 
 // y = x W^T + b, with parameters "weight" [out, in] and optional "bias" [out] (the names of
 // torch.nn.Linear, so checkpoints bind by name). See ParameterInit.h for initialisation.
+// `adapters`: run-time LoRA updates added to the output (LowRankAdapter.h); none enabled on
+// this thread = the plain product, at no cost.
+
+#include "engine/nn/LowRankAdapter.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
+#include <vector>
 
 namespace md::nn {
 
@@ -17,6 +22,7 @@ public:
 
     torch::Tensor weight;
     torch::Tensor bias; // undefined without bias
+    std::vector<LowRankAdapter> adapters;
 };
 TORCH_MODULE(LinearLayer);
 

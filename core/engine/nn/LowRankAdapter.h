@@ -11,6 +11,10 @@
 // W' = W + s * up @ down and the norm per output channel; applied at run time as a
 // per-output-channel rescale of base(x) - bias + delta(x).
 //
+// Several DoRA adapters on one layer each add their own (merged weight - W) x, computed from
+// the base W. Tensors of an adapter must have the layer's device and dtype; the adds are
+// differentiable (gradients reach down/mid/up/doraMagnitude when they require them).
+//
 // Which adapters a call uses is thread state (the layers' forward signatures stay as they
 // are): an AdapterScales object sets the weight of every slot for calls made on its thread
 // while it lives; with none alive, or a weight of 0, an adapter costs nothing.
@@ -46,7 +50,28 @@ public:
 
 private:
     const std::vector<float>* m_previous;
+    bool m_previousAny;
     std::vector<float> m_weights;
 };
+
+// The base layer's output `base` for input `x` plus the enabled adapters (AdapterScales on this
+// thread). Linear: x [..., in], weight [out, in]; 1x1-conv adapters ([r, in, 1, 1] ...) act as
+// Linear ones on tokens, so a 1x1 convolution run as a matrix product can use them too.
+torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& base,
+                                const torch::Tensor& weight, const torch::Tensor& bias,
+                                const std::vector<LowRankAdapter>& adapters);
+// Conv2d: x [B, in, H, W], weight [out, in, k, k], the base layer's stride and padding.
+torch::Tensor addConvAdapters(const torch::Tensor& x, const torch::Tensor& base,
+                              const torch::Tensor& weight, const torch::Tensor& bias,
+                              int64_t stride, int64_t padding,
+                              const std::vector<LowRankAdapter>& adapters);
+
+// up @ (mid) @ down as a weight of `shape` (the layer's: [out, in] or [out, in, k, k]), without
+// the scale: the merged layer has W + s * adapterWeightDelta(a, W.sizes()).
+torch::Tensor adapterWeightDelta(const LowRankAdapter& adapter, at::IntArrayRef shape);
+// The merged weight of one adapter at scale s (= slot weight * alphaOverRank): W + s * delta, or
+// with DoRA m * W' / ||W'|| (norm per output channel).
+torch::Tensor mergedAdapterWeight(const torch::Tensor& weight, const LowRankAdapter& adapter,
+                                  double s);
 
 } // namespace md::nn

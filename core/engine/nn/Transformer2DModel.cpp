@@ -8,6 +8,19 @@
 
 namespace md::nn {
 
+namespace {
+
+torch::Tensor project(const torch::Tensor& tokens, const torch::Tensor& weight,
+                      const torch::Tensor& bias, const std::vector<LowRankAdapter>& adapters)
+{
+    auto y = torch::linear(tokens, weight, bias); // bias fused (see LinearLayer.cpp)
+    if (adapters.empty() || !AdapterScales::anyActive())
+        return y;
+    return addLinearAdapters(tokens, y, weight, bias, adapters);
+}
+
+} // namespace
+
 Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& options)
     : m_options(options)
 {
@@ -17,10 +30,12 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& optio
         auto in = register_module("proj_in", LinearLayer(c, c));
         m_projInWeight = in->weight;
         m_projInBias = in->bias;
+        m_projInAdapters = &in->adapters;
     } else {
         auto in = register_module("proj_in", Conv2dLayer(c, c, 1));
         m_projInWeight = in->weight;
         m_projInBias = in->bias;
+        m_projInAdapters = &in->adapters;
     }
     auto blocks = register_module("transformer_blocks", torch::nn::ModuleList());
     for (int64_t i = 0; i < options.layers; ++i) {
@@ -32,10 +47,12 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& optio
         auto out = register_module("proj_out", LinearLayer(c, c));
         m_projOutWeight = out->weight;
         m_projOutBias = out->bias;
+        m_projOutAdapters = &out->adapters;
     } else {
         auto out = register_module("proj_out", Conv2dLayer(c, c, 1));
         m_projOutWeight = out->weight;
         m_projOutBias = out->bias;
+        m_projOutAdapters = &out->adapters;
     }
 }
 
@@ -51,10 +68,10 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
     auto projOut = m_projOutWeight.view({c, c});
 
     auto tokens = m_norm(x).permute({0, 2, 3, 1}).reshape({b, h * w, c});
-    tokens = torch::linear(tokens, projIn, m_projInBias); // bias fused (see LinearLayer.cpp)
+    tokens = project(tokens, projIn, m_projInBias, *m_projInAdapters);
     for (auto& block : m_blocks)
         tokens = block(tokens, context);
-    tokens = torch::linear(tokens, projOut, m_projOutBias);
+    tokens = project(tokens, projOut, m_projOutBias, *m_projOutAdapters);
     // Back to [B, C, H, W] (a view). Without autograd the residual add writes the result
     // straight into x's layout (NCHW, or channels-last); out= variants are not differentiable.
     auto spatial = tokens.view({b, h, w, c}).permute({0, 3, 1, 2});

@@ -4,10 +4,12 @@
 // "proj_in", a stack of BasicTransformerBlocks "transformer_blocks.N", "proj_out", and the
 // residual. proj_in/proj_out are 1x1 convolutions in SD 1.x (weights [C, C, 1, 1]) and
 // Linear layers in SD 2.x (use_linear_projection, weights [C, C]). A 1x1 convolution is the
-// same product as a Linear layer on the tokens, so both run as one matrix product.
+// same product as a Linear layer on the tokens, so both run as one matrix product (the
+// layers' run-time LoRA adapters too: LowRankAdapter.h).
 
 #include "engine/nn/BasicTransformerBlock.h"
 #include "engine/nn/GroupNormLayer.h"
+#include "engine/nn/LowRankAdapter.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -40,6 +42,9 @@ private:
     torch::Tensor m_projInBias;
     torch::Tensor m_projOutWeight;
     torch::Tensor m_projOutBias;
+    // The proj_in / proj_out layers' adapters (the layers live as long as this module).
+    const std::vector<LowRankAdapter>* m_projInAdapters = nullptr;
+    const std::vector<LowRankAdapter>* m_projOutAdapters = nullptr;
     std::vector<BasicTransformerBlock> m_blocks;
 };
 TORCH_MODULE(Transformer2DModel);
