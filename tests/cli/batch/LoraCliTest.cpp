@@ -23,15 +23,16 @@ using test::runCli;
 
 // A kohya LoRA with one UNet cross-attention module (input width 768: SD 1.x) and
 // ss_tag_frequency metadata, laid out as safetensors does (zero float32 data).
-void writeKohyaLora(const std::string& path, int rank, const nlohmann::json& tags)
+void writeKohyaLora(const std::string& path, int rank, const nlohmann::json& tags,
+                    int contextDim = 768)
 {
     const std::string module =
         "lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn2_to_k";
-    const std::size_t down = std::size_t(rank) * 768 * 4;
+    const std::size_t down = std::size_t(rank) * std::size_t(contextDim) * 4;
     const std::size_t up = std::size_t(640) * std::size_t(rank) * 4;
     nlohmann::json header;
     header[module + ".lora_down.weight"] = {
-        {"dtype", "F32"}, {"shape", {rank, 768}}, {"data_offsets", {0, down}}};
+        {"dtype", "F32"}, {"shape", {rank, contextDim}}, {"data_offsets", {0, down}}};
     header[module + ".lora_up.weight"] = {
         {"dtype", "F32"}, {"shape", {640, rank}}, {"data_offsets", {down, down + up}}};
     header["__metadata__"] = {{"ss_tag_frequency", tags.dump()}};
@@ -138,6 +139,42 @@ TEST_F(LoraCli, GenerateRefusesAMissingLoraAndAFolderThatIsNot)
         notFolder.output.find("--lora-dir " + path("nowhere") + " is not a folder (it is missing)"),
         std::string::npos)
         << notFolder.output;
+}
+
+TEST_F(LoraCli, LorasListsAFolderWithFamiliesHashesAndTriggerWords)
+{
+    writeKohyaLora(path("loras/pixel.safetensors"), 4,
+                   {{"10_px", {{"pixel art", 40}, {"8bit", 52}}}});
+    writeKohyaLora(path("loras/xl-grain.safetensors"), 8, {{"5_g", {{"film grain", 3}}}}, 2048);
+    std::ofstream(path("loras/notes.safetensors")) << "not a LoRA";
+    CliRun run = runCli({"loras", path("loras")});
+    ASSERT_EQ(run.code, 0) << run.output;
+    const std::string pixelHash =
+        loraShortHash(loraFileHash(path("loras/pixel.safetensors")).value());
+    const std::string grainHash =
+        loraShortHash(loraFileHash(path("loras/xl-grain.safetensors")).value());
+    EXPECT_NE(
+        run.output.find("pixel                    SD 1.x   kohya                  rank 4    " +
+                        pixelHash + " 8bit, pixel art"),
+        std::string::npos)
+        << run.output;
+    EXPECT_NE(
+        run.output.find("xl-grain                 SDXL     kohya                  rank 8    " +
+                        grainHash + " film grain"),
+        std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("skipped " + path("loras/notes.safetensors") + ": "),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("1 of 3 files are not LoRAs"), std::string::npos) << run.output;
+
+    CliRun quick = runCli({"loras", "--no-hash", path("loras")});
+    EXPECT_NE(quick.output.find("rank 4    -            8bit, pixel art"), std::string::npos)
+        << quick.output;
+    CliRun absent = runCli({"loras", path("nowhere")});
+    EXPECT_EQ(absent.code, 1) << absent.output;
+    EXPECT_NE(absent.output.find(path("nowhere") + " is not a folder"), std::string::npos)
+        << absent.output;
 }
 
 } // namespace
