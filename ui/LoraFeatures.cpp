@@ -38,7 +38,7 @@ LoraFeatures::LoraFeatures(QMainWindow* window, const Parts& parts, LoraCatalog:
     m_dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                         QDockWidget::DockWidgetClosable);
     window->addDockWidget(Qt::RightDockWidgetArea, m_dock);
-    // A tab beside the paint layers: the prompts above them keep their room.
+    // A tab beside the paint layers: the prompts above keep their room.
     if (auto* layers = window->findChild<QDockWidget*>("layersDock"))
         window->tabifyDockWidget(layers, m_dock);
 
@@ -57,6 +57,9 @@ LoraFeatures::LoraFeatures(QMainWindow* window, const Parts& parts, LoraCatalog:
 void LoraFeatures::reload()
 {
     const QString folder = m_parts.settings->loraFolder();
+    m_parts.generation->setLoraDirs(folder.isEmpty()
+                                        ? std::vector<std::string>{}
+                                        : std::vector<std::string>{folder.toStdString()});
     LoraCatalog catalog;
     QString status;
     if (folder.isEmpty()) {

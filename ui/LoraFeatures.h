@@ -5,8 +5,8 @@
 // (Engine::inspectLora; hashing waits for generation, on the worker), greyed for another
 // family than the loaded model's, and Insert putting <lora:NAME:1> into the prompt being
 // edited: the background or region prompt that had the focus last (else the background).
-// The region list's LoRA badges are RegionsPanel's; the requests' LoRA folders are
-// GenerationSession's.
+// The folder goes to GenerationController::setLoraDirs, so every request carries it. The
+// region list's LoRA badges are RegionsPanel's.
 
 #include "ui/loras/LoraCatalog.h"
 
@@ -36,7 +36,8 @@ public:
     LoraFeatures(QMainWindow* window, const Parts& parts,
                  LoraCatalog::Inspect inspect = defaultInspect());
 
-    // Lists the LoRA folder again (after Preferences, or its Refresh button).
+    // Reads the LoRA folder preference again (after Preferences, or the Refresh button): the
+    // requests' LoRA folders and the list.
     void reload();
     // Inserts `tag` at the cursor of the last focused prompt (a space before it when needed);
     // false, with a message, when there is no prompt to put it in.

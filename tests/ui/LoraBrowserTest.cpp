@@ -11,6 +11,7 @@
 #include "ui/LoraFeatures.h"
 #include "ui/document/DocumentController.h"
 #include "ui/document/UndoHistory.h"
+#include "ui/generation/GenerationController.h"
 #include "ui/panels/PromptEdit.h"
 #include "ui/panels/RegionItemDelegate.h"
 #include "ui/panels/RegionsPanel.h"
@@ -116,7 +117,12 @@ private Q_SLOTS:
         QVERIFY(browser()->statusLabel()->text().contains("Preferences"));
         QCOMPARE(browser()->list()->count(), 0);
 
+        QVERIFY(window().generation()->loraDirs().empty());
+
         makeFolder();
+        // Every request the app sends (generations, estimates) carries the folder.
+        QCOMPARE(window().generation()->loraDirs(),
+                 std::vector<std::string>{path("loras").toStdString()});
         QListWidget* list = browser()->list();
         QCOMPARE(list->count(), 4);
         QVERIFY(browser()->statusLabel()->text().startsWith("3 LoRAs in "));

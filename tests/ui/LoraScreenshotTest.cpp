@@ -72,8 +72,8 @@ private Q_SLOTS:
         LoraBrowser* browser = window.loras()->browser();
         window.loras()->reload();
         browser->setModelFamily("SD 1.x");
-        window.loras()->dock()->raise();
         QTest::qWait(50);
+        window.loras()->dock()->raise(); // a tab beside the paint layers
         auto* prompts = window.findChild<QDockWidget*>("regionsDock");
         QVERIFY(prompts);
         window.resizeDocks({prompts, window.loras()->dock()}, {560, 470}, Qt::Vertical);

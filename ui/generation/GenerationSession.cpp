@@ -336,17 +336,13 @@ void GenerationSession::startNext()
     send(toGenerateRequest(*m_snapshot, m_snapshot->settings.seed));
 }
 
-void GenerationSession::send(const GenerateRequest& prepared)
+void GenerationSession::send(const GenerateRequest& request)
 {
-    // The LoRA folder is a preference, not part of the project.
-    GenerateRequest request = prepared;
-    request.loraDirs.clear();
-    if (const QString folder = m_settings->loraFolder(); !folder.isEmpty())
-        request.loraDirs.push_back(folder.toStdString());
-    // What the result records of its LoRAs: the prompts and folders, without the images.
+    // What the result records of its LoRAs: the prompts and the LoRA folders the controller
+    // sends with them (the app's preference), without the images.
     m_loraRequest = {};
     m_loraRequest.prompt = request.prompt;
-    m_loraRequest.loraDirs = request.loraDirs;
+    m_loraRequest.loraDirs = m_generation->loraDirs();
     for (const Region& r : request.regions) {
         m_loraRequest.regions.emplace_back();
         m_loraRequest.regions.back().prompt = r.prompt;

@@ -67,7 +67,7 @@ private:
     void onModelState(int state, const QString& message);
     void onResult(const RgbImage& image, double seconds);
     void startNext();
-    // Adds the LoRA folder (Settings) and remembers its start image and LoRAs for the result.
+    // Remembers its start image and LoRAs for the result.
     void send(const GenerateRequest& request);
     void stopQueue();
     void updateCanvasImage();
