@@ -101,7 +101,8 @@ std::string modulePath(std::string module, const LoraModuleTable& table, bool& k
 
 std::string familyOf(const SafetensorsFile& file, const LoraKeyLayout& layout, bool sdxlNames)
 {
-    for (const char* key : {"modelspec.architecture", "ss_base_model_version"}) {
+    for (const char* key :
+         {"modelspec.architecture", "ss_base_model_version", "ss_sd_model_name"}) {
         auto it = file.metadata().find(key);
         if (it != file.metadata().end() && it->second.find("mds-tiny") != std::string::npos)
             return "embedded";

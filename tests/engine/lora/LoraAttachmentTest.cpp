@@ -152,6 +152,37 @@ TEST(LoraAttachment, SdxlPeftRunTimeEqualsMerged)
     expectRunTimeEqualsMerged("sdxl/tiny-sdxl", options, 0.7f);
 }
 
+TEST(LoraAttachment, EmbeddedModelRunTimeEqualsMerged)
+{
+    // The embedded model (layers_per_block 1, linear projections, sentencepiece): kohya names
+    // resolve against its own layers; what the project's LoRA trainer works on.
+    md::test::TestLoraOptions options;
+    options.alpha = 4.0f;
+    options.resnetConvs = true;
+    expectRunTimeEqualsMerged(md::test::sourcePath("resources/models/mds-tiny"), options, 1.0f);
+}
+
+TEST(LoraAttachment, AnEmbeddedModelLoraIsRefusedBySd15)
+{
+    // What `mdtrain lora` writes (ss_sd_model_name "mds-tiny"): family "embedded".
+    auto embedded = md::test::freshFixtureModel(md::test::sourcePath("resources/models/mds-tiny"));
+    auto sd15 = md::test::freshFixtureModel("tiny-sd15");
+    md::test::TestLoraOptions options;
+    options.metadata = {{"ss_sd_model_name", "mds-tiny"}};
+    const std::string path = md::test::tempPath("embedded-concept.safetensors");
+    ASSERT_TRUE(md::test::writeTestLora(path, md::test::loraTargetsOf(*embedded), options));
+    auto file = md::lora::LoraFile::read(path);
+    ASSERT_TRUE(file) << file.error();
+    EXPECT_EQ(file->family(), "embedded");
+    const auto status = md::attachLora(*sd15, *file, 0);
+    ASSERT_FALSE(status);
+    EXPECT_NE(status.message().find("embedded"), std::string::npos) << status.message();
+    EXPECT_NE(status.message().find("SD 1.x"), std::string::npos) << status.message();
+    auto own = md::readLoraFor(*embedded, path);
+    ASSERT_TRUE(own) << own.error();
+    EXPECT_TRUE(md::attachLora(*embedded, *own, 0));
+}
+
 TEST(LoraAttachment, AnotherFamilyIsRefused)
 {
     auto sd15 = md::test::freshFixtureModel("tiny-sd15");

@@ -9,7 +9,7 @@ namespace md::test {
 std::shared_ptr<StableDiffusionModel> freshFixtureModel(const std::string& relative)
 {
     ModelOptions o;
-    o.path = fixturePath(relative);
+    o.path = relative.rfind("/", 0) == 0 ? relative : fixturePath(relative);
     o.device = "cpu";
     o.dtype = "float32";
     auto model = StableDiffusionModel::load(o);

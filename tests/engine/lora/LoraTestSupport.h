@@ -11,7 +11,8 @@
 
 namespace md::test {
 
-// "tiny-sd15" or "sdxl/tiny-sdxl" (diffusers folders of ../shared/fixtures); throws.
+// "tiny-sd15" or "sdxl/tiny-sdxl" (diffusers folders of ../shared/fixtures) or an absolute
+// path (e.g. the embedded model); throws.
 std::shared_ptr<StableDiffusionModel> freshFixtureModel(const std::string& relative);
 
 // The networks of `model` as writeTestLora targets.
