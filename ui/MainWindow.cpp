@@ -2,6 +2,7 @@
 
 #include "document/ProjectFile.h"
 #include "ui/ImageFeatures.h"
+#include "ui/LoraFeatures.h"
 #include "ui/Settings.h"
 #include "ui/Theme.h"
 #include "ui/canvas/BrushTool.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
                                       m_canvas, settings, this);
     m_images = new ImageFeatures(
         this, {m_document, m_session, m_files, settings, m_canvas, m_regions, m_results});
+    m_loras = new LoraFeatures(this, {m_generation, settings});
     createMenus();
     createStatusBar();
 
@@ -96,6 +98,7 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
             [this](const QString& t) { showMessage(t, 4000); });
     connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
     connect(m_images, &ImageFeatures::message, this, &MainWindow::showMessage);
+    connect(m_loras, &LoraFeatures::message, this, &MainWindow::showMessage);
     connect(m_autosave, &Autosave::failed, this, [this](const QString& t) { showMessage(t, 0); });
     connect(m_document, &DocumentController::notice, this,
             [this](const QString& t) { showMessage(t, 6000); });
@@ -222,6 +225,7 @@ void MainWindow::showPreferences()
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_autosave->setInterval(m_settings->autosaveSeconds());
+    m_loras->reload();
     if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
         applyTheme(*app, m_settings->theme());
 }

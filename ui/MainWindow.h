@@ -20,6 +20,7 @@ class GenerationController;
 class GenerationPanel;
 class GenerationSession;
 class ImageFeatures;
+class LoraFeatures;
 class RegionsPanel;
 class ResultsStrip;
 class Settings;
@@ -46,6 +47,7 @@ public:
     FileActions* files() const { return m_files; }
     Autosave* autosave() const { return m_autosave; }
     ImageFeatures* images() const { return m_images; }
+    LoraFeatures* loras() const { return m_loras; }
     QAction* panelsAction() const { return m_panelsAction; }
     // Hides every dock and the toolbar, or brings back the ones hidden (Tab, as in Krita).
     void togglePanels();
@@ -81,6 +83,7 @@ private:
     FileActions* m_files;
     Autosave* m_autosave;
     ImageFeatures* m_images = nullptr;
+    LoraFeatures* m_loras = nullptr;
     QToolBar* m_toolBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_zoomLabel = nullptr;

@@ -60,7 +60,7 @@ public:
     ThemeChoice theme() const;
     void setTheme(ThemeChoice theme);
     // Where model dialogs start (lastModelFolder() returns it when set); LoRA files live in
-    // loraFolder() (kept for the LoRA support to come).
+    // loraFolder() (the prompts' <lora:NAME:W> tags find NAME.safetensors there; "" unset).
     QString defaultModelFolder() const;
     void setDefaultModelFolder(const QString& folder);
     QString loraFolder() const;

@@ -1,5 +1,5 @@
 // mdstudio-cli batch P.mdsp [--seeds 1-16 | --seeds 3,7,9 | --count N] [--out DIR]
-//     [--steps N] [--cfg S] [--sampler NAME] [--model PATH] [--resume]
+//     [--steps N] [--cfg S] [--sampler NAME] [--model PATH] [--resume] [--lora-dir DIR]...
 // Each seed becomes DIR/<project>-<seed>.png (an export: A1111 parameters + the project).
 // DIR/manifest.json lists what was made; --resume skips images it lists whose file is
 // unchanged and whose settings match. The first Ctrl+C stops after the current image.
@@ -7,6 +7,7 @@
 
 #include "BatchProgress.h"
 #include "CommandLine.h"
+#include "OptionChecks.h"
 #include "Signals.h"
 #include "document/BatchRun.h"
 #include "engine/Engine.h"
@@ -27,6 +28,7 @@ struct BatchArgs
     double cfg = 0;
     std::string sampler;
     bool resume = false;
+    std::vector<std::string> loraDirs;
 
     void addTo(CommandLine& cl)
     {
@@ -41,6 +43,9 @@ struct BatchArgs
         cl.sampler("--sampler", sampler,
                    "override the sampler (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras)");
         cl.flag("--resume", resume, "skip images that manifest.json lists as finished");
+        cl.checked(cl.repeatable("--lora-dir", loraDirs, "DIR",
+                                 "where the prompts' <lora:NAME:W> tags find NAME.safetensors"),
+                   checkFolder);
     }
 
     BatchOverrides overrides(const CommandLine& cl) const
@@ -86,6 +91,9 @@ int runBatch(const std::vector<std::string>& args)
         return cl.fail(run.error());
     if (auto s = run->configure(a.overrides(cl)); !s)
         return cl.usageError(s.message());
+    // Every LoRA found (and hashed) before anything renders.
+    if (auto s = run->useLoras(a.loraDirs); !s)
+        return cl.fail(s.message());
     // The model: --model, else the project's (checked against its hash), else the default.
     std::string projectModel;
     if (!cl.given("--model")) {

@@ -25,5 +25,6 @@ int runGenerate(const std::vector<std::string>& args);
 int runTokenize(const std::vector<std::string>& args);
 int runInfo(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
+int runLoras(const std::vector<std::string>& args);
 
 } // namespace md::cli

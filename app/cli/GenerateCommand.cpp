@@ -11,6 +11,8 @@
 #include "document/AtomicFile.h"
 #include "document/FileType.h"
 #include "document/ImageIo.h"
+#include "document/LoraFiles.h"
+#include "document/LoraHash.h"
 #include "document/ModelHash.h"
 #include "document/OutputPng.h"
 #include "document/ProjectFile.h"
@@ -39,6 +41,7 @@ struct GenerateArgs
     std::string sampler;
     std::string out = "output.png";
     std::string saveProject;
+    std::vector<std::string> loraDirs;
 
     void addTo(CommandLine& cl)
     {
@@ -61,6 +64,10 @@ struct GenerateArgs
                 "the PNG to write, with the project inside (default output.png)");
         cl.text("--save-project", saveProject, "FILE",
                 "also save these settings as a project (.mdsp)");
+        cl.checked(cl.repeatable("--lora-dir", loraDirs, "DIR",
+                                 "where <lora:NAME:W> tags find NAME.safetensors (the first "
+                                 "folder that has it)"),
+                   checkFolder);
     }
 };
 
@@ -97,11 +104,12 @@ Status checkOutputs(const GenerateArgs& a, const std::string& previewDir)
 // The PNG with the whole project inside; a request the project format cannot hold (a canvas
 // side under 64 or over 8192) gets the "parameters" chunk alone, with a warning.
 Status writeOutputs(const GenerateArgs& a, const GenerateRequest& r, const std::string& modelPath,
-                    const RgbImage& image, bool quiet)
+                    const RgbImage& image, const std::vector<ResultLora>& loras, bool quiet)
 {
     auto project = projectFromGenerated(r, modelPath, image);
     if (!project)
         return project.status();
+    project->results.front().loras = loras;
     auto png = encodeExportPng(project.value(), project->results.front());
     if (png) {
         if (auto s = writeFileAtomic(a.out, png.value()); !s)
@@ -110,7 +118,8 @@ Status writeOutputs(const GenerateArgs& a, const GenerateRequest& r, const std::
         if (!quiet)
             std::fprintf(stderr, "warning: %s holds no project (%s)\n", a.out.c_str(),
                          png.error().c_str());
-        const PngTextChunks text{{kParametersKeyword, a1111Parameters(r, project->model), false}};
+        const PngTextChunks text{
+            {kParametersKeyword, a1111Parameters(r, project->model, loras), false}};
         if (auto s = writePng(a.out, image, text); !s)
             return s;
     }
@@ -122,10 +131,12 @@ Status writeOutputs(const GenerateArgs& a, const GenerateRequest& r, const std::
 // --project: the project with the new result appended (and the region seeds used), exported
 // as the PNG and saved by --save-project.
 Status writeProjectOutputs(const GenerateArgs& a, Project& project, const RgbImage& image,
-                           const ImageArgs::ProjectRequest& made)
+                           const ImageArgs::ProjectRequest& made,
+                           const std::vector<ResultLora>& loras)
 {
     ProjectResult result =
         makeResult(project, image, made.request, made.sourceResultId, made.upscale);
+    result.loras = loras;
     result.timestamp = resultTimestamp();
     if (project.results.size() >= kMaxResults)
         project.results.erase(project.results.begin());
@@ -221,6 +232,12 @@ int runGenerate(const std::vector<std::string>& args)
         made = std::move(built.value());
         r = made.request;
     }
+    // The LoRAs of the prompts, found and hashed before the model loads: a missing file stops
+    // here, naming it and the folders searched.
+    r.loraDirs = a.loraDirs;
+    auto loras = recordLoras(r);
+    if (!loras)
+        return cl.fail(loras.error());
 
     Engine engine;
     if (auto exit = cl.loadModel(engine, fromProject ? images.project().model.path : ""))
@@ -269,6 +286,9 @@ int runGenerate(const std::vector<std::string>& args)
                      static_cast<unsigned long long>(r.seed), conditioningText(r).c_str(),
                      gib ? 1 : 0, peak / double(gib ? 1 << 30 : 1 << 20), gib ? "GiB" : "MiB",
                      static_cast<long long>(estimate.value().unetEvaluations));
+        for (const ResultLora& l : loras.value())
+            std::fprintf(stderr, "LoRA %s (%s), weights %g/%g\n", l.name.c_str(),
+                         loraShortHash(l.hash).c_str(), double(l.unetWeight), double(l.textWeight));
         callbacks.onProgress = [tty](const Progress& pr) {
             std::fprintf(stderr, tty ? "\rstep %d/%d" : "step %d/%d\n", pr.step, pr.totalSteps);
             if (tty && pr.step == pr.totalSteps)
@@ -297,9 +317,9 @@ int runGenerate(const std::vector<std::string>& args)
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const Status written = fromProject
-                               ? writeProjectOutputs(a, images.project(), image.value(), made)
-                               : writeOutputs(a, r, info.path, image.value(), quiet);
+    const Status written =
+        fromProject ? writeProjectOutputs(a, images.project(), image.value(), made, loras.value())
+                    : writeOutputs(a, r, info.path, image.value(), loras.value(), quiet);
     if (!written)
         return cl.fail(written.message());
     if (!quiet)

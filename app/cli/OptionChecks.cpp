@@ -1,6 +1,7 @@
 #include "OptionChecks.h"
 
 #include "engine/EngineTypes.h"
+#include "engine/PathKind.h"
 
 #include <cerrno>
 #include <cmath>
@@ -72,6 +73,14 @@ std::string checkStrength(const std::string& option, const std::string& text)
 std::uint64_t toUInt64(const std::string& text)
 {
     return std::strtoull(text.c_str(), nullptr, 10);
+}
+
+std::string checkFolder(const std::string& option, const std::string& text)
+{
+    const PathKind kind = pathKind(text);
+    if (kind == PathKind::Directory)
+        return "";
+    return option + " " + text + " is not a folder (it is " + pathKindName(kind) + ")";
 }
 
 } // namespace md::cli

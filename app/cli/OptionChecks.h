@@ -21,6 +21,9 @@ std::string checkPrediction(const std::string& option, const std::string& text);
 // A region's strength, from 0 to 10.
 std::string checkStrength(const std::string& option, const std::string& text);
 
+// An existing folder ("--lora-dir /x is not a folder (it is missing)").
+std::string checkFolder(const std::string& option, const std::string& text);
+
 // The value `text` holds once its check passed.
 std::uint64_t toUInt64(const std::string& text);
 

@@ -18,6 +18,8 @@ const md::cli::Command kCommands[] = {
     {"info", "describe a model: architecture, prediction, dtype, parameters", md::cli::runInfo},
     {"bench", "time UNet calls and whole images", md::cli::runBench},
     {"batch", "render a saved project (.mdsp or exported PNG) for many seeds", md::cli::runBatch},
+    {"loras", "list a folder's LoRA files: family, format, rank, hash, trigger words",
+     md::cli::runLoras},
 };
 
 void printUsage(std::FILE* out)

@@ -1,6 +1,7 @@
 #include "document/A1111Parameters.h"
 
 #include "document/ModelSha256.h"
+#include "document/ResultLoras.h"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -123,6 +124,8 @@ std::string a1111Parameters(const ProjectResult& r, int width, int height)
         f.emplace_back("Model hash", r.model.shortHash);
     if (!r.model.displayName.empty())
         f.emplace_back("Model", r.model.displayName);
+    if (std::string hashes = loraHashesField(r.loras); !hashes.empty())
+        f.emplace_back("Lora hashes", hashes);
     if (!r.regions.empty())
         f.emplace_back("MultiDiffusion regions", regionsJson(r));
     f.emplace_back("MultiDiffusion", fusionJson(s));
@@ -135,7 +138,8 @@ std::string a1111Parameters(const ProjectResult& r, int width, int height)
     return text;
 }
 
-std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model)
+std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model,
+                            const std::vector<ResultLora>& loras)
 {
     const Project project = projectFromRequest(request, model);
     ProjectResult result;
@@ -144,6 +148,7 @@ std::string a1111Parameters(const GenerateRequest& request, const ModelReference
     result.prompt = request.prompt;
     result.negative = request.negative;
     result.model = model;
+    result.loras = loras;
     for (const ProjectRegion& r : project.regions)
         result.regions.push_back({r.id, r.name, r.prompt, r.negative, r.strength});
     return a1111Parameters(result, request.width, request.height);

@@ -6,11 +6,14 @@
 //   <prompt>
 //   Negative prompt: <negative>
 //   Steps: 20, Sampler: DPM++ 2M Karras, CFG scale: 7.5, Seed: 1, Size: 512x512,
-//   Model hash: abcd1234, Model: name, MultiDiffusion regions: "[...]", ...
+//   Model hash: abcd1234, Model: name, Lora hashes: "style: 0123456789ab",
+//   MultiDiffusion regions: "[...]", ...
 //
 // (the last part is one line). Values holding ',', ':' or a newline are written as JSON
-// strings, as A1111 does. Region prompts go in "MultiDiffusion regions" as a JSON array, in
-// the way the Tiled Diffusion extension stores its region control in one quoted field.
+// strings, as A1111 does. "Lora hashes" (when the result records LoRAs with known hashes) is
+// A1111's: each LoRA's name and short hash (ResultLoras.h). Region prompts go in "MultiDiffusion
+// regions" as a JSON array, in the way the Tiled Diffusion extension stores its region control in
+// one quoted field.
 
 #include "document/Project.h"
 
@@ -21,8 +24,10 @@
 namespace md {
 
 std::string a1111Parameters(const ProjectResult& result, int width, int height);
-// The same text for a plain request (regions named "Region N"), e.g. for `generate`.
-std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model);
+// The same text for a plain request (regions named "Region N"), e.g. for `generate`, with the
+// LoRAs it used (recordLoras, LoraFiles.h).
+std::string a1111Parameters(const GenerateRequest& request, const ModelReference& model,
+                            const std::vector<ResultLora>& loras = {});
 
 struct A1111Info
 {

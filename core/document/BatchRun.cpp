@@ -2,6 +2,8 @@
 
 #include "document/AtomicFile.h"
 #include "document/FileType.h"
+#include "document/LoraFiles.h"
+#include "document/LoraHash.h"
 #include "document/ModelHash.h"
 #include "document/OutputPng.h"
 #include "document/ProjectFile.h"
@@ -27,6 +29,14 @@ Result<BatchRun> BatchRun::open(const std::string& source, BatchEvents events)
     if (run.m_name.empty())
         run.m_name = "project";
     run.m_project = std::move(loaded.value());
+    for (auto r = run.m_project.results.rbegin(); r != run.m_project.results.rend(); ++r)
+        for (const ResultLora& l : r->loras) {
+            bool known = false;
+            for (const ResultLora& k : run.m_recordedLoras)
+                known = known || k.name == l.name;
+            if (!known)
+                run.m_recordedLoras.push_back(l);
+        }
     // The history is not rendered again; a project that starts from its last result keeps
     // that one (toGenerateRequest's start image).
     std::vector<ProjectResult> keep;
@@ -73,6 +83,37 @@ Status BatchRun::configure(const BatchOverrides& o)
         m_seeds.clear();
         for (int i = 0; i < count; ++i)
             m_seeds.push_back(s.seed + std::uint64_t(i));
+    }
+    return Status::ok();
+}
+
+Status BatchRun::useLoras(const std::vector<std::string>& loraDirs)
+{
+    m_loraDirs = loraDirs;
+    m_loras = lorasOfPrompts(toGenerateRequest(m_project, m_project.settings.seed, loraDirs));
+    for (ResultLora& l : m_loras) {
+        const ResultLora* recorded = nullptr;
+        for (const ResultLora& r : m_recordedLoras)
+            if (r.name == l.name)
+                recorded = &r;
+        const std::string recordedHash =
+            recorded && !recorded->hash.empty() ? loraShortHash(recorded->hash) : "";
+        auto path = findLoraFile(l.name, loraDirs);
+        if (!path)
+            return Status::error(
+                path.error() +
+                (recordedHash.empty()
+                     ? ""
+                     : " (the project used the file with hash " + recordedHash + ")") +
+                (loraDirs.empty() ? "" : "; pass --lora-dir with the folder that holds it"));
+        auto hash = loraFileHash(path.value());
+        if (!hash)
+            return hash.status();
+        l.hash = hash.value();
+        if (!recordedHash.empty() && loraShortHash(l.hash) != recordedHash)
+            warn("the LoRA \"" + l.name + "\" (" + path.value() + ") has the hash " +
+                 loraShortHash(l.hash) + ", not the " + recordedHash +
+                 " the project was made with; images may differ");
     }
     return Status::ok();
 }
@@ -174,13 +215,17 @@ Status BatchRun::run(const BatchRenderer& render, const std::atomic<bool>* stop)
         GenerateCallbacks callbacks; // no cancel flag: the image in flight completes
         callbacks.onProgress = m_events.step;
         const auto start = Clock::now();
-        const GenerateRequest request = toGenerateRequest(m_project, seed);
+        const GenerateRequest request = toGenerateRequest(m_project, seed, m_loraDirs);
+        auto loras = recordLoras(request); // hashed once by useLoras(), remembered since
+        if (!loras)
+            return loras.status();
         auto image = render(request, callbacks);
         if (!image)
             return image.status().withContext("seed " + std::to_string(seed));
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
         ProjectResult result = makeResult(m_project, std::move(image.value()), request);
+        result.loras = std::move(loras.value());
         result.timestamp = resultTimestamp();
         auto png = encodeExportPng(m_project, result);
         if (!png)

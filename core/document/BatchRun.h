@@ -6,6 +6,7 @@
 //
 //   auto run = BatchRun::open("harbour.mdsp", events);     // the project, results dropped
 //   run->configure(overrides);                              // --seeds/--count, --steps, ...
+//   run->useLoras(loraDirs);                                // --lora-dir: find, hash, check
 //   run->plan(modelPath, "out", /*resume=*/true);           // manifest, what is left to do
 //   run->run(render, &stopFlag);                            // render, write, record
 //
@@ -61,6 +62,14 @@ public:
     // rather than wrapping to seed 0.
     Status configure(const BatchOverrides& overrides);
 
+    // The folders where the prompts' <lora:NAME:W> tags find their files (--lora-dir). Every
+    // LoRA must be found there: else an error naming it, the folders searched and the hash
+    // its last result recorded. A file whose hash differs from the recorded one is a warning
+    // (images may differ). Each image records the LoRAs (and hashes) it was made with.
+    Status useLoras(const std::vector<std::string>& loraDirs);
+    // The LoRAs the project's prompts name, with their hashes once useLoras() found them.
+    const std::vector<ResultLora>& loras() const { return m_loras; }
+
     // The project's own model path ("" when it names none). A model that has gone is an error
     // that says how to point elsewhere; one that changed since the save is a warning.
     Result<std::string> projectModelPath() const;
@@ -90,6 +99,9 @@ private:
     bool isFinished(std::uint64_t seed) const;
     void warn(const std::string& message) const;
 
+    std::vector<ResultLora> m_recordedLoras; // the newest record of each name in the history
+    std::vector<std::string> m_loraDirs;
+    std::vector<ResultLora> m_loras;
     std::string m_source;
     std::string m_name; // the source's file stem
     Project m_project;

@@ -2,6 +2,7 @@
 
 #include "document/PaintLayers.h"
 #include "document/RegionPalette.h"
+#include "document/ResultLoras.h"
 #include "document/Upscale.h"
 
 #include <algorithm>
@@ -238,7 +239,14 @@ GenerateRequest toGenerateRequest(const Project& project)
 
 GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed)
 {
+    return toGenerateRequest(project, seed, {});
+}
+
+GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed,
+                                  const std::vector<std::string>& loraDirs)
+{
     GenerateRequest r;
+    r.loraDirs = loraDirs;
     r.prompt = project.prompt;
     r.negative = project.negative;
     r.width = project.width;
@@ -378,6 +386,8 @@ Status validate(const Project& project)
         if (result.regions.size() > kMaxRegions)
             return Status::error(label + " records " + std::to_string(result.regions.size()) +
                                  " region prompts; the limit is " + std::to_string(kMaxRegions));
+        if (auto s = checkResultLoras(result.loras, label); !s)
+            return s;
         if (result.layout) {
             if (auto s = checkLayout(*result.layout, project.width, project.height,
                                      result.settings.circular, label, checkedMasks);

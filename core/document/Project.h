@@ -117,6 +117,22 @@ struct UsedRegionPrompt
     float strength = 1.f;
 };
 
+// A LoRA a result was made with (the <lora:NAME:W> tags of its prompts, resolved in the LoRA
+// folders). The prompts keep every tag; this records which file each name was.
+struct ResultLora
+{
+    std::string name;       // as in the prompts
+    float unetWeight = 1.f; // the weights of its first use (background prompt, then regions)
+    float textWeight = 1.f;
+    std::string hash; // A1111's hash of the file (LoraHash.h), lower-case hex; "" unknown
+    bool operator==(const ResultLora& o) const
+    {
+        return name == o.name && unetWeight == o.unetWeight && textWeight == o.textWeight &&
+               hash == o.hash;
+    }
+};
+constexpr std::size_t kMaxResultLoras = 256;
+
 // A region as it was when a result was made. `region.mask` is left empty: the mask is
 // shared (between results, and between the entries of a .mdsp) while it is unchanged.
 struct LayoutRegion
@@ -139,6 +155,7 @@ struct ProjectResult
     std::string negative;
     std::vector<UsedRegionPrompt> regions; // the visible regions used, in order
     ModelReference model;                  // the model used
+    std::vector<ResultLora> loras;         // the LoRAs used, in order of first use
     // The regions that made it; unset for results saved before layouts were stored (their
     // exports and "Use settings" fall back to the project's current regions).
     std::optional<RegionLayout> layout;
@@ -173,6 +190,10 @@ struct Project
 GenerateRequest toGenerateRequest(const Project& project);
 // The same with another seed (batch runs, random seed mode).
 GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed);
+// The same with the LoRA folders where the prompts' <lora:NAME:W> tags find their files (an
+// app preference or a CLI option: not part of the project).
+GenerateRequest toGenerateRequest(const Project& project, std::uint64_t seed,
+                                  const std::vector<std::string>& loraDirs);
 
 // The project a plain request describes (the CLI's `generate --save-project`): the canvas,
 // prompts and settings (seed mode fixed), and each region as "Region N" with id N, the

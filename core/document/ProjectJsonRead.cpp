@@ -4,6 +4,7 @@
 #include "document/JsonFields.h"
 #include "document/ProjectJson.h"
 #include "document/ProjectJsonBounds.h"
+#include "document/ResultLoras.h"
 #include "document/Upscale.h"
 
 #include <limits>
@@ -284,6 +285,7 @@ private:
             JsonFields m(*model, path + ".model", m_what, &m_error);
             r.model = readModel(m);
         }
+        r.loras = readResultLoras(j, path, m_what, &m_error);
         m_layouts.push_back(readLayout(j, path));
         Conditioning c;
         c.startImage = f.string("startImage", "");

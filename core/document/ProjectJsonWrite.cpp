@@ -2,6 +2,7 @@
 #include "document/Base64.h"
 #include "document/ImageIo.h"
 #include "document/ProjectJson.h"
+#include "document/ResultLoras.h"
 
 #include <cstdio>
 
@@ -199,6 +200,8 @@ Json resultJson(const ProjectResult& r, const std::string& imageRef)
     }
     j["regions"] = std::move(regions);
     j["model"] = modelJson(r.model);
+    if (!r.loras.empty())
+        j["loras"] = resultLorasJson(r.loras);
     return j;
 }
 

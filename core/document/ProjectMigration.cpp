@@ -5,7 +5,9 @@
 // as [x, y, w, h], masks named by the region's index, no result history.
 // Version 2 had no image conditioning: no paint layers, every generation from noise, no
 // region seeds, results canvas-sized without start images; its fields mean the same in
-// version 3, whose additions all default to version 2's behaviour.
+// version 3, whose additions all default to version 2's behaviour. Results' "loras" (the LoRA
+// files a result was made with) came later within version 3: optional, older readers ignore
+// it, results without it record none.
 #include "document/JsonFields.h"
 #include "document/ProjectJson.h"
 
@@ -106,8 +108,9 @@ Result<nlohmann::json> migrateV1(const nlohmann::json& v1, const std::string& wh
 }
 
 // 2 -> 3: the additions of version 3 take their defaults (start "noise", strength 0.75, no
-// paint layers, no region seeds, no start images); fields that version 3 gives a meaning and
-// a version 2 writer could not have written are dropped rather than trusted.
+// paint layers, no region seeds, no start images, no LoRA records); fields that version 3
+// gives a meaning and a version 2 writer could not have written are dropped rather than
+// trusted.
 nlohmann::json migrateV2(nlohmann::json doc)
 {
     doc["version"] = 3;
@@ -129,7 +132,8 @@ nlohmann::json migrateV2(nlohmann::json doc)
         for (auto& r : *results) {
             if (!r.is_object())
                 continue;
-            for (const char* key : {"startImage", "rerollMask", "sourceResultId", "upscale"})
+            for (const char* key :
+                 {"startImage", "rerollMask", "sourceResultId", "upscale", "loras"})
                 r.erase(key);
             if (auto s = r.find("settings"); s != r.end() && s->is_object()) {
                 s->erase("start");

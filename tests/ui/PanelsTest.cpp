@@ -81,7 +81,7 @@ private Q_SLOTS:
 
     void viewMenuTogglesHideAndShowEachDock()
     {
-        QCOMPARE(docks().size(), 4); // Prompts, Generate, History, Paint Layers
+        QCOMPARE(docks().size(), 5); // Prompts, Generate, History, Paint Layers, LoRAs
         for (QDockWidget* dock : docks()) {
             QAction* toggle = dock->toggleViewAction();
             QVERIFY2(toggle->isEnabled(), qPrintable(dock->windowTitle()));

@@ -75,7 +75,7 @@ quint64 GenerationController::generate(const GenerateRequest& request)
     setRunning(id);
     m_timer.start();
     Q_EMIT progressChanged(0, request.steps, -1.0);
-    m_worker->requestGenerate(request, id);
+    m_worker->requestGenerate(withLoraDirs(request), id);
     return id;
 }
 
@@ -99,8 +99,15 @@ quint64 GenerationController::requestTokenCount(const QString& text)
 quint64 GenerationController::requestEstimate(const GenerateRequest& request)
 {
     const quint64 id = m_nextEstimateId++;
-    m_worker->requestEstimate(request, id);
+    m_worker->requestEstimate(withLoraDirs(request), id);
     return id;
+}
+
+GenerateRequest GenerationController::withLoraDirs(const GenerateRequest& request) const
+{
+    GenerateRequest r = request;
+    r.loraDirs = m_loraDirs;
+    return r;
 }
 
 void GenerationController::setRunning(quint64 id)

@@ -38,6 +38,10 @@ public:
     // Asks the worker for a request's memory and work estimate; the answer comes as
     // estimateReady with the returned id (after the running generation, if any).
     quint64 requestEstimate(const GenerateRequest& request);
+    // The folders where the prompts' <lora:NAME:W> tags find their files (the app's LoRA
+    // folder preference): every request sent (generations and estimates) carries them.
+    void setLoraDirs(const std::vector<std::string>& dirs) { m_loraDirs = dirs; }
+    const std::vector<std::string>& loraDirs() const { return m_loraDirs; }
 
     ModelState modelState() const { return m_modelState; }
     QString modelPath() const { return m_modelPath; }
@@ -71,6 +75,7 @@ Q_SIGNALS:
 
 private:
     void connectWorker();
+    GenerateRequest withLoraDirs(const GenerateRequest& request) const;
     void onPreviewReady();
     void onProgress(quint64 id, const Progress& progress);
     void onFinished(quint64 id, const RgbImage& image);
@@ -83,6 +88,7 @@ private:
     ModelState m_modelState = ModelState::None;
     QString m_modelPath;
     ModelInfo m_modelInfo;
+    std::vector<std::string> m_loraDirs;
     quint64 m_nextId = 1;
     quint64 m_nextCountId = 1;
     quint64 m_nextEstimateId = 1;

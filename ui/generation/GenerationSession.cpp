@@ -1,5 +1,6 @@
 #include "ui/generation/GenerationSession.h"
 
+#include "document/LoraFiles.h"
 #include "document/ModelHash.h"
 #include "engine/pipeline/ModelLocator.h"
 #include "ui/ImageConversion.h"
@@ -337,6 +338,15 @@ void GenerationSession::startNext()
 
 void GenerationSession::send(const GenerateRequest& request)
 {
+    // What the result records of its LoRAs: the prompts and the LoRA folders the controller
+    // sends with them (the app's preference), without the images.
+    m_loraRequest = {};
+    m_loraRequest.prompt = request.prompt;
+    m_loraRequest.loraDirs = m_generation->loraDirs();
+    for (const Region& r : request.regions) {
+        m_loraRequest.regions.emplace_back();
+        m_loraRequest.regions.back().prompt = r.prompt;
+    }
     m_provenance.startImage =
         request.initImage.empty() ? nullptr : std::make_shared<const RgbImage>(request.initImage);
     m_provenance.rerollMask = request.rerollMask.empty()
@@ -381,6 +391,10 @@ void GenerationSession::onResult(const RgbImage& image, double seconds)
     result.rerollMask = m_provenance.rerollMask;
     result.sourceResultId = m_provenance.sourceResultId;
     result.upscale = m_provenance.upscale;
+    // The worker hashed the files after rendering (LoraHash remembers them); a file that went
+    // away since is recorded without its hash.
+    auto loras = recordLoras(m_loraRequest);
+    result.loras = loras ? std::move(loras.value()) : lorasOfPrompts(m_loraRequest);
     shareLayoutMasks(result, m_document->project()); // the snapshot holds no history
     const std::uint32_t id = result.id;
     m_document->addResult(std::move(result));

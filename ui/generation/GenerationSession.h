@@ -67,7 +67,8 @@ private:
     void onModelState(int state, const QString& message);
     void onResult(const RgbImage& image, double seconds);
     void startNext();
-    void send(const GenerateRequest& request); // remembers its start image for the result
+    // Remembers its start image and LoRAs for the result.
+    void send(const GenerateRequest& request);
     void stopQueue();
     void updateCanvasImage();
     QString modelForProject() const;
@@ -85,6 +86,7 @@ private:
     // seed (the one source of truth until the result is recorded).
     std::optional<Project> m_snapshot;
     ResultProvenance m_provenance;     // how the running request's image is conditioned
+    GenerateRequest m_loraRequest;     // the running request's prompts and LoRA folders
     std::deque<std::uint64_t> m_queue; // seeds still to make after the running one
     int m_queueTotal = 0;
     QImage m_preview;

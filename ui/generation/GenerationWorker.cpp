@@ -1,5 +1,6 @@
 #include "ui/generation/GenerationWorker.h"
 
+#include "document/LoraFiles.h"
 #include "document/ModelSha256.h"
 #include "engine/Engine.h"
 #include "ui/ImageConversion.h"
@@ -187,12 +188,16 @@ void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 reque
     } catch (const std::exception& e) {
         result = Status::error(e.what());
     }
-    if (result.isOk())
+    if (result.isOk()) {
+        // The LoRA files' hashes (each file read whole) are taken here, once, and remembered
+        // (LoraHash) for the result the GUI thread records.
+        (void)recordLoras(request);
         Q_EMIT generationFinished(requestId, result.value()); // converted once, for display
-    else if (result.status().isCancelled())
+    } else if (result.status().isCancelled()) {
         Q_EMIT generationCancelled(requestId);
-    else
+    } else {
         Q_EMIT generationFailed(requestId, QString::fromStdString(result.error()));
+    }
 }
 
 } // namespace md

@@ -43,7 +43,9 @@ PreferencesDialog::PreferencesDialog(Settings* settings, const QString& shortcut
     m_loraFolder = new QLineEdit(settings->loraFolder(), this);
     m_loraFolder->setObjectName("loraFolder");
     m_loraFolder->setPlaceholderText(tr("not set"));
-    m_loraFolder->setToolTip(tr("Where your LoRA files are (used once LoRA support lands)"));
+    m_loraFolder->setToolTip(
+        tr("Where <lora:NAME:W> tags in the prompts find NAME.safetensors; the LoRAs dock "
+           "lists it"));
 
     auto* general = new QWidget(this);
     auto* form = new QFormLayout(general);

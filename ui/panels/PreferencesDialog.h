@@ -1,8 +1,8 @@
 #pragma once
 
-// Edit > Preferences: autosave interval, theme, default model folder, LoRA folder (kept for
-// the LoRA support to come) and the list of shortcuts. Stored with QSettings (Settings)
-// when the dialog is accepted; the caller applies what changed.
+// Edit > Preferences: autosave interval, theme, default model folder, LoRA folder (where the
+// prompts' <lora:NAME:W> tags find their files) and the list of shortcuts. Stored with QSettings
+// (Settings) when the dialog is accepted; the caller applies what changed.
 
 #include <QDialog>
 

@@ -78,7 +78,26 @@ void RegionItemDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     const QColor text = option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
     QColor dim = text;
     dim.setAlphaF(selected ? 0.8 : 0.55);
-    const QRect name = nameRect(option);
+    QRect name = nameRect(option);
+    // The region's LoRAs: a badge at the right of the name ("LoRA: a, b"), elided to at most
+    // half the row.
+    const QStringList loras = index.data(LorasRole).toStringList();
+    if (!loras.isEmpty()) {
+        QFont badgeFont = option.font;
+        badgeFont.setPointSizeF(badgeFont.pointSizeF() * 0.85);
+        const QFontMetrics fm(badgeFont);
+        const QString label =
+            fm.elidedText(tr("LoRA: %1").arg(loras.join(", ")), Qt::ElideRight, name.width() / 2);
+        const int w = fm.horizontalAdvance(label) + 10;
+        const QRect badge(name.right() - w, name.top() + 1, w, name.height() - 2);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(150, 110, 230, selected ? 230 : 180));
+        painter->drawRoundedRect(badge, 4, 4);
+        painter->setFont(badgeFont);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, label);
+        name.setRight(badge.left() - kPad);
+    }
     QFont nameFont = option.font;
     nameFont.setWeight(QFont::DemiBold);
     painter->setFont(nameFont);

@@ -2,7 +2,8 @@
 
 // Draws a region in the regions list as two lines: visibility box, colour swatch (a dot for
 // painted regions, a square for boxes) and name, then the prompt, dimmed and elided, so the
-// whole layout can be read at a glance.
+// whole layout can be read at a glance. A region whose prompt names LoRAs (<lora:NAME:W>) shows
+// them in a badge beside its name.
 
 #include <QStyledItemDelegate>
 
@@ -12,7 +13,8 @@ class RegionItemDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
-    enum Role { PromptRole = Qt::UserRole + 1, IsBoxRole, ColourRole };
+    // LorasRole: the names of the LoRAs in the region's prompt (QStringList), drawn as a badge.
+    enum Role { PromptRole = Qt::UserRole + 1, IsBoxRole, ColourRole, LorasRole };
 
     using QStyledItemDelegate::QStyledItemDelegate;
 

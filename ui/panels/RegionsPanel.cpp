@@ -1,5 +1,6 @@
 #include "ui/panels/RegionsPanel.h"
 
+#include "engine/LoraTags.h"
 #include "ui/document/DocumentController.h"
 #include "ui/panels/PromptEdit.h"
 #include "ui/panels/RegionEditor.h"
@@ -155,7 +156,22 @@ void RegionsPanel::fillItem(QListWidgetItem* item, std::uint32_t regionId)
     item->setData(RegionItemDelegate::PromptRole, QString::fromStdString(r->prompt));
     item->setData(RegionItemDelegate::IsBoxRole, r->kind == RegionKind::Box);
     item->setData(RegionItemDelegate::ColourRole, QColor(r->colour.r, r->colour.g, r->colour.b));
-    item->setToolTip(r->prompt.empty() ? tr("(no prompt yet)") : QString::fromStdString(r->prompt));
+    QStringList loras;
+    QStringList uses;
+    for (const LoraUse& use : extractLoraTags(r->prompt).loras) {
+        loras << QString::fromStdString(use.name);
+        uses << (use.unetWeight == use.textWeight
+                     ? QStringLiteral("%1 (%2)").arg(loras.back()).arg(double(use.unetWeight))
+                     : QStringLiteral("%1 (%2, text %3)")
+                           .arg(loras.back())
+                           .arg(double(use.unetWeight))
+                           .arg(double(use.textWeight)));
+    }
+    item->setData(RegionItemDelegate::LorasRole, loras);
+    QString tip = r->prompt.empty() ? tr("(no prompt yet)") : QString::fromStdString(r->prompt);
+    if (!uses.isEmpty())
+        tip += "\n" + tr("LoRAs in this region only: %1").arg(uses.join(", "));
+    item->setToolTip(tip);
     item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable |
                    Qt::ItemIsUserCheckable);
     item->setCheckState(r->visible ? Qt::Checked : Qt::Unchecked);
