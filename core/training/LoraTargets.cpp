@@ -1,5 +1,6 @@
 #include "training/LoraTargets.h"
 
+#include "engine/io/SafetensorsFile.h"
 #include "engine/nn/LowRankAdapter.h"
 
 #include <cmath>
@@ -99,6 +100,30 @@ std::vector<torch::Tensor> LoraTargets::attach(std::vector<LoraTarget>& targets,
         params.push_back(t.up);
     }
     return params;
+}
+
+Status LoraTargets::load(std::vector<LoraTarget>& targets, const std::string& path, int slot)
+{
+    auto file = SafetensorsFile::open(path);
+    if (!file)
+        return file.status();
+    for (LoraTarget& t : targets) {
+        auto down = (*file)->load(t.key + ".lora_down.weight", torch::kFloat32);
+        auto up = (*file)->load(t.key + ".lora_up.weight", torch::kFloat32);
+        auto alpha = (*file)->load(t.key + ".alpha", torch::kFloat32);
+        if (!down || !up || !alpha)
+            return Status::error(path + " has no adapter " + t.key);
+        t.down = *down;
+        t.up = *up;
+        t.alpha = alpha->item<double>();
+        nn::LowRankAdapter a;
+        a.slot = slot;
+        a.down = t.down;
+        a.up = t.up;
+        a.alphaOverRank = t.alpha / double(t.down.size(0));
+        (t.linear ? t.linear->adapters : t.conv->adapters).push_back(a);
+    }
+    return Status::ok();
 }
 
 void LoraTargets::detach(std::vector<LoraTarget>& targets)

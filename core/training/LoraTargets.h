@@ -5,6 +5,7 @@
 // in a .safetensors file ("lora_unet_" or "lora_te_" + the path with '_' for '.'), so the
 // engine's LoRA loader reads the trained file like any artist's.
 
+#include "engine/Status.h"
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
 
@@ -49,6 +50,10 @@ public:
     // model), alpha / rank scaling. Returns the trainable tensors.
     static std::vector<torch::Tensor> attach(std::vector<LoraTarget>& targets, int rank,
                                              double alpha, int slot, at::Generator generator);
+    // Gives each target the adapter of a kohya file written by LoraExport (the trainer's own
+    // reader, for its tests and previews; the engine reads artists' files with its loader).
+    // An error names a target the file lacks.
+    static Status load(std::vector<LoraTarget>& targets, const std::string& path, int slot);
     // Removes every adapter of the targets' layers.
     static void detach(std::vector<LoraTarget>& targets);
 };

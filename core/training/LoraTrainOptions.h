@@ -31,6 +31,10 @@ struct LoraTrainOptions
     double noiseOffset = 0.05;
     uint64_t seed = 1;
     int logEvery = 25;
+    // A PNG written after training: the preview prompts sampled (DDIM 20 steps, CFG 7.5, at
+    // previewSize) with the LoRA (top row) and without it (bottom row), same seeds.
+    std::string preview;
+    int previewSize = 512;
 };
 
 } // namespace md

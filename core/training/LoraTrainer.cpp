@@ -3,6 +3,8 @@
 #include "engine/io/CheckpointLoader.h"
 #include "engine/nn/LowRankAdapter.h"
 #include "engine/nn/ModelFactory.h"
+#include "training/PngWriter.h"
+#include "training/PreviewSampler.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
@@ -66,6 +68,8 @@ Status LoraTrainer::prepare()
         return text.status();
     m_unet = *unet;
     m_text = *text;
+    m_vae = *vae;
+    m_scalingFactor = ck->config.vae.scalingFactor;
     for (auto& p : m_unet->parameters())
         p.requires_grad_(false);
     for (auto& p : m_text->parameters())
@@ -237,6 +241,35 @@ Status LoraTrainer::exportTo(const std::string& path) const
     return LoraExport::write(path, m_targets, exportInfo());
 }
 
+std::vector<std::string> LoraTrainer::previewPrompts() const
+{
+    const std::string& w = m_opt.data.trigger;
+    return {w, "a " + w + " background", "red", "a blue sky", "green grass"};
+}
+
+torch::Tensor LoraTrainer::sampleWithAndWithout(const std::vector<std::string>& prompts, int size,
+                                                uint64_t seed)
+{
+    PreviewModel model;
+    model.unet = m_unet;
+    model.text = m_text;
+    model.vae = m_vae;
+    model.tokenizer = &*m_tokenizer;
+    model.noising = &*m_noising;
+    model.scalingFactor = m_scalingFactor;
+    model.latentSize = size / 8;
+    torch::Tensor with, without;
+    {
+        nn::AdapterScales on({1.0f});
+        with = PreviewSampler::sample(model, prompts, 20, 7.5, seed);
+    }
+    {
+        nn::AdapterScales off({0.0f});
+        without = PreviewSampler::sample(model, prompts, 20, 7.5, seed);
+    }
+    return torch::cat({with, without});
+}
+
 Status LoraTrainer::run()
 {
     const auto start = std::chrono::steady_clock::now();
@@ -273,6 +306,15 @@ Status LoraTrainer::run()
     std::ostringstream s;
     s << "wrote " << m_opt.out << " (" << m_targets.size() << " layers) in " << elapsed() << " s";
     log(s.str());
+    if (!m_opt.preview.empty()) {
+        const auto prompts = previewPrompts();
+        auto images = sampleWithAndWithout(prompts, m_opt.previewSize, m_opt.seed);
+        if (Status st =
+                PngWriter::write(m_opt.preview, PngWriter::grid(images, int(prompts.size()), true));
+            !st)
+            return st;
+        log("wrote " + m_opt.preview + " (top: with the LoRA; bottom: without)");
+    }
     return Status::ok();
 }
 

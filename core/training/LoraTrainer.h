@@ -42,6 +42,11 @@ public:
     // prepare, options.steps steps, export to options.out.
     Status run();
     Status exportTo(const std::string& path) const;
+    // The preview prompts: the trigger twice, then three ordinary ones.
+    std::vector<std::string> previewPrompts() const;
+    // [2 * prompts, 3, size, size] in [-1, 1]: the prompts with the LoRA, then without.
+    torch::Tensor sampleWithAndWithout(const std::vector<std::string>& prompts, int size,
+                                       uint64_t seed);
 
     int stepsDone() const { return m_step; }
     int adaptedLayers() const { return int(m_targets.size()); }
@@ -58,6 +63,8 @@ private:
     at::Generator m_gen; // every random draw of the run (seeded by options.seed)
     nn::UNet2DConditionModel m_unet{nullptr};
     nn::ClipTextModel m_text{nullptr};
+    nn::AutoencoderKL m_vae{nullptr};
+    double m_scalingFactor = 1.0;
     std::optional<CaptionTokenizer> m_tokenizer;
     std::optional<NoisingProcess> m_noising;
     std::vector<LoraTarget> m_targets;
