@@ -218,6 +218,10 @@ void addLoraOptions(CLI::App& c, md::LoraTrainOptions& o, int& threads)
     c.add_option("--noise-offset", o.noiseOffset, "noise offset")->capture_default_str();
     c.add_option("--seed", o.seed, "random seed")->capture_default_str();
     c.add_option("--log-every", o.logEvery, "log every N steps")->capture_default_str();
+    c.add_option("--preview", o.preview, "a PNG of samples with and without the LoRA");
+    c.add_option("--preview-size", o.previewSize, "preview image side")
+        ->capture_default_str()
+        ->check(CLI::Range(64, 1024));
     c.add_option("--threads", threads, "CPU threads (default: libtorch's)");
 }
 
