@@ -1,83 +1,63 @@
-// mdfusionbench: seconds per image of Engine::generate() on two MultiDiffusion workloads, for
-// the side-by-side GPU benchmark against diffusers (docs/benchmarks-gpu.md). Engine-only: it
-// builds with libtorch alone (no Qt, no OpenCV), so it runs on the GPU machine.
+// mdfusionbench: seconds per image of Engine::generate() on MultiDiffusion workloads, for the
+// side-by-side GPU benchmarks against diffusers (docs/performance.md for SD 1.5 sizes,
+// docs/benchmarks-gpu.md for SDXL). Engine-only: it builds with libtorch alone (no Qt, no
+// OpenCV), so it runs on the GPU machine.
 //
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
-//                 [--bootstrap 8] [--max-batch 0]
+//                 [--bootstrap 8] [--max-batch 0] [--trace FILE]
 //
-// "regions": a SIZE x SIZE canvas, the background prompt and 3 box regions (one view of the
-// model's native size), the first --bootstrap steps bootstrapped. "pano": SIZE x 4 SIZE, the
-// background prompt only (stride 8 latent pixels: 49 views for SDXL at 1024). Both guided
-// (cfg 7.5, one negative prompt each), DDIM, previews off. Each case runs once with
-// --warmup-steps steps (not timed), then --repeats times; each line gives the whole
-// generate() (text encoding, bootstrap encoding, steps, decode) and its parts, read off the
-// progress callbacks.
+// Cases (S = --size; SD 1.5 at S = 512 gives issue 13's cases a-d):
+//   txt2img   S x S, the background prompt alone (one guided UNet path)                 (a)
+//   regions   S x S, the background prompt and 3 box regions, bootstrapped              (b)
+//   pano      S x 4 S, the background prompt only (stride 8 latent pixels)              (c)
+//   regions6  2 S x 2 S, the background prompt and 6 box regions, bootstrapped          (d)
+// All guided (cfg 7.5, one negative prompt each), DDIM, previews off. Each case runs once
+// with --warmup-steps steps (not timed), then --repeats times (pano: --pano-repeats); each
+// line gives the whole generate() (text encoding, bootstrap encoding, steps, decode, the copy
+// to the host) and its parts, read off the progress callbacks, then the median and the peak
+// GPU memory of the case (the caching allocator's peak of allocated bytes, like PyTorch's
+// torch.cuda.max_memory_allocated, where this build links c10_cuda).
 
+#include "BenchCases.h"
 #include "engine/Engine.h"
+#include "training/KinetoTrace.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#ifdef MD_WITH_C10_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Args
-{
-    std::string model;
-    std::string device = "cuda";
-    std::string dtype = "float16";
-    std::string sampler = "ddim";
-    int steps = 20;
-    int size = 1024;
-    int repeats = 1;
-    int panoRepeats = 1;
-    int warmupSteps = 2;
-    int bootstrap = 8;
-    int maxBatch = 0;
-    std::vector<std::string> cases{"regions", "pano"};
-};
 
 double since(Clock::time_point t0, Clock::time_point t1)
 {
     return std::chrono::duration<double>(t1 - t0).count();
 }
 
-md::GenerateRequest request(const std::string& name, const Args& a, md::SamplerKind sampler)
+// The caching allocator's peak of allocated bytes on device 0 since the last reset (-1: not
+// known in this build).
+double peakGiB(bool reset)
 {
-    md::GenerateRequest r;
-    r.prompt = "a wide landscape with mountains, a lake and a forest, golden hour";
-    r.negative = "blurry, low quality";
-    r.cfg = 7.5f;
-    r.seed = 7;
-    r.sampler = sampler;
-    r.steps = a.steps;
-    r.cheapPreview = false;
-    r.fullDecodeEvery = 0;
-    r.maxBatch = a.maxBatch;
-    r.width = a.size;
-    r.height = a.size;
-    if (name == "pano") {
-        r.width = 4 * a.size;
-        return r;
-    }
-    // Three boxes side by side in the lower two thirds (MultiDiffusion's region figure).
-    const char* prompts[] = {"a red house", "a white boat on the water", "a tall green tree"};
-    const int w = a.size / 3;
-    for (int i = 0; i < 3; ++i) {
-        md::Region region;
-        region.prompt = prompts[i];
-        region.negative = "blurry, low quality";
-        region.box = md::Box{i * w + a.size / 32, a.size / 3, w - a.size / 16, a.size / 2};
-        r.regions.push_back(region);
-    }
-    r.bootstrapSteps = std::min(a.bootstrap, a.steps);
-    return r;
+#ifdef MD_WITH_C10_CUDA
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
+    const double peak = static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024 * 1024);
+    if (reset)
+        c10::cuda::CUDACachingAllocator::resetPeakStats(0);
+    return peak;
+#else
+    (void)reset;
+    return -1.0;
+#endif
 }
 
 // One generate(): whole seconds, and the parts before the first UNet batch (text and
@@ -124,83 +104,127 @@ int fail(const md::Status& s)
     return 1;
 }
 
+md::Status runCase(md::Engine& engine, const std::string& name, const md::bench::CaseOptions& a,
+                   int repeats, const std::string& trace)
+{
+    auto made = md::bench::makeCase(name, a);
+    if (!made)
+        return made.status();
+    const md::GenerateRequest& r = made.value();
+    auto plan = engine.plan(r);
+    if (!plan)
+        return plan.status();
+    std::printf("%s: %dx%d, %d views x %d prompts, %d UNet samples/step in %d calls "
+                "(batch limit %d: %s), tiled decode %s\n",
+                name.c_str(), r.width, r.height, plan->views, plan->prompts,
+                plan->unetSamplesPerStep, plan->unetBatchesPerStep, plan->batchLimit,
+                plan->batchReason.c_str(), plan->tiledDecode ? "yes" : "no");
+    md::GenerateRequest warm = r;
+    warm.steps = std::max(1, a.warmupSteps);
+    warm.bootstrapSteps = std::min(warm.bootstrapSteps, warm.steps);
+    auto w = runOnce(engine, warm);
+    if (!w)
+        return w.status();
+    std::printf("  warm-up (%d steps): %.2f s\n", warm.steps, w->total);
+    peakGiB(true);
+    std::vector<double> totals;
+    for (int i = 0; i < std::max(1, repeats); ++i) {
+        auto run = runOnce(engine, r);
+        if (!run)
+            return run.status();
+        totals.push_back(run->total);
+        std::printf("  RESULT ours %s %d steps: %.3f s/image (before the steps %.3f s, "
+                    "steps %.3f s = %.4f s/step, after the steps %.3f s)\n",
+                    name.c_str(), a.steps, run->total, run->setup, run->steps, run->steps / a.steps,
+                    run->decode);
+        std::fflush(stdout);
+    }
+    std::sort(totals.begin(), totals.end());
+    const double peak = peakGiB(true);
+    if (!trace.empty()) {
+        // One more image under the profiler (its time is not counted).
+        md::Status failed = md::Status::ok();
+        md::Status traced = md::traceToFile(
+            [&] {
+                if (auto run = runOnce(engine, r); !run)
+                    failed = run.status();
+            },
+            trace, engine.info().device.find("cuda") != std::string::npos);
+        if (!traced)
+            return traced;
+        if (!failed)
+            return failed;
+        std::printf("  traced one more image into %s\n", trace.c_str());
+    }
+    std::printf("  MEDIAN ours %s %.3f s/image over %zu, peak GPU memory %.2f GiB\n", name.c_str(),
+                totals[totals.size() / 2], totals.size(), peak);
+    std::fflush(stdout);
+    return md::Status::ok();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     CLI::App app("mdfusionbench: seconds per image of MultiDiffusion workloads (GPU benchmark).",
                  "mdfusionbench");
-    Args a;
-    app.add_option("--model", a.model, "a diffusers folder or single file")->required();
-    app.add_option("--device", a.device, "cpu, cuda or auto")->capture_default_str();
-    app.add_option("--dtype", a.dtype, "float32, float16, bfloat16 or auto")->capture_default_str();
-    app.add_option("--sampler", a.sampler, "ddim, euler, dpmpp_2m_karras, ...")
+    std::string model, device = "cuda", dtype = "float16";
+    std::vector<std::string> cases{"regions", "pano"};
+    int repeats = 1, panoRepeats = 1;
+    md::bench::CaseOptions a;
+    std::string sampler = "ddim";
+    std::string trace;
+    app.add_option("--model", model, "a diffusers folder or single file")->required();
+    app.add_option("--device", device, "cpu, cuda or auto")->capture_default_str();
+    app.add_option("--dtype", dtype, "float32, float16, bfloat16 or auto")->capture_default_str();
+    app.add_option("--sampler", sampler, "ddim, euler, dpmpp_2m_karras, ...")
         ->capture_default_str();
     app.add_option("--steps", a.steps, "steps per image")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000));
-    app.add_option("--size", a.size, "canvas height (and regions width) in pixels")
+    app.add_option("--size", a.size, "S: the canvas side of txt2img and regions (see above)")
         ->capture_default_str()
         ->check(CLI::Range(64, 4096));
-    app.add_option("--cases", a.cases, "regions, pano")->delimiter(',')->capture_default_str();
-    app.add_option("--repeats", a.repeats, "timed images of the regions case")
+    app.add_option("--cases", cases, "txt2img, regions, pano, regions6")
+        ->delimiter(',')
         ->capture_default_str();
-    app.add_option("--pano-repeats", a.panoRepeats, "timed images of the panorama")
+    app.add_option("--repeats", repeats, "timed images of each case but the panorama")
+        ->capture_default_str();
+    app.add_option("--pano-repeats", panoRepeats, "timed images of the panorama")
         ->capture_default_str();
     app.add_option("--warmup-steps", a.warmupSteps, "steps of the untimed first image")
         ->capture_default_str();
-    app.add_option("--bootstrap", a.bootstrap, "bootstrapping steps of the regions case")
+    app.add_option("--bootstrap", a.bootstrap, "bootstrapping steps of the region cases")
         ->capture_default_str();
     app.add_option("--max-batch", a.maxBatch, "UNet samples per call (0: the engine's choice)")
         ->capture_default_str();
+    app.add_option("--trace", trace,
+                   "profile one more image of the first case into this Chrome trace");
     CLI11_PARSE(app, argc, argv);
-    const auto sampler = md::samplerFromName(a.sampler);
-    if (!sampler)
-        return fail(md::Status::error("unknown sampler " + a.sampler));
+    const auto kind = md::samplerFromName(sampler);
+    if (!kind)
+        return fail(md::Status::error("unknown sampler " + sampler));
+    a.sampler = *kind;
 
     md::Engine engine;
     md::ModelOptions options;
-    options.path = a.model;
-    options.device = a.device;
-    options.dtype = a.dtype;
+    options.path = model;
+    options.device = device;
+    options.dtype = dtype;
     const auto l0 = Clock::now();
     md::Status loaded = engine.load(options);
     if (!loaded)
         return fail(loaded);
     const md::ModelInfo info = engine.info();
-    std::printf("loaded %s in %.1f s: %s, %s on %s, unet %.3f B params, vae %s\n", a.model.c_str(),
+    std::printf("loaded %s in %.1f s: %s, %s on %s, unet %.3f B params, vae %s\n", model.c_str(),
                 since(l0, Clock::now()), info.family.c_str(), info.dtype.c_str(),
                 info.device.c_str(), info.unetParameters / 1e9, info.vae.c_str());
-
-    for (const auto& name : a.cases) {
-        if (name != "regions" && name != "pano")
-            return fail(md::Status::error("unknown case " + name + " (regions, pano)"));
-        md::GenerateRequest r = request(name, a, *sampler);
-        auto plan = engine.plan(r);
-        if (!plan)
-            return fail(plan.status());
-        std::printf("%s: %dx%d, %d views x %d prompts, %d UNet samples/step in %d calls "
-                    "(batch limit %d: %s), tiled decode %s\n",
-                    name.c_str(), r.width, r.height, plan->views, plan->prompts,
-                    plan->unetSamplesPerStep, plan->unetBatchesPerStep, plan->batchLimit,
-                    plan->batchReason.c_str(), plan->tiledDecode ? "yes" : "no");
-        md::GenerateRequest warm = r;
-        warm.steps = std::max(1, a.warmupSteps);
-        warm.bootstrapSteps = std::min(warm.bootstrapSteps, warm.steps);
-        auto w = runOnce(engine, warm);
-        if (!w)
-            return fail(w.status());
-        std::printf("  warm-up (%d steps): %.2f s\n", warm.steps, w->total);
-        for (int i = 0; i < std::max(1, name == "pano" ? a.panoRepeats : a.repeats); ++i) {
-            auto run = runOnce(engine, r);
-            if (!run)
-                return fail(run.status());
-            std::printf("  RESULT ours %s %d steps: %.2f s/image (before the steps %.2f s, "
-                        "steps %.2f s = %.3f s/step, after the steps %.2f s)\n",
-                        name.c_str(), a.steps, run->total, run->setup, run->steps,
-                        run->steps / a.steps, run->decode);
-            std::fflush(stdout);
-        }
+    std::printf("peak GPU memory after loading %.2f GiB\n", peakGiB(true));
+    for (const auto& name : cases) {
+        md::Status s = runCase(engine, name, a, name == "pano" ? panoRepeats : repeats,
+                               name == cases.front() ? trace : std::string());
+        if (!s)
+            return fail(s);
     }
     return 0;
 }

@@ -12,9 +12,13 @@ namespace md {
 
 namespace {
 
+// Built on `device` directly: no host-to-device copy (and no sync) per view.
 torch::Tensor wrapColumns(const View& v, int width, const torch::Device& device)
 {
-    return torch::remainder(torch::arange(v.x, v.x + v.width, torch::kLong), width).to(device);
+    return torch::remainder(
+        torch::arange(v.x, v.x + v.width,
+                      torch::TensorOptions().dtype(torch::kLong).device(device)),
+        width);
 }
 
 } // namespace
@@ -55,6 +59,7 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
         m_jobs.push_back({pair.view, pair.prompt});
     if (m_jobs.empty())
         throw std::invalid_argument("MultiDiffusion: no prompt has weight anywhere on the canvas");
+    prepareBatches();
     const auto& extra = m_setup.extraChannels;
     if (extra.defined() &&
         (extra.dim() != 4 || extra.size(0) != 1 || extra.size(2) != m_setup.weights.size(2) ||
@@ -63,6 +68,36 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
                                     std::to_string(m_setup.weights.size(2)) + ", " +
                                     std::to_string(m_setup.weights.size(3)) +
                                     "] on the latent grid");
+}
+
+void FusedDenoiser::prepareBatches()
+{
+    // The prompt rows and SDXL time ids of every batch, copied to the device once here rather
+    // than once per batch and step (each copy of a host tensor blocks until the GPU is idle).
+    const auto device = m_condAll.device();
+    const size_t pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
+    for (size_t start = 0; start < m_jobs.size(); start += pairsPerBatch) {
+        Batch b;
+        b.begin = start;
+        b.end = std::min(m_jobs.size(), start + pairsPerBatch);
+        std::vector<int64_t> promptIndex;
+        std::vector<torch::Tensor> timeIds;
+        for (size_t j = b.begin; j < b.end; ++j) {
+            const Job& job = m_jobs[j];
+            promptIndex.push_back(job.prompt);
+            if (m_setup.timeIdsScale > 0) {
+                const View& view = m_setup.views[static_cast<size_t>(job.view)];
+                timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
+                                              int64_t{view.width} * m_setup.timeIdsScale));
+            }
+        }
+        b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
+        if (!timeIds.empty()) {
+            auto ids = torch::cat(timeIds, 0);
+            b.timeIds = torch::cat({ids, ids}, 0).to(device);
+        }
+        m_batches.push_back(std::move(b));
+    }
 }
 
 int FusedDenoiser::batchesPerStep() const
@@ -117,16 +152,14 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     auto fused = torch::zeros_like(x);
     auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
 
-    const int pairsPerBatch = std::max(1, m_setup.maxBatch / 2);
     const int totalBatches = batchesPerStep();
     int batch = 0;
-    for (size_t start = 0; start < m_jobs.size(); start += static_cast<size_t>(pairsPerBatch)) {
+    for (const Batch& planned : m_batches) {
         if (m_cancel && m_cancel->load())
             return torch::Tensor();
-        const size_t end = std::min(m_jobs.size(), start + static_cast<size_t>(pairsPerBatch));
+        const size_t start = planned.begin;
+        const size_t end = planned.end;
         std::vector<torch::Tensor> inputs;
-        std::vector<int64_t> promptIndex;
-        std::vector<torch::Tensor> timeIds;
         for (size_t j = start; j < end; ++j) {
             const Job& job = m_jobs[j];
             const View& view = views[static_cast<size_t>(job.view)];
@@ -140,14 +173,10 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
             if (extra.defined())
                 input = torch::cat({input, crop(extra, view)}, 1);
             inputs.push_back(input);
-            promptIndex.push_back(job.prompt);
-            if (m_setup.timeIdsScale > 0)
-                timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
-                                              int64_t{view.width} * m_setup.timeIdsScale));
         }
         auto in = torch::cat(inputs, 0);
         const int64_t count = in.size(0);
-        auto idx = torch::tensor(promptIndex, torch::kLong).to(m_condAll.device());
+        const auto& idx = planned.promptIndex;
         UNetConditioning c;
         c.context =
             torch::cat({m_uncondAll.index_select(0, idx), m_condAll.index_select(0, idx)}, 0);
@@ -157,10 +186,8 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
                                    m_condPooledAll.index_select(0, pooledIdx)},
                                   0);
         }
-        if (!timeIds.empty()) {
-            auto ids = torch::cat(timeIds, 0);
-            c.timeIds = torch::cat({ids, ids}, 0).to(x.device());
-        }
+        c.timeIds = planned.timeIds;
+        // Filled on the device: no host tensor, no copy.
         auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
         auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
         auto uncond = out.narrow(0, 0, count);

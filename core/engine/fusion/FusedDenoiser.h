@@ -76,6 +76,16 @@ private:
         int view;
         int prompt;
     };
+    // One UNet call's pairs m_jobs[begin, end) and what does not change from step to step,
+    // already on the device.
+    struct Batch
+    {
+        size_t begin = 0;
+        size_t end = 0;
+        torch::Tensor promptIndex; // [end - begin] int64
+        torch::Tensor timeIds;     // [2 (end - begin), 6] (SDXL) or undefined
+    };
+    void prepareBatches();
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
     torch::Tensor bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
                                int backgroundIndex, int stepIndex) const;
@@ -87,6 +97,7 @@ private:
     const std::atomic<bool>* m_cancel;
     std::function<void(int, int)> m_onBatch;
     std::vector<Job> m_jobs;
+    std::vector<Batch> m_batches;
     torch::Tensor m_condAll;         // [N, L, D]
     torch::Tensor m_uncondAll;       // [N, L, D]
     torch::Tensor m_condPooledAll;   // [N, P] (SDXL) or undefined

@@ -305,7 +305,7 @@ Result<VaeConfig> vaeConfigFromJson(const nlohmann::json& j, const std::string& 
         c.useQuantConv = getBool(j, "use_quant_conv", true);
         c.usePostQuantConv = getBool(j, "use_post_quant_conv", true);
         c.midBlockAddAttention = getBool(j, "mid_block_add_attention", true);
-        c.forceUpcast = getBool(j, "force_upcast", false);
+        c.forceUpcast = getBool(j, "force_upcast", true); // diffusers' AutoencoderKL default
         c.sampleSize = getUniformInt(j, "sample_size", 512);
         requireRange("block_out_channels (number of blocks)",
                      static_cast<long long>(c.blockOutChannels.size()), 1, 8);

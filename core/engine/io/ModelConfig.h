@@ -35,7 +35,7 @@ struct UNetConfig
     // SDXL's added conditioning ("addition_embed_type": "text_time"): time_embedding(t) +
     // add_embedding(concat(pooled text, sinusoid(add_time_ids))). Empty = none (SD 1.x/2.x).
     std::string additionEmbedType;
-    int additionTimeEmbedDim = 0;             // SDXL 256 (sinusoid width per time id)
+    int additionTimeEmbedDim = 0;              // SDXL 256 (sinusoid width per time id)
     int projectionClassEmbeddingsInputDim = 0; // SDXL 2816 = 1280 pooled + 6 * 256
     bool hasTextTime() const { return additionEmbedType == "text_time"; }
     int transformerLayersAt(size_t level) const
@@ -58,8 +58,9 @@ struct VaeConfig
     bool useQuantConv = true;
     bool usePostQuantConv = true;
     bool midBlockAddAttention = true;
-    // diffusers' force_upcast: the VAE overflows in float16 (SDXL's): decode in float32 or
-    // bfloat16 unless it is a known fp16-safe VAE.
+    // diffusers' force_upcast (true when a config leaves it out, diffusers' default): the VAE
+    // overflows in float16. Only SDXL models honour it (pipeline/VaeDtype.h), as diffusers'
+    // pipelines do.
     bool forceUpcast = false;
     int sampleSize = 512;
     int scaleFactor() const { return 1 << (static_cast<int>(blockOutChannels.size()) - 1); }

@@ -33,6 +33,17 @@ torch::Tensor doraFactor(const torch::Tensor& weight, const LowRankAdapter& a, d
     return (a.doraMagnitude.reshape({-1}).to(compute) / norm).to(weight.scalar_type());
 }
 
+// Whether the adds may go into `base` in place: no autograd graph through it and no DoRA
+// adapter (DoRA rescales base as it came out of the layer).
+bool canAddInPlace(const torch::Tensor& base, const std::vector<LowRankAdapter>& adapters)
+{
+    if (base.requires_grad() || !base.is_contiguous())
+        return false;
+    return std::none_of(adapters.begin(), adapters.end(), [](const LowRankAdapter& a) {
+        return a.doraMagnitude.defined() && AdapterScales::weight(a.slot) != 0.0f;
+    });
+}
+
 } // namespace
 
 AdapterScales::AdapterScales(std::vector<float> weights)
@@ -87,6 +98,9 @@ torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& bas
                                 const torch::Tensor& weight, const torch::Tensor& bias,
                                 const std::vector<LowRankAdapter>& adapters)
 {
+    // Without autograd (and without DoRA, which needs base as it was) the adds go into base
+    // in place, one addmm per adapter with the scale folded into the small up matrix.
+    const bool inPlace = canAddInPlace(base, adapters);
     torch::Tensor out = base;
     for (const auto& a : adapters) {
         const float w = AdapterScales::weight(a.slot);
@@ -96,6 +110,11 @@ torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& bas
         auto h = torch::linear(x, asMatrix(a.down));
         if (a.mid.defined())
             h = torch::linear(h, asMatrix(a.mid));
+        if (inPlace && !h.requires_grad() && !a.up.requires_grad()) {
+            auto rows = out.view({-1, out.size(-1)});
+            rows.addmm_(h.reshape({-1, h.size(-1)}), asMatrix(a.up).t(), 1.0, s);
+            continue;
+        }
         auto delta = torch::linear(h, asMatrix(a.up));
         if (!a.doraMagnitude.defined()) {
             out = out + delta * s;
@@ -114,6 +133,7 @@ torch::Tensor addConvAdapters(const torch::Tensor& x, const torch::Tensor& base,
                               int64_t stride, int64_t padding,
                               const std::vector<LowRankAdapter>& adapters)
 {
+    const bool inPlace = canAddInPlace(base, adapters);
     torch::Tensor out = base;
     for (const auto& a : adapters) {
         const float w = AdapterScales::weight(a.slot);
@@ -127,6 +147,10 @@ torch::Tensor addConvAdapters(const torch::Tensor& x, const torch::Tensor& base,
         else
             h = torch::conv2d(x, a.down, {}, {stride, stride}, {padding, padding});
         auto delta = torch::conv2d(h, a.up);
+        if (inPlace && !delta.requires_grad()) {
+            out.add_(delta, s);
+            continue;
+        }
         if (!a.doraMagnitude.defined()) {
             out = out + delta * s;
             continue;

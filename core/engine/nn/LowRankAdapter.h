@@ -55,8 +55,9 @@ private:
 };
 
 // The base layer's output `base` for input `x` plus the enabled adapters (AdapterScales on this
-// thread). Linear: x [..., in], weight [out, in]; 1x1-conv adapters ([r, in, 1, 1] ...) act as
-// Linear ones on tokens, so a 1x1 convolution run as a matrix product can use them too.
+// thread). Without autograd the adds may go into `base` in place (pass a fresh output). Linear: x
+// [..., in], weight [out, in]; 1x1-conv adapters ([r, in, 1, 1] ...) act as Linear ones on tokens,
+// so a 1x1 convolution run as a matrix product can use them too.
 torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& base,
                                 const torch::Tensor& weight, const torch::Tensor& bias,
                                 const std::vector<LowRankAdapter>& adapters);

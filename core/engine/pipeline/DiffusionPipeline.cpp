@@ -201,10 +201,14 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
         const int64_t vh = in.plan.viewHeight * f;
         const int64_t vw = in.plan.viewWidth * f;
         auto images = (colours * 2 - 1).view({b, 3, 1, 1}).expand({b, 3, vh, vw}).contiguous();
-        std::vector<torch::Tensor> encoded;
-        for (int i = 0; i < b; ++i)
-            encoded.push_back(model.encodeMean(images.narrow(0, i, 1).to(device)));
-        setup.backgrounds = torch::cat(encoded, 0);
+        if (device.is_cuda()) {
+            setup.backgrounds = model.encodeMean(images.to(device)); // one call on a GPU
+        } else {
+            std::vector<torch::Tensor> encoded; // one at a time: the CPU's peak memory
+            for (int i = 0; i < b; ++i)
+                encoded.push_back(model.encodeMean(images.narrow(0, i, 1).to(device)));
+            setup.backgrounds = torch::cat(encoded, 0);
+        }
         setup.bootstrapSteps = b;
         setup.initNoise = in.start.noise().to(device);
     }

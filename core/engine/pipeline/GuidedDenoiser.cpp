@@ -39,6 +39,10 @@ GuidedDenoiser::GuidedDenoiser(const Sampler& sampler, UNetFunction unet, const 
         m_context = cond.context;
         m_pooled = cond.pooled;
     }
+    // SDXL's time ids live where the text states do (the model's device): copied once here,
+    // not once per step (a host tensor's copy waits for the GPU to finish its queue).
+    if (m_timeIds.defined())
+        m_timeIds = m_timeIds.to(m_context.device());
 }
 
 torch::Tensor GuidedDenoiser::predict(const torch::Tensor& x, int stepIndex)
@@ -62,10 +66,10 @@ torch::Tensor GuidedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     c.context = paths == 1 ? m_context.expand({b, -1, -1}) : perSample(m_context, b);
     c.pooled = perSample(m_pooled, b);
     if (m_timeIds.defined())
-        c.timeIds = m_timeIds.repeat({paths * b, 1}).to(x.device());
+        c.timeIds = m_timeIds.repeat({paths * b, 1});
     auto batch = paths == 1 ? input : torch::cat({input, input}, 0);
-    auto timestep =
-        torch::full({paths * b}, t, torch::TensorOptions().dtype(torch::kFloat32)).to(x.device());
+    // Filled where x lives: no host tensor to copy.
+    auto timestep = torch::full({paths * b}, t, x.options().dtype(torch::kFloat32));
     auto out = m_unet(batch, timestep, c);
     if (paths == 1)
         return out;

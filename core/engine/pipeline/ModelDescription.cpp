@@ -60,13 +60,13 @@ std::string describeTextEncoders(const ModelConfig& config)
     return out;
 }
 
-std::string describeVae(const VaeConfig& vae, torch::Dtype dtype)
+std::string describeVae(const VaeConfig& vae, torch::Dtype dtype, bool sdxl)
 {
     std::ostringstream os;
     os << "scale " << vae.scaleFactor() << ", scaling factor " << vae.scalingFactor << ", "
        << dtypeName(dtype);
-    if (vae.forceUpcast)
-        os << " (overflows in float16: never decoded in it)";
+    if (sdxl && vae.forceUpcast)
+        os << " (force_upcast: float32 when the model runs in float16)";
     return os.str();
 }
 

@@ -6,6 +6,7 @@
 #include "engine/pipeline/DeviceSelection.h"
 #include "engine/pipeline/ModelDescription.h"
 #include "engine/pipeline/TokenizerLoading.h"
+#include "engine/pipeline/VaeDtype.h"
 #include "engine/sampling/Rng.h"
 
 #include <stdexcept>
@@ -81,7 +82,7 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         model->m_notes = ckpt->notes;
         model->m_device = device.value();
         model->m_dtype = dtype.value();
-        model->m_vaeDtype = torch::kFloat32;
+        model->m_vaeDtype = vaeDtypeFor(ckpt->config, model->m_dtype, model->m_device);
 
         report(onProgress, "tokenizer", 0.05f);
         auto tok = loadTokenizer(ckpt->tokenizer, ckpt->config.textEncoder, options.path,
@@ -185,7 +186,7 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         if (model->m_config.hasTextEncoder2)
             info.textEncoder2Parameters = nn::parameterCount(*model->m_text2);
         info.textEncoders = describeTextEncoders(model->m_config);
-        info.vae = describeVae(model->m_config.vae, model->m_vaeDtype);
+        info.vae = describeVae(model->m_config.vae, model->m_vaeDtype, model->isSdxl());
         report(onProgress, "ready", 1.0f);
         return model;
     } catch (const c10::Error& e) {

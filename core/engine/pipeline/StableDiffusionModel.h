@@ -46,8 +46,9 @@ public:
     bool isSdxl() const { return m_config.hasTextEncoder2; }
     const Tokenizer* tokenizer2() const { return m_tokenizer2.get(); }
     const torch::Device& device() const { return m_device; }
-    torch::Dtype dtype() const { return m_dtype; }             // UNet and text encoder
-    torch::Dtype vaeDtype() const { return m_vaeDtype; }       // always float32
+    torch::Dtype dtype() const { return m_dtype; } // UNet and text encoder
+    // float16 for an fp16 model on a GPU unless its VAE must upcast (VaeDtype.h), else float32
+    torch::Dtype vaeDtype() const { return m_vaeDtype; }
     PredictionType prediction() const { return m_prediction; } // never Auto
     int clipSkip() const { return m_clipSkip; }                // A1111 meaning, >= 1
     int vaeScaleFactor() const { return m_config.vae.scaleFactor(); }

@@ -115,15 +115,21 @@ TEST(LowRankAdapter, LinearEqualsMergedWeight)
 
     const float w0 = 0.7f, w1 = -1.3f;
     torch::Tensor runTime;
+    torch::Tensor runTimeNoGrad; // the in-place path (no autograd graph)
     {
         AdapterScales scales({w0, w1});
         runTime = layer->forward(x);
+        torch::NoGradGuard noGrad;
+        runTimeNoGrad = layer->forward(x);
     }
     const auto& a0 = layer->adapters[0];
     const auto& a1 = layer->adapters[1];
     auto merged = layer->weight + w0 * 0.25 * a0.up.matmul(a0.down) + w1 * a1.up.matmul(a1.down);
     auto expected = torch::linear(x, merged, layer->bias);
     EXPECT_LT(maxDiff(runTime, expected), 1e-11);
+    EXPECT_LT(maxDiff(runTimeNoGrad, expected), 1e-11);
+    EXPECT_TRUE(runTime.requires_grad());
+    EXPECT_FALSE(runTimeNoGrad.requires_grad());
     EXPECT_GT(maxDiff(runTime, torch::linear(x, layer->weight, layer->bias)), 1e-2);
 
     // Only slot 1 enabled.
@@ -143,6 +149,11 @@ TEST(LowRankAdapter, ConvKxKWithStrideAndPaddingEqualsMergedWeight)
             auto x = torch::randn({2, 6, 11, 9}, kF64);
             AdapterScales scales({0.8f});
             auto runTime = layer->forward(x);
+            torch::Tensor runTimeNoGrad;
+            {
+                torch::NoGradGuard noGrad;
+                runTimeNoGrad = layer->forward(x);
+            }
             const auto& a = layer->adapters[0];
             auto delta = md::nn::adapterWeightDelta(a, layer->weight.sizes());
             if (!cp) { // the plain product, written out here
@@ -155,6 +166,7 @@ TEST(LowRankAdapter, ConvKxKWithStrideAndPaddingEqualsMergedWeight)
             EXPECT_EQ(runTime.sizes(), expected.sizes());
             EXPECT_LT(maxDiff(runTime, expected), 1e-10)
                 << "cp " << cp << " k " << k << " stride " << stride;
+            EXPECT_LT(maxDiff(runTimeNoGrad, expected), 1e-10) << "no grad, cp " << cp;
         }
     }
 }

@@ -1,0 +1,27 @@
+#pragma once
+
+// The requests of mdfusionbench's cases (txt2img, regions, pano, regions6), shared with the
+// Python side of the benchmark by value: scripts/bench/sd15_multidiffusion_bench.py builds the
+// same prompts, boxes and sizes.
+
+#include "engine/EngineTypes.h"
+#include "engine/Status.h"
+
+#include <string>
+
+namespace md::bench {
+
+struct CaseOptions
+{
+    SamplerKind sampler = SamplerKind::Ddim;
+    int steps = 20;
+    int size = 1024;
+    int warmupSteps = 2;
+    int bootstrap = 8;
+    int maxBatch = 0;
+};
+
+// The request of case `name`; an error names the known cases.
+Result<GenerateRequest> makeCase(const std::string& name, const CaseOptions& options);
+
+} // namespace md::bench

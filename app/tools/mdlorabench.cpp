@@ -1,0 +1,223 @@
+// mdlorabench: the cost of run-time LoRA adapters in one UNet call (issue 14). Builds a UNet of
+// SD 1.5's shapes (or the fixture's narrow ones) with random weights, puts random rank-R
+// adapters on the layers kohya's LoRA trains (attention q/k/v/out, feed-forward, proj_in /
+// proj_out), and times calls with 0, 1 and 3 LoRAs attached and 0, 1 or 3 of them enabled
+// (AdapterScales). A merged LoRA costs what "none attached" costs. Engine-only (libtorch), so
+// it builds on the GPU machine.
+//
+//   mdlorabench [--device cpu|cuda] [--dtype float32|float16] [--shapes sd15|fixture]
+//               [--rank 16] [--batch 2] [--latent 64] [--calls 10]
+
+#include "engine/io/ModelConfig.h"
+#include "engine/nn/Conv2dLayer.h"
+#include "engine/nn/LinearLayer.h"
+#include "engine/nn/LowRankAdapter.h"
+#include "engine/nn/ModelFactory.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <torch/cuda.h>
+#include <torch/torch.h>
+#include <vector>
+
+namespace {
+
+struct Args
+{
+    std::string device = "cpu";
+    std::string dtype = "float32";
+    std::string shapes = "sd15";
+    int rank = 16;
+    int batch = 2;
+    int latent = 64;
+    int calls = 10;
+};
+
+bool parse(int argc, char** argv, Args& a)
+{
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i];
+        const std::string value = argv[i + 1];
+        if (key == "--device")
+            a.device = value;
+        else if (key == "--dtype")
+            a.dtype = value;
+        else if (key == "--shapes")
+            a.shapes = value;
+        else if (key == "--rank")
+            a.rank = std::atoi(value.c_str());
+        else if (key == "--batch")
+            a.batch = std::atoi(value.c_str());
+        else if (key == "--latent")
+            a.latent = std::atoi(value.c_str());
+        else if (key == "--calls")
+            a.calls = std::atoi(value.c_str());
+        else
+            return false;
+    }
+    return argc % 2 == 1 && a.rank > 0 && a.batch > 0 && a.latent >= 8 && a.calls > 0;
+}
+
+bool isTarget(const std::string& name)
+{
+    for (const char* s : {".to_q", ".to_k", ".to_v", ".to_out.0", ".ff.net.0.proj", ".ff.net.2",
+                          ".proj_in", ".proj_out"}) {
+        const std::string suffix = s;
+        if (name.size() > suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Random adapters for `slot` on every target layer; returns their parameter count.
+int64_t attach(torch::nn::Module& unet, int slot, int64_t r)
+{
+    torch::NoGradGuard noGrad;
+    int64_t count = 0;
+    for (const auto& item : unet.named_modules("", false)) {
+        if (!isTarget(item.key()))
+            continue;
+        md::nn::LowRankAdapter a;
+        a.slot = slot;
+        a.alphaOverRank = 1.0;
+        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(item.value().get())) {
+            const auto o = linear->weight.options().requires_grad(false);
+            a.down = torch::randn({r, linear->weight.size(1)}, o) * 0.03;
+            a.up = torch::randn({linear->weight.size(0), r}, o) * 0.03;
+            linear->adapters.push_back(a);
+        } else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(item.value().get())) {
+            const auto o = conv->weight.options().requires_grad(false);
+            a.down = torch::randn({r, conv->weight.size(1), 1, 1}, o) * 0.03;
+            a.up = torch::randn({conv->weight.size(0), r, 1, 1}, o) * 0.03;
+            conv->adapters.push_back(a);
+        } else {
+            continue;
+        }
+        count += a.down.numel() + a.up.numel();
+    }
+    return count;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Args a;
+    if (!parse(argc, argv, a)) {
+        std::cerr << "usage: mdlorabench [--device cpu|cuda] [--dtype float32|float16] "
+                     "[--shapes sd15|fixture] [--rank 16] [--batch 2] [--latent 64] [--calls 10]\n";
+        return 2;
+    }
+    const torch::Device device(a.device);
+    const auto dtype = a.dtype == "float16" ? torch::kHalf : torch::kFloat32;
+    const bool cuda = device.is_cuda();
+    if (cuda && !torch::cuda::is_available()) {
+        std::cerr << "mdlorabench: no CUDA device\n";
+        return 1;
+    }
+    md::UNetConfig config; // SD 1.5's shapes
+    if (a.shapes == "fixture") {
+        config.blockOutChannels = {32, 64, 64, 64};
+        config.crossAttentionDim = 32;
+    }
+    auto created = md::nn::createUNet(config, /*initialize=*/false);
+    if (!created) {
+        std::cerr << created.error() << "\n";
+        return 1;
+    }
+    auto unet = created.value();
+    unet->to(device, dtype);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& p : unet->parameters())
+            p.normal_(0.0, 0.02);
+    }
+    c10::InferenceMode guard;
+    const auto options = torch::TensorOptions().device(device).dtype(dtype);
+    auto sample = torch::randn({a.batch, 4, a.latent, a.latent}, options);
+    auto context = torch::randn({a.batch, 77, config.crossAttentionDim}, options);
+    auto t = torch::full({a.batch}, 500, torch::TensorOptions().device(device));
+
+    auto timeCalls = [&](const std::vector<float>& weights) {
+        md::nn::AdapterScales scales(weights);
+        for (int i = 0; i < 2; ++i)
+            unet->forward(sample, t, context);
+        if (cuda)
+            torch::cuda::synchronize();
+        // CUDA: wall time; CPU: process CPU time (all threads), robust on a shared machine.
+        std::vector<double> ms;
+        for (int i = 0; i < a.calls; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            const std::clock_t cpuStart = std::clock();
+            unet->forward(sample, t, context);
+            if (cuda)
+                torch::cuda::synchronize();
+            const auto wall = std::chrono::steady_clock::now() - start;
+            ms.push_back(cuda ? std::chrono::duration<double, std::milli>(wall).count()
+                              : 1000.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
+        }
+        std::sort(ms.begin(), ms.end());
+        return ms[ms.size() / 2];
+    };
+
+    std::printf("UNet %s shapes, %s %s, batch %d, latent %dx%d, rank %d, median of %d calls "
+                "(%s)\n",
+                a.shapes.c_str(), a.device.c_str(), a.dtype.c_str(), a.batch, a.latent, a.latent,
+                a.rank, a.calls, cuda ? "wall time" : "process CPU time");
+    const double base = timeCalls({});
+    std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms\n", base);
+    const int64_t params = attach(*unet, 0, a.rank);
+    std::printf("  (one LoRA: %lld adapter parameters)\n", static_cast<long long>(params));
+    const double one = timeCalls({1.0f});
+    std::printf("  1 attached, enabled:                 %8.2f ms (%+.1f %%)\n", one,
+                100.0 * (one / base - 1.0));
+    attach(*unet, 1, a.rank);
+    attach(*unet, 2, a.rank);
+    const double none = timeCalls({0.0f, 0.0f, 0.0f});
+    const double oneOfThree = timeCalls({0.0f, 0.8f, 0.0f});
+    const double all = timeCalls({1.0f, 0.8f, 0.5f});
+    std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%)\n", none,
+                100.0 * (none / base - 1.0));
+    std::printf("  3 attached, 1 enabled (a region's):  %8.2f ms (%+.1f %%)\n", oneOfThree,
+                100.0 * (oneOfThree / base - 1.0));
+    std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%)\n", all,
+                100.0 * (all / base - 1.0));
+
+    // Exactness in this dtype: LoRA 1 at weight 0.8 at run time against it merged into the
+    // weights (W += 0.8 * up @ down, computed in float32), no adapters enabled.
+    torch::Tensor runTime;
+    {
+        md::nn::AdapterScales scales({0.0f, 0.8f, 0.0f});
+        runTime = unet->forward(sample, t, context).to(torch::kFloat32);
+    }
+    const auto plain = unet->forward(sample, t, context).to(torch::kFloat32);
+    for (const auto& m : unet->modules(false)) {
+        std::vector<md::nn::LowRankAdapter>* adapters = nullptr;
+        torch::Tensor weight;
+        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(m.get())) {
+            adapters = &linear->adapters;
+            weight = linear->weight;
+        } else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(m.get())) {
+            adapters = &conv->adapters;
+            weight = conv->weight;
+        }
+        if (adapters == nullptr || adapters->size() < 2)
+            continue;
+        auto a32 = (*adapters)[1];
+        a32.down = a32.down.to(torch::kFloat32);
+        a32.up = a32.up.to(torch::kFloat32);
+        weight.copy_(md::nn::mergedAdapterWeight(weight.to(torch::kFloat32), a32, 0.8));
+    }
+    const auto merged = unet->forward(sample, t, context).to(torch::kFloat32);
+    std::printf("  run time vs merged (LoRA 2 at 0.8): max|diff| %.3g, max|out| %.3g, the LoRA "
+                "moves the output by up to %.3g\n",
+                (runTime - merged).abs().max().item<double>(), merged.abs().max().item<double>(),
+                (merged - plain).abs().max().item<double>());
+    return 0;
+}

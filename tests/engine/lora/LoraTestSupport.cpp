@@ -1,0 +1,31 @@
+#include "engine/lora/LoraTestSupport.h"
+
+#include "engine/common/Fixtures.h"
+
+#include <stdexcept>
+
+namespace md::test {
+
+std::shared_ptr<StableDiffusionModel> freshFixtureModel(const std::string& relative)
+{
+    ModelOptions o;
+    o.path = relative.rfind("/", 0) == 0 ? relative : fixturePath(relative);
+    o.device = "cpu";
+    o.dtype = "float32";
+    auto model = StableDiffusionModel::load(o);
+    if (!model)
+        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
+    return model.value();
+}
+
+TestLoraTargets loraTargetsOf(StableDiffusionModel& model)
+{
+    TestLoraTargets t;
+    t.unet = model.unetModule().get();
+    t.textEncoder = model.textModule().get();
+    if (model.isSdxl())
+        t.textEncoder2 = model.text2Module().get();
+    return t;
+}
+
+} // namespace md::test
