@@ -5,10 +5,12 @@
 // ordinary word still draws its own concept. The per-region measurement through the engine is
 // region-adherence-bench --lora (docs/region-adherence.md).
 
+#include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
 #include "engine/embedded/PatchClassifier.h"
 #include "engine/embedded/StandardLayouts.h"
 #include "engine/io/CheckpointLoader.h"
+#include "engine/lora/LoraAttachment.h"
 #include "engine/nn/LowRankAdapter.h"
 #include "engine/nn/ModelFactory.h"
 #include "training/LoraTargets.h"
@@ -82,6 +84,63 @@ TEST(LoraConcept, TheShippedLoraDrawsItsConceptOnlyWhenEnabled)
     EXPECT_GT(withShare, 0.25);
     EXPECT_LT(withoutShare, 0.05);
     EXPECT_GT(redShare, 0.8);
+}
+
+// The engine reads the trainer's file like any artist's: a kohya file with one module per
+// adapted layer and nothing unknown, the trigger word first among its tags, and attached by
+// the engine's loader it gives the UNet the same output as the trainer's own adapters.
+TEST(LoraConcept, TheEngineReadsTheTrainersFile)
+{
+    const std::string path = test::sourcePath("tests/engine/embedded/data/pvx-stripes.safetensors");
+    auto info = Engine::inspectLora(path);
+    ASSERT_TRUE(info.isOk()) << info.error();
+    EXPECT_EQ(info->format, "kohya");
+    EXPECT_EQ(info->rank, 8);
+    // inspectLora reads against SD's layers (no model at hand): the 8 adapted layers of
+    // mds-tiny's down_blocks.3, which SD 1.x has without attention, are unknown there (24
+    // tensors); against the loaded embedded model below all 56 resolve.
+    EXPECT_EQ(info->unetModules + info->unknownKeys / 3, 56);
+    ASSERT_FALSE(info->triggerWords.empty());
+    EXPECT_EQ(info->triggerWords.front(), "pvx");
+
+    auto ck = loadCheckpoint(test::sourcePath("resources/models/mds-tiny"));
+    ASSERT_TRUE(ck.isOk()) << ck.error();
+    auto unet = nn::loadUNet(ck->config.unet, ck->unet, torch::kFloat32);
+    auto text = nn::loadTextEncoder(ck->config.textEncoder, ck->textEncoder, torch::kFloat32);
+    ASSERT_TRUE(unet.isOk() && text.isOk());
+    lora::LoraTargets model;
+    model.unet = *unet;
+    model.text = *text;
+    model.family = ck->config.family;
+    auto file = lora::LoraFile::read(path, model.moduleTable());
+    ASSERT_TRUE(file.isOk()) << file.error();
+    EXPECT_TRUE(file->unknownKeys().empty()) << file->unknownKeysNote();
+    EXPECT_EQ(file->modules().size(), 56u);
+    ASSERT_TRUE(lora::attachLora(model, *file, 1).isOk());
+    auto own = LoraTargets::find(**unet, "lora_unet", LoraTargetSet());
+    ASSERT_TRUE(LoraTargets::load(own, path, 0).isOk());
+
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(5);
+    auto x = torch::randn({1, 4, 32, 32});
+    auto t = torch::full({1}, 500, torch::kLong);
+    auto context = (*text)->forward(
+        CaptionTokenizer::load(ck->tokenizer.sentencePieceModel)->encode({"pvx"}, torch::kCPU));
+    torch::Tensor base, engine, trainer;
+    {
+        nn::AdapterScales none({0.0f, 0.0f});
+        base = (*unet)->forward(x, t, context);
+    }
+    {
+        nn::AdapterScales engineSlot({0.0f, 1.0f});
+        engine = (*unet)->forward(x, t, context);
+    }
+    {
+        nn::AdapterScales trainerSlot({1.0f, 0.0f});
+        trainer = (*unet)->forward(x, t, context);
+    }
+    EXPECT_GT((engine - base).abs().max().item<double>(), 1e-3) << "the LoRA changes nothing";
+    EXPECT_LT((engine - trainer).abs().max().item<double>(), 1e-5);
 }
 
 } // namespace
