@@ -7,9 +7,12 @@
 //                    [--steps 20] [--repeats 3]
 //   mdtrain train    --tokenizer spiece.model --state DIR --export DIR [options]
 //   mdtrain assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR
+//   mdtrain lora     --model MODEL_DIR --out NAME.safetensors [--trigger pvx] [--rank 4]
+//                    [--steps 300] [options]          a LoRA of one new concept (kohya file)
 
 #include "training/EmbeddedModelSpec.h"
 #include "training/EmbeddedTrainer.h"
+#include "training/LoraTrainer.h"
 #include "training/ModelAssembler.h"
 #include "training/ModelBenchmark.h"
 #include "training/PngWriter.h"
@@ -173,6 +176,64 @@ int train(md::TrainOptions o, int threads, const std::string& command)
     return 0;
 }
 
+void addLoraOptions(CLI::App& c, md::LoraTrainOptions& o, int& threads)
+{
+    c.add_option("--model", o.model,
+                 "the base model's diffusers folder (resources/models/mds-tiny)")
+        ->required();
+    c.add_option("--out", o.out, "the kohya .safetensors file to write")->required();
+    c.add_option("--name", o.name, "ss_output_name")->capture_default_str();
+    c.add_option("--trigger", o.data.trigger, "the caption word of the concept")
+        ->capture_default_str();
+    c.add_option("--regular-share", o.data.regularShare, "share of ordinary scenes")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.9));
+    c.add_option("--stripe-period", o.data.style.periodPixels, "stripe period in pixels")
+        ->capture_default_str()
+        ->check(CLI::Range(4.0, 512.0));
+    c.add_option("--stripe-angle", o.data.style.angleDegrees, "stripe direction in degrees")
+        ->capture_default_str();
+    c.add_option("--rank", o.rank, "adapter rank")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 128));
+    c.add_option("--alpha", o.alpha, "kohya alpha (scale alpha / rank)")->capture_default_str();
+    c.add_flag("--conv", o.targets.convolutions, "also adapt the resnet convolutions (LoCon)");
+    c.add_flag("--proj", o.targets.projections, "also adapt proj_in / proj_out");
+    c.add_flag("--text-encoder", o.textEncoder, "also adapt the text encoder's attention");
+    c.add_option("--steps", o.steps, "optimiser steps")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000000));
+    c.add_option("--batch", o.batch, "batch size")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    c.add_option("--lr", o.lr, "AdamW learning rate")->capture_default_str();
+    c.add_option("--warmup", o.warmupSteps, "linear warm-up steps")->capture_default_str();
+    c.add_option("--image-size", o.imageSize, "training image side")
+        ->capture_default_str()
+        ->check(CLI::Range(16, 1024));
+    c.add_option("--samples", o.samples, "rendered samples (encoded once)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    c.add_option("--min-snr", o.minSnrGamma, "min-SNR gamma (0: plain MSE)")->capture_default_str();
+    c.add_option("--noise-offset", o.noiseOffset, "noise offset")->capture_default_str();
+    c.add_option("--seed", o.seed, "random seed")->capture_default_str();
+    c.add_option("--log-every", o.logEvery, "log every N steps")->capture_default_str();
+    c.add_option("--preview", o.preview, "a PNG of samples with and without the LoRA");
+    c.add_option("--preview-size", o.previewSize, "preview image side")
+        ->capture_default_str()
+        ->check(CLI::Range(64, 1024));
+    c.add_option("--threads", threads, "CPU threads (default: libtorch's)");
+}
+
+int lora(const md::LoraTrainOptions& o, int threads)
+{
+    if (threads > 0)
+        torch::set_num_threads(threads);
+    md::LoraTrainer trainer(o, [](const std::string& line) { std::cout << line << std::endl; });
+    md::Status s = trainer.run();
+    return s ? 0 : fail(s);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -232,6 +293,12 @@ int main(int argc, char** argv)
     a->add_option("--tokenizer", tokenizer, "sentencepiece .model")->required();
     a->add_option("--out", out, "the model folder to write")->required();
 
+    md::LoraTrainOptions loraOptions;
+    int loraThreads = 0;
+    CLI::App* l = app.add_subcommand(
+        "lora", "trains a LoRA of one new concept (striped pattern) on a frozen embedded model");
+    addLoraOptions(*l, loraOptions, loraThreads);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -254,6 +321,8 @@ int main(int argc, char** argv)
             return bench(benchArgs);
         if (t->parsed())
             return train(trainOptions, trainThreads, command);
+        if (l->parsed())
+            return lora(loraOptions, loraThreads);
         md::Status st = md::ModelAssembler::assemble(from, tokenizer, out);
         return st ? 0 : fail(st);
     } catch (const std::exception& e) {

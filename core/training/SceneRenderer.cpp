@@ -11,7 +11,8 @@ using paint::mix;
 using paint::rgb;
 
 SceneRenderer::SceneRenderer(int height, int width, torch::Device device)
-    : m_field(height, width, device), m_sky(m_field), m_material(m_field), m_objects(m_field)
+    : m_field(height, width, device), m_sky(m_field), m_material(m_field), m_objects(m_field),
+      m_stripes(m_field)
 {
 }
 
@@ -29,6 +30,11 @@ torch::Tensor SceneRenderer::colourFill(const Rgb& colour, SceneRandom& rnd) con
     // Dark colours get a little additive variation too, or they would look flat.
     out = out + (0.03 * rnd.uniform(0.0, 1.0)) * (shade - 1.0).unsqueeze(0);
     return out.clamp(0.0, 1.0);
+}
+
+torch::Tensor SceneRenderer::stripes(const StripeStyle& style, SceneRandom& rnd) const
+{
+    return finish(m_stripes.paint(style, rnd), rnd);
 }
 
 SurfaceImage SceneRenderer::backdrop(const Backdrop& b, Span span, SceneRandom& rnd) const

@@ -7,6 +7,7 @@
 #include "training/ObjectPainter.h"
 #include "training/ScenePlan.h"
 #include "training/SkyPainter.h"
+#include "training/StripePainter.h"
 
 namespace md {
 
@@ -20,6 +21,8 @@ public:
     // One backdrop over the whole canvas; gradients span `span`.
     SurfaceImage backdrop(const Backdrop& b, Span span, SceneRandom& rnd) const;
     torch::Tensor colourFill(const Rgb& colour, SceneRandom& rnd) const;
+    // The stripe pattern filling the frame, lit and noised like every render.
+    torch::Tensor stripes(const StripeStyle& style, SceneRandom& rnd) const;
 
     const NoiseField& field() const { return m_field; }
 
@@ -30,6 +33,7 @@ private:
     SkyPainter m_sky;
     MaterialPainter m_material;
     ObjectPainter m_objects;
+    StripePainter m_stripes;
 };
 
 } // namespace md

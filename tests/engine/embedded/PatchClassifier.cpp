@@ -40,7 +40,11 @@ PatchClassifier::PatchClassifier(const Options& options) : m_options(options)
 {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> perConcept, colours;
-    for (const SceneConcept& c : SceneConcept::all()) {
+    // The vocabulary's words, then the LoRA concept; the feature standardisation is taken
+    // over the vocabulary alone, so adding the LoRA concept changes no other label.
+    auto concepts = SceneConcept::all();
+    concepts.push_back(SceneConcept::stripes());
+    for (const SceneConcept& c : concepts) {
         std::vector<torch::Tensor> f, rgb;
         for (int i = 0; i < options.samples; ++i) {
             auto image = c.render(options.renderSize, uint64_t(i));
@@ -50,7 +54,8 @@ PatchClassifier::PatchClassifier(const Options& options) : m_options(options)
         perConcept.push_back(torch::cat(f));
         colours.push_back(torch::stack(rgb).mean(0));
     }
-    auto everything = torch::cat(perConcept);
+    auto everything =
+        torch::cat(std::vector<torch::Tensor>(perConcept.begin(), perConcept.end() - 1));
     m_mean = everything.mean(0);
     m_scale = everything.std(0) + 1e-3;
     m_scale.slice(0, 0, 3).div_(options.colourWeight);

@@ -112,5 +112,38 @@ TEST(RegionAdherenceClassifier, SwappedWordsScoreLow)
     EXPECT_NEAR(RegionAdherence::chanceIou(0.5), 1.0 / 3.0, 1e-12);
 }
 
+// The LoRA concept (mdtrain lora's stripes) pasted into one region of each layout is found
+// there and nowhere else, and the words of the other areas keep their scores: the classifier
+// can measure a LoRA that should act in one region only.
+TEST(RegionAdherenceClassifier, FindsTheLoraStripesInTheirRegionOnly)
+{
+    double sum = 0, worst = 1, others = 0, worstLeak = 0;
+    int n = 0, otherCount = 0;
+    for (const RegionLayout& base : StandardLayouts::build(512)) {
+        const RegionLayout layout = base.withRegion(0, "pvx", SceneConcept::stripes());
+        const auto result = RegionAdherence::score(
+            classifier(), RegionAdherence::generatorComposite(layout, 52), layout);
+        ASSERT_EQ(result.candidates.front(), SceneConcept::stripes());
+        sum += result.scores.front().iou;
+        worst = std::min(worst, result.scores.front().iou);
+        ++n;
+        for (size_t i = 1; i < result.scores.size(); ++i, ++otherCount)
+            others += result.scores[i].iou;
+        auto outside = ~layout.areas().front().mask;
+        auto pixels = result.labels.repeat_interleave(16, 0).repeat_interleave(16, 1);
+        const double leak =
+            (outside & (pixels == 0)).sum().item<double>() / outside.sum().item<double>();
+        // Patches that straddle the region's edge count too (measured: at most 0.07).
+        EXPECT_LT(leak, 0.1) << layout.name;
+        worstLeak = std::max(worstLeak, leak);
+    }
+    std::cout << "[adherence] stripes in region 0: mean IoU " << sum / n << ", worst " << worst
+              << "; other areas " << others / otherCount << "; stripes outside at most "
+              << worstLeak << std::endl;
+    EXPECT_GE(sum / n, 0.85);
+    EXPECT_GE(worst, 0.6);
+    EXPECT_GE(others / otherCount, 0.8);
+}
+
 } // namespace
 } // namespace md

@@ -74,6 +74,14 @@ uint64_t RegionLayout::fingerprint() const
     return h;
 }
 
+RegionLayout RegionLayout::withRegion(size_t index, std::string prompt, SceneConcept word) const
+{
+    RegionLayout out = *this;
+    out.regions.at(index).prompt = std::move(prompt);
+    out.regions.at(index).word = word;
+    return out;
+}
+
 GenerateRequest RegionLayout::withoutLayout(uint64_t seed, int steps) const
 {
     GenerateRequest r = request(seed, steps, 0);

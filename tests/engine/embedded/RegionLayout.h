@@ -51,6 +51,9 @@ struct RegionLayout
     uint64_t fingerprint() const;
     // The same words with no layout: one plain prompt listing them ("red, blue, a blue sky").
     GenerateRequest withoutLayout(uint64_t seed, int steps) const;
+    // The same layout with region `index` asking for another concept by another prompt
+    // (the LoRA case: "<lora:pvx-stripes:1> pvx" for SceneConcept::stripes()).
+    RegionLayout withRegion(size_t index, std::string prompt, SceneConcept word) const;
 };
 
 } // namespace md::test

@@ -3,6 +3,7 @@
 #include "engine/embedded/MaskShapes.h"
 
 #include <cmath>
+#include <set>
 
 namespace md::test {
 
@@ -140,6 +141,18 @@ std::vector<RegionLayout> StandardLayouts::build(int size)
         .band("snow", surface(S::Snow), true, 352, 512)
         .ellipse("red", colour(C::Red), 380, 140, 80, 80);
     return b.take();
+}
+
+std::vector<SceneConcept> StandardLayouts::words()
+{
+    std::set<int> ids;
+    for (const RegionLayout& layout : build(64))
+        for (const LayoutArea& a : layout.areas(0.0))
+            ids.insert(a.word.id());
+    std::vector<SceneConcept> out;
+    for (int id : ids)
+        out.push_back(SceneConcept::fromId(id));
+    return out;
 }
 
 } // namespace md::test

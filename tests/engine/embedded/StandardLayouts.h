@@ -15,6 +15,8 @@ class StandardLayouts
 {
 public:
     static std::vector<RegionLayout> build(int size = 512);
+    // The words the layouts use (their regions' and backgrounds'), in id order.
+    static std::vector<SceneConcept> words();
 };
 
 } // namespace md::test

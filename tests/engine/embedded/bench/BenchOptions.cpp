@@ -12,7 +12,8 @@ namespace {
 const char* kUsage =
     "usage: region-adherence-bench [--model DIR] [--seeds N] [--first-seed N] [--layouts N]\n"
     "    [--steps N] [--bootstrap N] [--threads N] [--device cpu|cuda|auto] [--doc FILE]\n"
-    "    [--grid PNG] [--figure 'layout;layout;...'] [--cache DIR] [--floor X]";
+    "    [--grid PNG] [--figure 'layout;layout;...'] [--cache DIR] [--floor X]\n"
+    "    [--lora FILE.safetensors [--lora-trigger WORD] [--lora-region N]]";
 
 std::optional<int> toInt(const std::string& s)
 {
@@ -83,6 +84,12 @@ Result<BenchOptions> BenchOptions::parse(int argc, char** argv)
             std::istringstream in(value);
             for (std::string name; std::getline(in, name, ';');)
                 o.figureLayouts.insert(name);
+        } else if (arg == "--lora") {
+            o.lora = value;
+        } else if (arg == "--lora-trigger") {
+            o.loraTrigger = value;
+        } else if (arg == "--lora-region") {
+            s = number(o.loraRegion, 0);
         } else if (arg == "--floor") {
             char* end = nullptr;
             const double v = std::strtod(value.c_str(), &end);

@@ -30,6 +30,11 @@ struct BenchOptions
     std::string cache; // keep generated images here (reused when the weights match)
     std::optional<double> floor;
     std::string command; // the command line, for the report
+    // --lora FILE: the LoRA-in-one-region measurement (LoraRegionBench) instead of the
+    // standard one; its trigger word and the index of the region that carries it.
+    std::string lora;
+    std::string loraTrigger = "pvx";
+    int loraRegion = 0;
 
     static Result<BenchOptions> parse(int argc, char** argv);
 };

@@ -8,10 +8,12 @@
 //   region-adherence-bench [--model DIR] [--seeds N] [--layouts N] [--steps N]
 //       [--bootstrap N] [--threads N (default: all cores)] [--device cpu] [--doc FILE]
 //       [--grid PNG] [--figure 'layout;...'] [--cache DIR] [--floor X]
+//       [--lora FILE [--lora-trigger WORD] [--lora-region N]]
 //
 // --doc replaces the results between the markers in FILE (docs/region-adherence.md);
 // --floor X exits with status 2 unless both region modes beat the no-layout baseline's mean
-// region IoU by at least X.
+// region IoU by at least X. --lora FILE measures a LoRA in one region instead
+// (LoraRegionBench, issue 14).
 
 #include "engine/Engine.h"
 #include "engine/embedded/PatchClassifier.h"
@@ -21,6 +23,7 @@
 #include "engine/embedded/bench/AdherenceFigure.h"
 #include "engine/embedded/bench/AdherenceTable.h"
 #include "engine/embedded/bench/BenchOptions.h"
+#include "engine/embedded/bench/LoraRegionBench.h"
 #include "engine/embedded/bench/ReportFiles.h"
 
 #include <algorithm>
@@ -80,6 +83,8 @@ int run(const BenchOptions& opt)
     auto t = Clock::now();
     const PatchClassifier classifier;
     std::cout << "[adherence] classifier prototypes in " << seconds(t) << " s" << std::endl;
+    if (!opt.lora.empty())
+        return LoraRegionBench(opt, engine, classifier).run();
 
     auto layouts = StandardLayouts::build(opt.size);
     if (opt.layouts > 0 && opt.layouts < static_cast<int>(layouts.size()))

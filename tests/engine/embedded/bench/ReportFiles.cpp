@@ -63,6 +63,12 @@ std::string ReportFiles::utcDate()
 
 Status ReportFiles::updateDoc(const std::string& path, const std::string& block)
 {
+    return updateDoc(path, block, kBegin, kEnd);
+}
+
+Status ReportFiles::updateDoc(const std::string& path, const std::string& block,
+                              const std::string& beginMarker, const std::string& endMarker)
+{
     std::string text;
     {
         std::ifstream in(path);
@@ -72,11 +78,11 @@ Status ReportFiles::updateDoc(const std::string& path, const std::string& block)
             text = all.str();
         }
     }
-    const std::string fresh = std::string(kBegin) + "\n\n" + block + "\n" + kEnd;
-    const auto begin = text.find(kBegin);
-    const auto end = text.find(kEnd);
+    const std::string fresh = beginMarker + "\n\n" + block + "\n" + endMarker;
+    const auto begin = text.find(beginMarker);
+    const auto end = text.find(endMarker);
     if (begin != std::string::npos && end != std::string::npos && end > begin)
-        text = text.substr(0, begin) + fresh + text.substr(end + std::string(kEnd).size());
+        text = text.substr(0, begin) + fresh + text.substr(end + endMarker.size());
     else
         text += (text.empty() ? "" : "\n") + fresh + "\n";
     std::ofstream out(path, std::ios::trunc);

@@ -22,9 +22,14 @@ public:
     // Replaces the text between the begin/end markers of `path` with `block` (the markers
     // are appended when missing; the file is created when absent).
     static Status updateDoc(const std::string& path, const std::string& block);
+    // The same between other markers (the LoRA block: kLoraBegin / kLoraEnd).
+    static Status updateDoc(const std::string& path, const std::string& block,
+                            const std::string& beginMarker, const std::string& endMarker);
 
     static constexpr const char* kBegin = "<!-- region-adherence results: begin -->";
     static constexpr const char* kEnd = "<!-- region-adherence results: end -->";
+    static constexpr const char* kLoraBegin = "<!-- lora-region results: begin -->";
+    static constexpr const char* kLoraEnd = "<!-- lora-region results: end -->";
 };
 
 } // namespace md::test
