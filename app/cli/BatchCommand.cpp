@@ -41,7 +41,7 @@ struct BatchArgs
         cl.integer("--steps", steps, 1, kMaxSteps, "N", "override the project's sampling steps");
         cl.number("--cfg", cfg, 0.0, 100.0, "S", "override the project's guidance scale");
         cl.sampler("--sampler", sampler,
-                   "override the sampler (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras)");
+                   "override the sampler (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm)");
         cl.flag("--resume", resume, "skip images that manifest.json lists as finished");
         cl.checked(cl.repeatable("--lora-dir", loraDirs, "DIR",
                                  "where the prompts' <lora:NAME:W> tags find NAME.safetensors"),

@@ -53,7 +53,7 @@ std::string checkSampler(const std::string&, const std::string& text)
 {
     if (samplerFromName(text))
         return {};
-    return "unknown sampler '" + text + "' (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras)";
+    return "unknown sampler '" + text + "' (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm)";
 }
 
 std::string checkPrediction(const std::string& option, const std::string& text)

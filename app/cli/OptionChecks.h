@@ -13,7 +13,7 @@ std::string checkInteger(const std::string& option, const std::string& text, lon
                          long long max);
 std::string checkNumber(const std::string& option, const std::string& text, double min, double max);
 std::string checkUInt64(const std::string& option, const std::string& text);
-// A sampler's command-line name (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras).
+// A sampler's command-line name (ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm).
 std::string checkSampler(const std::string& option, const std::string& text);
 
 // epsilon or v_prediction.

@@ -15,6 +15,7 @@ const SamplerNames kSamplers[] = {
     {SamplerKind::EulerAncestral, "euler_a", "Euler a"},
     {SamplerKind::DpmPp2m, "dpmpp_2m", "DPM++ 2M"},
     {SamplerKind::DpmPp2mKarras, "dpmpp_2m_karras", "DPM++ 2M Karras"},
+    {SamplerKind::Lcm, "lcm", "LCM"},
 };
 } // namespace
 

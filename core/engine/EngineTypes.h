@@ -59,8 +59,9 @@ struct MaskImage
     bool empty() const { return width <= 0 || height <= 0; }
 };
 
-enum class SamplerKind { Ddim, Euler, EulerAncestral, DpmPp2m, DpmPp2mKarras };
-// "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras" (the CLI's names).
+enum class SamplerKind { Ddim, Euler, EulerAncestral, DpmPp2m, DpmPp2mKarras, Lcm };
+// "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "lcm" (the CLI's names). LCM is
+// for few-step models (LCM-LoRA, LCM-distilled): at most 50 steps, typically 2-8 at CFG 1-2.
 std::optional<SamplerKind> samplerFromName(const std::string& name);
 std::string samplerName(SamplerKind kind);
 std::string samplerDisplayName(SamplerKind kind); // "DPM++ 2M Karras" (A1111's names)
@@ -182,6 +183,10 @@ struct GenerateRequest
     float cfg = 7.5f;
     std::uint64_t seed = 0;
     SamplerKind sampler = SamplerKind::DpmPp2mKarras;
+    // The spacing of the steps over the training timesteps: "leading", "trailing" (what
+    // few-step models such as SD-Turbo and Lightning are sampled with), "linspace"; empty:
+    // the model's scheduler config. The LCM sampler has its own schedule and ignores it.
+    std::string timestepSpacing;
     int bootstrapSteps = 0;   // MultiDiffusion bootstrapping (first B steps)
     int window = 0;           // view size in latent pixels; 0: the model's native size
     int stride = 8;           // view stride in latent pixels

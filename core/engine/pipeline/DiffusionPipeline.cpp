@@ -200,7 +200,10 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         DiffusionResult result;
         result.plan = planFor(request);
         const GenerationPlan& plan = result.plan;
-        auto sampler = makeSampler(request.sampler, model.config().scheduler, model.prediction());
+        SchedulerConfig schedule = model.config().scheduler;
+        if (!request.timestepSpacing.empty())
+            schedule.timestepSpacing = request.timestepSpacing;
+        auto sampler = makeSampler(request.sampler, schedule, model.prediction());
         sampler->setTimesteps(request.steps);
         const int steps = sampler->numSteps();
 

@@ -5,6 +5,7 @@
 #include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 #include "engine/pipeline/StartLatents.h"
+#include "engine/sampling/LcmSampler.h"
 #include "engine/text/PromptChunker.h"
 #include "engine/text/PromptParser.h"
 
@@ -34,6 +35,14 @@ Status checkImage(const GenerateRequest& r, const StableDiffusionModel& model)
     if (r.steps < 1 || r.steps > maxSteps)
         return Status::error("steps must be between 1 and " + std::to_string(maxSteps) + ", got " +
                              std::to_string(r.steps));
+    if (r.sampler == SamplerKind::Lcm && r.steps > LcmSampler::kOriginalSteps)
+        return Status::error("the LCM sampler runs at most " +
+                             std::to_string(LcmSampler::kOriginalSteps) +
+                             " steps (it is made for 2-8), got " + std::to_string(r.steps));
+    const auto& spacing = r.timestepSpacing;
+    if (!spacing.empty() && spacing != "leading" && spacing != "trailing" && spacing != "linspace")
+        return Status::error("timestep spacing \"" + spacing +
+                             "\" is not one of leading, trailing, linspace");
     if (!std::isfinite(r.cfg) || r.cfg < 0.0f || r.cfg > float(kMaxCfg))
         return Status::error("cfg must be between 0 and " + std::to_string(kMaxCfg) + ", got " +
                              std::to_string(r.cfg));

@@ -4,6 +4,7 @@
 #include "engine/sampling/DpmSolverSampler.h"
 #include "engine/sampling/EulerAncestralSampler.h"
 #include "engine/sampling/EulerSampler.h"
+#include "engine/sampling/LcmSampler.h"
 
 #include <stdexcept>
 
@@ -65,6 +66,8 @@ std::unique_ptr<Sampler> makeSampler(SamplerKind kind, const SchedulerConfig& co
         return std::make_unique<DpmSolverSampler>(config, prediction, false);
     case SamplerKind::DpmPp2mKarras:
         return std::make_unique<DpmSolverSampler>(config, prediction, true);
+    case SamplerKind::Lcm:
+        return std::make_unique<LcmSampler>(config, prediction);
     }
     throw std::invalid_argument("unknown sampler");
 }

@@ -67,7 +67,8 @@ TEST(SamplerOracle, EverySamplerLandsOnTheCleanLatent)
         {SamplerKind::Euler, "euler"},
         {SamplerKind::EulerAncestral, "euler_a"},
         {SamplerKind::DpmPp2m, "dpmpp_2m"},
-        {SamplerKind::DpmPp2mKarras, "dpmpp_2m_karras"}};
+        {SamplerKind::DpmPp2mKarras, "dpmpp_2m_karras"},
+        {SamplerKind::Lcm, "lcm"}};
     for (auto prediction : {PredictionType::Epsilon, PredictionType::VPrediction}) {
         for (const auto& [kind, kindName] : kinds) {
             const std::string label =
