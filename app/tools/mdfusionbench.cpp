@@ -26,6 +26,7 @@
 
 #include "BenchCases.h"
 #include "BenchLoras.h"
+#include "CudaMemory.h"
 #include "engine/Engine.h"
 #include "training/KinetoTrace.h"
 
@@ -38,10 +39,6 @@
 #include <string>
 #include <vector>
 
-#ifdef MD_WITH_C10_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -49,22 +46,6 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0, Clock::time_point t1)
 {
     return std::chrono::duration<double>(t1 - t0).count();
-}
-
-// The caching allocator's peak of allocated bytes on device 0 since the last reset (-1: not
-// known in this build).
-double peakGiB(bool reset)
-{
-#ifdef MD_WITH_C10_CUDA
-    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
-    const double peak = static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024 * 1024);
-    if (reset)
-        c10::cuda::CUDACachingAllocator::resetPeakStats(0);
-    return peak;
-#else
-    (void)reset;
-    return -1.0;
-#endif
 }
 
 // One generate(): whole seconds, and the parts before the first UNet batch (text and
@@ -147,7 +128,7 @@ md::Status runCase(md::Engine& engine, const std::string& name, const md::bench:
     if (!w)
         return w.status();
     std::printf("  warm-up (%d steps): %.2f s\n", warm.steps, w->total);
-    peakGiB(true);
+    md::bench::cudaPeakGiB(true);
     std::vector<double> totals;
     for (int i = 0; i < std::max(1, repeats); ++i) {
         auto run = runOnce(engine, r);
@@ -161,7 +142,7 @@ md::Status runCase(md::Engine& engine, const std::string& name, const md::bench:
         std::fflush(stdout);
     }
     std::sort(totals.begin(), totals.end());
-    const double peak = peakGiB(true);
+    const double peak = md::bench::cudaPeakGiB(true);
     if (!trace.empty()) {
         // One more image under the profiler (its time is not counted).
         md::Status failed = md::Status::ok();
@@ -248,7 +229,7 @@ int main(int argc, char** argv)
     std::printf("loaded %s in %.1f s: %s, %s on %s, unet %.3f B params, vae %s\n", model.c_str(),
                 since(l0, Clock::now()), info.family.c_str(), info.dtype.c_str(),
                 info.device.c_str(), info.unetParameters / 1e9, info.vae.c_str());
-    std::printf("peak GPU memory after loading %.2f GiB\n", peakGiB(true));
+    std::printf("peak GPU memory after loading %.2f GiB\n", md::bench::cudaPeakGiB(true));
     for (const auto& name : cases) {
         md::Status s = runCase(engine, name, a, loras, name == "pano" ? panoRepeats : repeats,
                                name == cases.front() ? trace : std::string());

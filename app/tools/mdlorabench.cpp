@@ -8,6 +8,7 @@
 //   mdlorabench [--device cpu|cuda] [--dtype float32|float16] [--shapes sd15|fixture]
 //               [--rank 16] [--batch 2] [--latent 64] [--calls 10]
 
+#include "CudaMemory.h"
 #include "engine/io/ModelConfig.h"
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
@@ -144,8 +145,10 @@ int main(int argc, char** argv)
     auto context = torch::randn({a.batch, 77, config.crossAttentionDim}, options);
     auto t = torch::full({a.batch}, 500, torch::TensorOptions().device(device));
 
+    double peak = -1.0; // GiB allocated at the peak of the last timeCalls (-1: not known)
     auto timeCalls = [&](const std::vector<float>& weights) {
         md::nn::AdapterScales scales(weights);
+        md::bench::cudaPeakGiB(/*reset=*/true);
         for (int i = 0; i < 2; ++i)
             unet->forward(sample, t, context);
         if (cuda)
@@ -162,6 +165,7 @@ int main(int argc, char** argv)
             ms.push_back(cuda ? std::chrono::duration<double, std::milli>(wall).count()
                               : 1000.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
         }
+        peak = md::bench::cudaPeakGiB(/*reset=*/false);
         std::sort(ms.begin(), ms.end());
         return ms[ms.size() / 2];
     };
@@ -171,23 +175,23 @@ int main(int argc, char** argv)
                 a.shapes.c_str(), a.device.c_str(), a.dtype.c_str(), a.batch, a.latent, a.latent,
                 a.rank, a.calls, cuda ? "wall time" : "process CPU time");
     const double base = timeCalls({});
-    std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms\n", base);
+    std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms, peak %.3f GiB\n", base, peak);
     const int64_t params = attach(*unet, 0, a.rank);
     std::printf("  (one LoRA: %lld adapter parameters)\n", static_cast<long long>(params));
     const double one = timeCalls({1.0f});
-    std::printf("  1 attached, enabled:                 %8.2f ms (%+.1f %%)\n", one,
-                100.0 * (one / base - 1.0));
+    std::printf("  1 attached, enabled:                 %8.2f ms (%+.1f %%), peak %.3f GiB\n", one,
+                100.0 * (one / base - 1.0), peak);
     attach(*unet, 1, a.rank);
     attach(*unet, 2, a.rank);
     const double none = timeCalls({0.0f, 0.0f, 0.0f});
+    std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%), peak %.3f GiB\n", none,
+                100.0 * (none / base - 1.0), peak);
     const double oneOfThree = timeCalls({0.0f, 0.8f, 0.0f});
+    std::printf("  3 attached, 1 enabled (a region's):  %8.2f ms (%+.1f %%), peak %.3f GiB\n",
+                oneOfThree, 100.0 * (oneOfThree / base - 1.0), peak);
     const double all = timeCalls({1.0f, 0.8f, 0.5f});
-    std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%)\n", none,
-                100.0 * (none / base - 1.0));
-    std::printf("  3 attached, 1 enabled (a region's):  %8.2f ms (%+.1f %%)\n", oneOfThree,
-                100.0 * (oneOfThree / base - 1.0));
-    std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%)\n", all,
-                100.0 * (all / base - 1.0));
+    std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%), peak %.3f GiB\n", all,
+                100.0 * (all / base - 1.0), peak);
 
     // Exactness in this dtype: LoRA 1 at weight 0.8 at run time against it merged into the
     // weights (W += 0.8 * up @ down, computed in float32), no adapters enabled.
