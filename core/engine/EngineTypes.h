@@ -79,6 +79,14 @@ struct ModelOptions
     int clipSkip = 0;            // A1111 meaning (1 = last layer, 2 = penultimate); 0: default
     std::string device = "auto"; // "cpu", "cuda", "cuda:N" or "auto"
     std::string dtype = "auto";  // "float32", "float16", "bfloat16" or "auto"
+    // A diffusers weight variant (diffusers' `variant=`): in a folder, each component's
+    // `<name>.<variant>.safetensors` is read where present, the plain file elsewhere. The
+    // embedded model's few-step UNet is its "lcm" variant. Empty: the plain weights.
+    std::string variant;
+    // The tiny autoencoder (TAESD / TAESDXL decoder) for fast previews and live frames:
+    // "" = look beside the model and in the app's resources, "none" = the linear preview
+    // only, or the path of a decoder (a folder or a .safetensors file).
+    std::string previewDecoder;
 };
 
 struct ModelInfo
@@ -109,6 +117,9 @@ struct ModelInfo
     std::int64_t textEncoder2Parameters = 0;
     std::string textEncoders; // e.g. "CLIP ViT-L (12 layers, 768)" or "CLIP-L + OpenCLIP bigG"
     std::string vae;          // e.g. "scale 8, scaling factor 0.13025, decoded in float32"
+    std::string variant;      // the weight variant loaded ("" = plain weights)
+    std::vector<std::string> variants; // variants the model folder offers, e.g. {"lcm"}
+    std::string previewDecoder;        // the tiny decoder loaded (its path); "" = linear only
 };
 
 // ---- LoRA ------------------------------------------------------------------------------------
@@ -193,8 +204,11 @@ struct GenerateRequest
     bool circular = false;    // wrap horizontally (360-degree panoramas)
     float featherPx = 0.f;    // soft region edges, in canvas pixels
     int fullDecodeEvery = 0;  // full VAE preview every N steps (0: never)
-    bool cheapPreview = true; // linear latent->RGB preview every step
-    int maxBatch = 0;         // UNet batch limit per call (0: chosen from memory budget)
+    bool cheapPreview = true; // cheap preview every step (the tiny decoder, else linear)
+    // Decode the final image with the tiny autoencoder when one is loaded (live frames: fast,
+    // slightly soft); the VAE otherwise.
+    bool fastDecode = false;
+    int maxBatch = 0; // UNet batch limit per call (0: chosen from memory budget)
     // Folders where <lora:NAME:...> tags in the prompts find NAME.safetensors (the first folder
     // that has it wins). A tag whose file is in none of them is an error naming the folders.
     std::vector<std::string> loraDirs;
