@@ -38,6 +38,7 @@ if [ ! -x $BUILD/bin/mdfusionbench ]; then
         cmake -S "$SRC" -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=Release -DMD_ENGINE_ONLY=ON \
             -DMD_BUILD_TESTS=OFF -DMD_WERROR=OFF -DMD_USE_CCACHE=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
             -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')" \
+            -DMD_CUDA_INCLUDE_DIR="$(python3 "$SRC/scripts/bench/find_cuda_include.py")" \
             && cmake --build $BUILD --target mdfusionbench mdtrain -j "$(nproc)"
         echo "build rc $? in $(($(date +%s) - t0)) s"
     ) > "$LOGS/build.log" 2>&1 &
