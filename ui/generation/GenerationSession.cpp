@@ -86,6 +86,7 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
         if (m_generation->isBusy())
             cancel(); // its result belongs to the project that was closed
         m_preview = QImage();
+        m_live = QImage();
         followProjectModel();
         refreshModels();
         updateCanvasImage();
@@ -352,6 +353,7 @@ void GenerationSession::send(const GenerateRequest& request)
     m_provenance.rerollMask = request.rerollMask.empty()
                                   ? nullptr
                                   : std::make_shared<const MaskImage>(request.rerollMask);
+    m_generation->ensureVariant(QString()); // live mode's few-step weights: back to the plain
     m_generation->generate(request);
 }
 
@@ -383,6 +385,7 @@ void GenerationSession::runRequest(const GenerateRequest& request, Project snaps
 void GenerationSession::onResult(const RgbImage& image, double seconds)
 {
     m_preview = QImage();
+    m_live = QImage(); // the result the artist asked for shows until the next live frame
     if (!m_snapshot)
         return;
     ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
@@ -466,6 +469,13 @@ void GenerationSession::showResult(std::uint32_t)
     updateCanvasImage();
 }
 
+void GenerationSession::setLiveImage(const QImage& image, const QString& badge)
+{
+    m_live = image;
+    m_liveBadge = badge;
+    updateCanvasImage();
+}
+
 void GenerationSession::updateCanvasImage()
 {
     const Project& p = m_document->project();
@@ -481,6 +491,12 @@ void GenerationSession::updateCanvasImage()
     m_canvas->setBadge(m_preview.isNull() ? QString() : m_previewBadge);
     if (!m_preview.isNull()) {
         m_canvas->setBaseImage(m_preview);
+        m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());
+        return;
+    }
+    if (!m_live.isNull()) {
+        m_canvas->setBadge(m_liveBadge);
+        m_canvas->setBaseImage(m_live); // a reduced frame is drawn scaled to the canvas
         m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());
         return;
     }
