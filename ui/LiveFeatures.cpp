@@ -28,6 +28,7 @@ LiveFeatures::LiveFeatures(QObject* parent, const Parts& parts)
     m_keepAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_keepAction->setToolTip(
         tr("Keep (Ctrl+Shift+L): copy the live image into the history, with its settings"));
+    m_keepAction->setIconText(tr("Keep")); // the button's text; the menu says it all
     m_keepAction->setEnabled(false);
 
     auto* row = new QWidget;
@@ -38,7 +39,6 @@ LiveFeatures::LiveFeatures(QObject* parent, const Parts& parts)
     liveButton->setObjectName("liveButton");
     auto* keepButton = new QToolButton(row);
     keepButton->setDefaultAction(m_keepAction);
-    keepButton->setText(tr("Keep"));
     keepButton->setObjectName("keepLiveButton");
     m_status = new QLabel(row);
     m_status->setObjectName("hint");

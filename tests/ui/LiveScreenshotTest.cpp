@@ -1,7 +1,8 @@
 // Issue 15's screenshot under Xvfb, saved in $MD_SCREENSHOT_DIR as live-mode.png (a copy in
 // docs/screenshots/): live mode on with the embedded model, three painted regions over a
 // background prompt, the newest live frame on the canvas under the region masks, the Live
-// row (Live, Keep, the measured frame time) and the Preset list in the generation panel.
+// row (Live, Keep, the measured frame time) and the Preset list in the generation panel, and
+// one frame kept in the history.
 
 #include "UiTestSupport.h"
 #include "ui/LiveFeatures.h"
@@ -93,6 +94,9 @@ private Q_SLOTS:
         test::drag(window.canvas(), {{360, 150}, {380, 170}, {420, 170}, {440, 150}});
         const std::uint64_t revision = doc->revision();
         QTRY_VERIFY_WITH_TIMEOUT(live->frameRevision() >= revision && !live->frameReduced(), 60000);
+        // Keep: the frame lands in the history; the canvas stays live.
+        window.live()->keepAction()->trigger();
+        QTRY_COMPARE(doc->project().results.size(), std::size_t(1));
         QTest::qWait(200);
         QVERIFY(window.canvas()->badge().startsWith("Live"));
         QVERIFY(window.grab().toImage().save(screenshotDir() + "/live-mode.png"));
