@@ -202,21 +202,25 @@ private:
         QCOMPARE(toGenerateRequest(doc()->project()).regions.size(), std::size_t(3));
     }
 
-    // A brush stroke through the region `index`, the moves 10 ms apart (as a pen's events).
+    // A brush stroke for the region `index` where its mask is still empty (so every stroke
+    // is an edit), the moves 10 ms apart (as a pen's events).
     void stroke(int index, int n)
     {
-        doc()->setCurrentRegion(m_regions[std::size_t(index % 3)]);
-        const double y = 120.0 + 40.0 * (n % 8);
-        const QPoint start = test::widgetPoint(canvas(), 40 + 20 * (n % 5), y);
+        const int region = index % 3;
+        doc()->setCurrentRegion(m_regions[std::size_t(region)]);
+        const double bases[] = {200.0, 300.0, 400.0}; // above the grass, below house and sun
+        const double y = bases[region] + 12.0 * ((n / 3) % 6);
+        const double x0 = 30.0 + 20.0 * (n % 5);
+        const std::uint64_t before = doc()->revision();
         note(QStringLiteral("press %1").arg(n));
-        QTest::mousePress(canvas(), Qt::LeftButton, {}, start);
+        QTest::mousePress(canvas(), Qt::LeftButton, {}, test::widgetPoint(canvas(), x0, y));
         for (int i = 1; i <= 10; ++i) {
             QTest::qWait(10);
-            QTest::mouseMove(canvas(), test::widgetPoint(canvas(), 40 + 20 * (n % 5) + 25 * i, y));
+            QTest::mouseMove(canvas(), test::widgetPoint(canvas(), x0 + 25 * i, y));
         }
-        QTest::mouseRelease(canvas(), Qt::LeftButton, {},
-                            test::widgetPoint(canvas(), 40 + 20 * (n % 5) + 250, y));
+        QTest::mouseRelease(canvas(), Qt::LeftButton, {}, test::widgetPoint(canvas(), x0 + 250, y));
         note(QStringLiteral("release %1").arg(n));
+        QVERIFY2(doc()->revision() > before, "the stroke changed nothing");
     }
 
     // Paints `count` strokes `spacingMs` apart; for each, the time from the release to the
@@ -425,6 +429,44 @@ private Q_SLOTS:
         QVERIFY(!live()->isEnabled());
         QVERIFY(canvas()->badge().isEmpty());
         QCOMPARE(canvas()->baseImage().size(), QSize(512, 512));
+    }
+
+    // Live mode's weights: a variant is loaded once and kept while live frames render; a normal
+    // generation goes back to the plain weights (lazily, when it is asked for). The engine
+    // of this branch loads the plain weights for any variant (ModelInfo::variants is empty),
+    // so this checks the requests, not the weights.
+    void variantLoadedOnceAndPlainWeightsForNormalGenerations()
+    {
+        loadModelOrSkip();
+        setUpProject();
+        QSignalSpy states(gen(), &GenerationController::modelStateChanged);
+        // This model offers no "lcm" variant: live frames keep the weights that are loaded.
+        m_w->window.live()->liveAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!live()->frameImage().isNull(), 60000);
+        for (int n = 0; n < 2; ++n) {
+            stroke(n, n);
+            const std::uint64_t revision = doc()->revision();
+            QTRY_VERIFY_WITH_TIMEOUT(live()->frameRevision() >= revision, 30000);
+        }
+        QCOMPARE(states.count(), 0); // no reload, let alone one per stroke
+        m_w->window.live()->liveAction()->trigger();
+        // A variant asked for is loaded once...
+        gen()->ensureVariant("lcm");
+        QCOMPARE(gen()->modelVariant(), QStringLiteral("lcm"));
+        QTRY_COMPARE_WITH_TIMEOUT(gen()->modelState(), GenerationController::ModelState::Ready,
+                                  60000);
+        const int loads = int(states.count());
+        gen()->ensureVariant("lcm");
+        QCOMPARE(int(states.count()), loads);
+        // ...and a normal generation goes back to the plain weights, then makes its result.
+        GenerationSettings s = doc()->project().settings;
+        s.steps = 2;
+        doc()->setSettings(s);
+        const std::size_t before = doc()->project().results.size();
+        m_w->window.session()->generate();
+        QCOMPARE(gen()->modelVariant(), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(doc()->project().results.size(), before + 1, 60000);
+        QCOMPARE(doc()->project().results.back().settings.steps, 2);
     }
 
     // Not a timed test: MD_LIVE_BENCH=1 prints the latency table of 20 strokes at 1.2 s and
