@@ -9,10 +9,12 @@
 #include "ui/generation/LiveController.h"
 #include "ui/generation/LiveRequest.h"
 #include "ui/generation/LiveSizePolicy.h"
+#include "ui/panels/PromptEdit.h"
 #include "ui/panels/SamplingPresetCombo.h"
 
 #include <QAction>
 #include <QMenuBar>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace md;
@@ -211,6 +213,41 @@ private Q_SLOTS:
         QTest::keyClick(w.window.canvas(), Qt::Key_L, Qt::ControlModifier);
         QVERIFY(!live->controller()->isEnabled());
         QVERIFY(w.window.canvas()->baseImage().isNull());
+    }
+
+    // Typing waits for a pause (one render for a burst, through the undo stack's merges); a
+    // finished stroke renders at once. Without a model each render says so, which counts them.
+    void typingIsDebouncedStrokesStartAtOnce()
+    {
+        test::TestWindow w;
+        QVERIFY(w.ready());
+        LiveController* live = w.window.live()->controller();
+        live->setEnabled(true);
+        QSignalSpy renders(live, &LiveController::message);
+        auto* prompt = w.window.findChild<PromptEdit*>("backgroundPrompt");
+        QVERIFY(prompt);
+        prompt->setFocus();
+        for (const char c : QByteArray("a lake")) {
+            if (c)
+                QTest::keyClick(prompt, c);
+            QTest::qWait(20);
+        }
+        QCOMPARE(w.window.document()->project().prompt, std::string("a lake"));
+        QCOMPARE(renders.count(), 0); // still typing
+        QTRY_COMPARE_WITH_TIMEOUT(renders.count(), 1, 2000);
+        QTest::qWait(300);
+        QCOMPARE(renders.count(), 1); // one for the burst
+
+        w.window.document()->addMaskRegion();
+        QTRY_COMPARE_WITH_TIMEOUT(renders.count(), 2, 2000); // a region added (debounced)
+        w.window.canvas()->setFocus();
+        test::drag(w.window.canvas(), {{100, 100}, {140, 120}, {200, 130}});
+        QCoreApplication::processEvents(); // the 0 ms timer: no wait for a pause
+        QCOMPARE(renders.count(), 3);
+        live->setEnabled(false);
+        test::drag(w.window.canvas(), {{100, 200}, {140, 220}});
+        QTest::qWait(300);
+        QCOMPARE(renders.count(), 3); // off: nothing
     }
 };
 
