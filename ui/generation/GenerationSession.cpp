@@ -2,6 +2,7 @@
 
 #include "document/LoraFiles.h"
 #include "document/ModelHash.h"
+#include "engine/SamplingPreset.h"
 #include "engine/pipeline/ModelLocator.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
@@ -353,7 +354,11 @@ void GenerationSession::send(const GenerateRequest& request)
     m_provenance.rerollMask = request.rerollMask.empty()
                                   ? nullptr
                                   : std::make_shared<const MaskImage>(request.rerollMask);
-    m_generation->ensureVariant(QString()); // live mode's few-step weights: back to the plain
+    // The weights the sampler wants: LCM (the Live preset) the model's few-step variant where
+    // it has one, other samplers the plain weights (after live mode, loaded again now).
+    const auto live = samplingPreset(m_generation->modelInfo(), "live");
+    const bool fewStep = request.sampler == SamplerKind::Lcm && live;
+    m_generation->ensureVariant(fewStep ? QString::fromStdString(live->modelVariant) : QString());
     m_generation->generate(request);
 }
 
