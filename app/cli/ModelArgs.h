@@ -25,6 +25,7 @@ private:
     std::string m_tokenizer;
     std::string m_prediction;
     int m_clipSkip = 0;
+    std::string m_variant;
     std::string m_device = "auto";
     std::string m_dtype = "auto";
 };

@@ -160,6 +160,7 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
                            r.stride, r.circular)
                       .views();
     setup.cfg = r.cfg;
+    setup.guided = in.plan.guided; // cfg <= 1: the conditional pass alone, no negatives
     setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
     if (model.isSdxl())

@@ -1,7 +1,8 @@
 // LoRA per region in the fused denoiser: the UNet calls of a step are grouped by the
 // prompts' LoRA weights (FusionPrompt::adapterWeights), so a call never mixes sets, the
 // passes of one set share calls, and the fused result does not depend on the grouping.
-// A fake UNet records what each call carries.
+// A fake UNet records what each call carries. At cfg <= 1 (FusionSetup::guided off) a call
+// carries the cond passes alone, one sample per pair.
 
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
@@ -58,7 +59,8 @@ FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int
 struct Call
 {
     std::vector<float> weights;
-    std::vector<int> prompts; // of the cond half
+    std::vector<int> prompts; // of the cond half (guided), of all samples (not guided)
+    int64_t samples = 0;
 };
 
 float weightSum(const std::vector<float>& w)
@@ -70,14 +72,15 @@ float weightSum(const std::vector<float>& w)
 }
 
 // A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
-UNetFunction recordingUnet(std::vector<Call>& calls)
+UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
 {
-    return [&calls](const torch::Tensor& x, const torch::Tensor& t, const UNetConditioning& c) {
-        Call call{c.adapterWeights, {}};
-        const int64_t half = x.size(0) / 2;
-        for (int64_t i = 0; i < half; ++i)
+    return [&calls, guided](const torch::Tensor& x, const torch::Tensor& t,
+                            const UNetConditioning& c) {
+        Call call{c.adapterWeights, {}, x.size(0)};
+        const int64_t first = guided ? x.size(0) / 2 : 0; // the cond samples
+        for (int64_t i = first; i < x.size(0); ++i)
             call.prompts.push_back(
-                static_cast<int>(std::lround(c.context[half + i].mean().item<double>())) - 1);
+                static_cast<int>(std::lround(c.context[i].mean().item<double>())) - 1);
         calls.push_back(call);
         auto tt = (t / 1000.0).view({-1, 1, 1, 1});
         auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
@@ -94,7 +97,8 @@ struct StepRun
     torch::Tensor nextDraw; // the generator's next randn after the step
 };
 
-StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0)
+StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0,
+                float cfg = 5.0f, bool guided = true)
 {
     torch::NoGradGuard noGrad;
     SchedulerConfig config;
@@ -103,7 +107,10 @@ StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int s
     StepRun run;
     Rng rng(5);
     auto x = rng.randn({1, 4, kH, kW});
-    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls), makeSetup(sets, maxBatch), rng);
+    FusionSetup setup = makeSetup(sets, maxBatch);
+    setup.cfg = cfg;
+    setup.guided = guided;
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
     run.batchesPerStep = denoiser.batchesPerStep();
     run.out = denoiser.predict(x, stepIndex);
     run.nextDraw = rng.randn({4});
@@ -187,4 +194,49 @@ TEST(FusedDenoiserGrouping, RegionsSharingASetShareCalls)
               << different.batchesPerStep << "\n";
     EXPECT_LT(same.batchesPerStep, different.batchesPerStep);
     EXPECT_EQ(static_cast<int>(same.calls.size()), same.batchesPerStep);
+}
+
+TEST(FusedDenoiserGrouping, UnguidedCallsTakeTheCondPassesAlone)
+{
+    // cfg 1 without guidance: one sample per pair, so twice the pairs per call, the same
+    // grouping by set, every pass once, and the guided formula's result at cfg 1.
+    const FusionSetup setup = makeSetup(kMixed, 6);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun guided = runStep(kMixed, 6, 0, 1.0f, true);
+    const StepRun live = runStep(kMixed, 6, 0, 1.0f, false);
+    ASSERT_EQ(static_cast<int>(live.calls.size()), live.batchesPerStep);
+    std::vector<int> passes(kMixed.size(), 0), expected(kMixed.size(), 0);
+    int64_t guidedSamples = 0, liveSamples = 0;
+    for (const Call& call : guided.calls)
+        guidedSamples += call.samples;
+    for (const Call& call : live.calls) {
+        EXPECT_LE(call.samples, 6);
+        EXPECT_EQ(call.samples, static_cast<int64_t>(call.prompts.size()));
+        liveSamples += call.samples;
+        for (int p : call.prompts) {
+            EXPECT_EQ(kMixed[static_cast<size_t>(p)], call.weights) << "prompt " << p;
+            ++passes[static_cast<size_t>(p)];
+        }
+    }
+    for (const ViewPromptPair& pair : pairs)
+        ++expected[static_cast<size_t>(pair.prompt)];
+    EXPECT_EQ(passes, expected);
+    EXPECT_EQ(guidedSamples, 2 * liveSamples);
+    int setCalls = 0;
+    for (const auto& set : std::vector<std::vector<float>>{{0.5f}, {0.5f, 1.0f}, {}}) {
+        int paths = 0;
+        for (size_t p = 0; p < kMixed.size(); ++p)
+            if (kMixed[p] == set)
+                paths += expected[p];
+        setCalls += batchesPerStep(paths, 6, 1);
+    }
+    EXPECT_EQ(live.batchesPerStep, setCalls);
+    EXPECT_LT(live.batchesPerStep, guided.batchesPerStep);
+    const double diff = (live.out - guided.out).abs().max().item<double>();
+    std::cout << "cfg 1, cond alone vs guided formula: max|diff| " << diff << "\n";
+    EXPECT_LT(diff, 1e-5 * guided.out.abs().max().item<double>());
+    EXPECT_TRUE(torch::equal(live.nextDraw, guided.nextDraw));
+    // Above 1 the guided prediction differs: the test can tell the paths apart.
+    const StepRun strong = runStep(kMixed, 6, 0, 5.0f, true);
+    EXPECT_GT((strong.out - live.out).abs().max().item<double>(), 1e-3);
 }
