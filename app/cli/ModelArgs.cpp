@@ -23,6 +23,9 @@ void ModelArgs::addTo(CommandLine& cl)
                "1 = last text-encoder layer, 2 = penultimate (default: model's)");
     cl.text("--device", m_device, "DEV", "auto, cpu, cuda or cuda:N (default auto)");
     cl.text("--dtype", m_dtype, "TYPE", "auto, float32, float16 or bfloat16 (default auto)");
+    cl.text("--preview-decoder", m_previewDecoder, "PATH|none",
+            "the tiny decoder (TAESD) for previews: a .safetensors file or AutoencoderTiny "
+            "folder, or none for the linear preview (default: found beside the model)");
 }
 
 Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
@@ -53,6 +56,7 @@ Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
     o.clipSkip = m_clipSkip;
     o.device = m_device;
     o.dtype = m_dtype;
+    o.previewDecoder = m_previewDecoder;
     return o;
 }
 

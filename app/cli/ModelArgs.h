@@ -1,7 +1,7 @@
 #pragma once
 
 // The model options every command shares: --model, --tokenizer, --prediction, --clip-skip,
-// --device, --dtype; and the embedded default model when no --model is given.
+// --device, --dtype, --preview-decoder; and the embedded default model when no --model is given.
 
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
@@ -27,6 +27,7 @@ private:
     int m_clipSkip = 0;
     std::string m_device = "auto";
     std::string m_dtype = "auto";
+    std::string m_previewDecoder;
 };
 
 } // namespace md::cli
