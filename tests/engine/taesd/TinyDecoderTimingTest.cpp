@@ -1,7 +1,7 @@
 // What a tiny-decoder preview costs on this machine's CPU: float32 decodes of a 64x64
-// latent (a 512x512 image) and of a 32x32 one, median of 3 after a warm-up. The figures go
-// into docs/performance.md; the preview budget (pipeline/TinyPreviewBudget.h) is set from
-// them.
+// latent (a 512x512 image) and of a 32x32 one, median of 3 after a warm-up; and, where there
+// is a GPU, float16 on it (128x128 and 64x64 latents). The figures go into docs/models.md;
+// the preview budget (pipeline/TinyPreviewBudget.h) rests on them.
 
 #include "engine/nn/TinyAutoencoderDecoder.h"
 
@@ -18,10 +18,10 @@ namespace {
 double medianMs(nn::TinyAutoencoderDecoder& decoder, const torch::Tensor& latents)
 {
     std::vector<double> ms;
-    decoder->forward(latents); // warm-up
+    decoder->forward(latents).cpu(); // warm-up
     for (int i = 0; i < 3; ++i) {
         const auto start = std::chrono::steady_clock::now();
-        auto image = decoder->forward(latents);
+        auto image = decoder->forward(latents).cpu(); // .cpu(): waits for a GPU
         ms.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count());
@@ -44,6 +44,22 @@ TEST(TinyDecoderTiming, CpuFloat32Decodes)
                 torch::get_num_threads(), ms64, ms32);
     // Cost grows with the pixels: a quarter of the pixels costs well under half the time.
     EXPECT_LT(ms32, ms64 * 0.5);
+}
+
+TEST(TinyDecoderTiming, CudaFloat16Decodes)
+{
+    if (!torch::cuda::is_available())
+        GTEST_SKIP() << "no CUDA device";
+    torch::manual_seed(0);
+    torch::InferenceMode inference;
+    nn::TinyAutoencoderDecoder decoder(TinyDecoderConfig{});
+    decoder->to(torch::kCUDA, torch::kFloat16);
+    const auto options = torch::TensorOptions().device(torch::kCUDA).dtype(torch::kFloat16);
+    const double ms128 = medianMs(decoder, torch::randn({1, 4, 128, 128}, options));
+    const double ms64 = medianMs(decoder, torch::randn({1, 4, 64, 64}, options));
+    std::printf("tiny decoder on CUDA, float16: 128x128 latent -> 1024x1024: %.1f ms; "
+                "64x64 -> 512x512: %.1f ms\n",
+                ms128, ms64);
 }
 
 } // namespace
