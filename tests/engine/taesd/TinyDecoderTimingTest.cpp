@@ -4,6 +4,7 @@
 // the preview budget (pipeline/TinyPreviewBudget.h) rests on them.
 
 #include "engine/nn/TinyAutoencoderDecoder.h"
+#include "engine/nn/VaeDecoder.h"
 
 #include <algorithm>
 #include <chrono>
@@ -44,6 +45,28 @@ TEST(TinyDecoderTiming, CpuFloat32Decodes)
                 torch::get_num_threads(), ms64, ms32);
     // Cost grows with the pixels: a quarter of the pixels costs well under half the time.
     EXPECT_LT(ms32, ms64 * 0.5);
+}
+
+// For comparison, Stable Diffusion's own VAE decoder (random weights, SD 1.x/2.x/SDXL shape:
+// 128/256/512/512 channels) on the same latents. Slow (about a minute), so not run by
+// default: --gtest_also_run_disabled_tests --gtest_filter=TinyDecoderTiming.*
+TEST(TinyDecoderTiming, DISABLED_SdVaeDecoderForComparison)
+{
+    torch::manual_seed(0);
+    torch::InferenceMode inference;
+    nn::VaeDecoder vae(VaeConfig{});
+    const auto time = [&vae](int side) {
+        const auto start = std::chrono::steady_clock::now();
+        auto image = vae->forward(torch::randn({1, 4, side, side}));
+        EXPECT_EQ(image.size(2), side * 8);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count();
+    };
+    const double ms32 = time(32);
+    const double ms64 = time(64);
+    std::printf("SD VAE decoder on CPU (%d threads), float32, one run each: 64x64 latent: %.0f "
+                "ms; 32x32: %.0f ms\n",
+                torch::get_num_threads(), ms64, ms32);
 }
 
 TEST(TinyDecoderTiming, CudaFloat16Decodes)
