@@ -26,6 +26,9 @@ void ModelArgs::addTo(CommandLine& cl)
             "where a component has one; default: the plain weights)");
     cl.text("--device", m_device, "DEV", "auto, cpu, cuda or cuda:N (default auto)");
     cl.text("--dtype", m_dtype, "TYPE", "auto, float32, float16 or bfloat16 (default auto)");
+    cl.text("--preview-decoder", m_previewDecoder, "PATH|none",
+            "the tiny decoder (TAESD) for previews: a .safetensors file or AutoencoderTiny "
+            "folder, or none for the linear preview (default: found beside the model)");
 }
 
 Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
@@ -57,6 +60,7 @@ Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
     o.variant = m_variant;
     o.device = m_device;
     o.dtype = m_dtype;
+    o.previewDecoder = m_previewDecoder;
     return o;
 }
 

@@ -120,6 +120,9 @@ struct ModelInfo
     std::string variant;      // the weight variant loaded ("" = plain weights)
     std::vector<std::string> variants; // variants the model folder offers, e.g. {"lcm"}
     std::string previewDecoder;        // the tiny decoder loaded (its path); "" = linear only
+    // Why a tiny decoder that was found or named is not used (corrupt, another family), or
+    // what was skipped before the one loaded; "" when there is nothing to say.
+    std::string previewDecoderNote;
 };
 
 // ---- LoRA ------------------------------------------------------------------------------------
