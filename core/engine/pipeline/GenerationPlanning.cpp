@@ -39,7 +39,8 @@ int viewWindow(const GenerateRequest& r, const ModelSession& session)
     return r.window > 0 ? r.window : session.nativeLatentSize();
 }
 
-GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& session)
+GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& session,
+                              bool groupLoraSets)
 {
     const StableDiffusionModel& model = session.model();
     const int f = model.vaeScaleFactor();
@@ -71,11 +72,15 @@ GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& sess
         }
         p.unetSamplesPerStep = 0;
         p.unetBatchesPerStep = 0;
+        int allPaths = 0;
         for (const int paths : activePathsPerSet(r, grid, sets, f)) {
             p.unetSamplesPerStep += 2 * paths;
-            if (paths > 0)
+            allPaths += paths;
+            if (paths > 0 && groupLoraSets)
                 p.unetBatchesPerStep += batchesPerStep(paths, p.batchLimit);
         }
+        if (!groupLoraSets) // calls mix LoRA sets: batched as without LoRAs
+            p.unetBatchesPerStep = batchesPerStep(allPaths, p.batchLimit);
     } else {
         p.viewWidth = p.latentWidth;
         p.viewHeight = p.latentHeight;

@@ -1,7 +1,8 @@
-// LoRA per region in the fused denoiser: the UNet calls of a step are grouped by the
-// prompts' LoRA weights (FusionPrompt::adapterWeights), so a call never mixes sets, the
-// passes of one set share calls, and the fused result does not depend on the grouping.
-// A fake UNet records what each call carries.
+// LoRA per region in the fused denoiser. Grouped (FusionSetup::groupLoraSets): the UNet calls
+// of a step are grouped by the prompts' LoRA weights (FusionPrompt::adapterWeights), so a call
+// never mixes sets and the passes of one set share calls. Mixed (the default): the calls are
+// those of the run without LoRAs, a call with several sets carries one row of weights per
+// sample. The fused result depends on neither. A fake UNet records what each call carries.
 
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
@@ -25,9 +26,11 @@ constexpr int kWindow = 8;
 
 // Prompt k's cond context is all (k + 1), its uncond all -(k + 1): a call's samples say
 // which prompt they belong to.
-FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int maxBatch)
+FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int maxBatch,
+                      bool group = true)
 {
     FusionSetup fs;
+    fs.groupLoraSets = group;
     for (size_t k = 0; k < adapterWeights.size(); ++k) {
         const float id = static_cast<float>(k + 1);
         FusionPrompt p{torch::full({1, 5, 6}, id), torch::full({1, 5, 6}, -id)};
@@ -58,7 +61,8 @@ FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int
 struct Call
 {
     std::vector<float> weights;
-    std::vector<int> prompts; // of the cond half
+    std::vector<std::vector<float>> rows; // per sample (mixed calls)
+    std::vector<int> prompts;             // of the cond half
 };
 
 float weightSum(const std::vector<float>& w)
@@ -73,7 +77,7 @@ float weightSum(const std::vector<float>& w)
 UNetFunction recordingUnet(std::vector<Call>& calls)
 {
     return [&calls](const torch::Tensor& x, const torch::Tensor& t, const UNetConditioning& c) {
-        Call call{c.adapterWeights, {}};
+        Call call{c.adapterWeights, c.sampleAdapterWeights, {}};
         const int64_t half = x.size(0) / 2;
         for (int64_t i = 0; i < half; ++i)
             call.prompts.push_back(
@@ -81,8 +85,13 @@ UNetFunction recordingUnet(std::vector<Call>& calls)
         calls.push_back(call);
         auto tt = (t / 1000.0).view({-1, 1, 1, 1});
         auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
-        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
-               0.05 * weightSum(c.adapterWeights) * torch::sin(x * 2.0);
+        std::vector<float> sums;
+        for (int64_t i = 0; i < x.size(0); ++i)
+            sums.push_back(weightSum(c.sampleAdapterWeights.empty()
+                                         ? c.adapterWeights
+                                         : c.sampleAdapterWeights[static_cast<size_t>(i)]));
+        auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
+        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 + 0.05 * lora * torch::sin(x * 2.0);
     };
 }
 
@@ -94,7 +103,8 @@ struct StepRun
     torch::Tensor nextDraw; // the generator's next randn after the step
 };
 
-StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0)
+StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0,
+                bool group = true)
 {
     torch::NoGradGuard noGrad;
     SchedulerConfig config;
@@ -103,7 +113,7 @@ StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int s
     StepRun run;
     Rng rng(5);
     auto x = rng.randn({1, 4, kH, kW});
-    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls), makeSetup(sets, maxBatch), rng);
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls), makeSetup(sets, maxBatch, group), rng);
     run.batchesPerStep = denoiser.batchesPerStep();
     run.out = denoiser.predict(x, stepIndex);
     run.nextDraw = rng.randn({4});
@@ -187,4 +197,45 @@ TEST(FusedDenoiserGrouping, RegionsSharingASetShareCalls)
               << different.batchesPerStep << "\n";
     EXPECT_LT(same.batchesPerStep, different.batchesPerStep);
     EXPECT_EQ(static_cast<int>(same.calls.size()), same.batchesPerStep);
+}
+
+TEST(FusedDenoiserGrouping, MixedCallsAreTheUngroupedOnesWithPerSampleWeights)
+{
+    const FusionSetup setup = makeSetup(kMixed, 6, false);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun run = runStep(kMixed, 6, 0, false);
+    EXPECT_EQ(run.batchesPerStep, batchesPerStep(static_cast<int>(pairs.size()), 6));
+    ASSERT_EQ(static_cast<int>(run.calls.size()), run.batchesPerStep);
+    size_t next = 0;
+    int mixedCalls = 0;
+    for (const Call& call : run.calls) {
+        const size_t n = call.prompts.size();
+        for (size_t i = 0; i < n; ++i)
+            EXPECT_EQ(call.prompts[i], pairs[next++].prompt);
+        if (call.rows.empty()) { // one set: passed as the call's weights
+            for (int p : call.prompts)
+                EXPECT_EQ(call.weights, kMixed[static_cast<size_t>(p)]);
+            continue;
+        }
+        ++mixedCalls;
+        EXPECT_TRUE(call.weights.empty());
+        ASSERT_EQ(call.rows.size(), 2 * n); // uncond rows, then cond rows
+        for (size_t i = 0; i < n; ++i) {
+            EXPECT_EQ(call.rows[i], kMixed[static_cast<size_t>(call.prompts[i])]);
+            EXPECT_EQ(call.rows[n + i], kMixed[static_cast<size_t>(call.prompts[i])]);
+        }
+    }
+    EXPECT_EQ(next, pairs.size());
+    EXPECT_GT(mixedCalls, 0);
+    EXPECT_LT(run.batchesPerStep, runStep(kMixed, 6, 0, true).batchesPerStep);
+}
+
+TEST(FusedDenoiserGrouping, MixedEqualsGrouped)
+{
+    const StepRun grouped = runStep(kMixed, 6, 0, true);
+    const StepRun mixed = runStep(kMixed, 6, 0, false);
+    const double diff = (mixed.out - grouped.out).abs().max().item<double>();
+    std::cout << "mixed vs grouped calls: max|diff| " << diff << "\n";
+    EXPECT_LT(diff, 1e-6);
+    EXPECT_TRUE(torch::equal(mixed.nextDraw, grouped.nextDraw));
 }
