@@ -2,8 +2,12 @@
 // SD 1.5's shapes (or the fixture's narrow ones) with random weights, puts random rank-R
 // adapters on the layers kohya's LoRA trains (attention q/k/v/out, feed-forward, proj_in /
 // proj_out), and times calls with 0, 1 and 3 LoRAs attached and 0, 1 or 3 of them enabled
-// (AdapterScales). A merged LoRA costs what "none attached" costs. Engine-only (libtorch), so
-// it builds on the GPU machine.
+// (AdapterScales). A merged LoRA costs what "none attached" costs. "per-sample (stacked)": the
+// 3 LoRAs in one call, one per pair of samples (pair k = samples k and k + B/2, the fused
+// denoiser's uncond / cond rows; LoRA k mod 3), run as each layer's stacked adapters with
+// per-sample scales (nn/StackedAdapters.h); "gathered": each LoRA on its samples' rows only
+// (the CPU's kernel); then their difference from per-LoRA calls on the same samples. Engine-only
+// (libtorch), so it builds on the GPU machine.
 //
 //   mdlorabench [--device cpu|cuda] [--dtype float32|float16] [--shapes sd15|fixture]
 //               [--rank 16] [--batch 2] [--latent 64] [--calls 10]
@@ -14,6 +18,7 @@
 #include "engine/nn/LinearLayer.h"
 #include "engine/nn/LowRankAdapter.h"
 #include "engine/nn/ModelFactory.h"
+#include "engine/nn/StackedAdapters.h"
 
 #include <algorithm>
 #include <chrono>
@@ -105,6 +110,16 @@ int64_t attach(torch::nn::Module& unet, int slot, int64_t r)
     return count;
 }
 
+void restack(torch::nn::Module& unet)
+{
+    for (const auto& m : unet.modules(false)) {
+        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(m.get()))
+            linear->restackAdapters();
+        else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(m.get()))
+            conv->restackAdapters();
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -146,8 +161,10 @@ int main(int argc, char** argv)
     auto t = torch::full({a.batch}, 500, torch::TensorOptions().device(device));
 
     double peak = -1.0; // GiB allocated at the peak of the last timeCalls (-1: not known)
-    auto timeCalls = [&](const std::vector<float>& weights) {
-        md::nn::AdapterScales scales(weights);
+    // rows: one row of weights per sample (all equal: the uniform case).
+    auto timeRows = [&](const std::vector<std::vector<float>>& rows,
+                        md::nn::SampleLoraKernel kernel = md::nn::SampleLoraKernel::Auto) {
+        md::nn::AdapterScales scales(rows, options, kernel);
         md::bench::cudaPeakGiB(/*reset=*/true);
         for (int i = 0; i < 2; ++i)
             unet->forward(sample, t, context);
@@ -169,6 +186,9 @@ int main(int argc, char** argv)
         std::sort(ms.begin(), ms.end());
         return ms[ms.size() / 2];
     };
+    auto timeCalls = [&](const std::vector<float>& weights) {
+        return timeRows(std::vector<std::vector<float>>(static_cast<size_t>(a.batch), weights));
+    };
 
     std::printf("UNet %s shapes, %s %s, batch %d, latent %dx%d, rank %d, median of %d calls "
                 "(%s)\n",
@@ -183,6 +203,7 @@ int main(int argc, char** argv)
                 100.0 * (one / base - 1.0), peak);
     attach(*unet, 1, a.rank);
     attach(*unet, 2, a.rank);
+    restack(*unet);
     const double none = timeCalls({0.0f, 0.0f, 0.0f});
     std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%), peak %.3f GiB\n", none,
                 100.0 * (none / base - 1.0), peak);
@@ -192,6 +213,55 @@ int main(int argc, char** argv)
     const double all = timeCalls({1.0f, 0.8f, 0.5f});
     std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%), peak %.3f GiB\n", all,
                 100.0 * (all / base - 1.0), peak);
+    const int64_t pairs = std::max(1, a.batch / 2);
+    std::vector<std::vector<float>> rows;
+    for (int64_t b = 0; b < a.batch; ++b) {
+        std::vector<float> row(3, 0.0f);
+        row[static_cast<size_t>((b % pairs) % 3)] = 1.0f;
+        rows.push_back(row);
+    }
+    const char* uniform = pairs < 2 ? " (one pair: the uniform case)" : "";
+    const double stacked = timeRows(rows, md::nn::SampleLoraKernel::Stacked);
+    std::printf("  3 attached, per-sample (stacked):    %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
+                stacked, 100.0 * (stacked / base - 1.0), peak, uniform);
+    const double gathered = timeRows(rows, md::nn::SampleLoraKernel::Gathered);
+    std::printf("  3 attached, per-sample (gathered):   %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
+                gathered, 100.0 * (gathered / base - 1.0), peak, uniform);
+    {
+        // The same samples, each LoRA's in its own call (the grouped way).
+        torch::Tensor mixed;
+        torch::Tensor mixedGathered;
+        {
+            md::nn::AdapterScales scales(rows, options, md::nn::SampleLoraKernel::Stacked);
+            mixed = unet->forward(sample, t, context).to(torch::kFloat32);
+        }
+        {
+            md::nn::AdapterScales scales(rows, options, md::nn::SampleLoraKernel::Gathered);
+            mixedGathered = unet->forward(sample, t, context).to(torch::kFloat32);
+        }
+        double diff = 0.0;
+        for (int slot = 0; slot < 3; ++slot) {
+            std::vector<int64_t> samples;
+            for (int64_t b = 0; b < a.batch; ++b)
+                if (rows[static_cast<size_t>(b)][static_cast<size_t>(slot)] != 0.0f)
+                    samples.push_back(b);
+            if (samples.empty())
+                continue;
+            auto index = torch::tensor(samples, torch::kLong).to(device);
+            std::vector<float> only(3, 0.0f);
+            only[static_cast<size_t>(slot)] = 1.0f;
+            md::nn::AdapterScales scales(only);
+            auto own = unet->forward(sample.index_select(0, index), t.index_select(0, index),
+                                     context.index_select(0, index))
+                           .to(torch::kFloat32);
+            diff = std::max(diff, (own - mixed.index_select(0, index)).abs().max().item<double>());
+            diff = std::max(
+                diff, (own - mixedGathered.index_select(0, index)).abs().max().item<double>());
+        }
+        std::printf(
+            "  per-sample (both kernels) vs per-LoRA calls: max|diff| %.3g, max|out| %.3g\n", diff,
+            mixed.abs().max().item<double>());
+    }
 
     // Exactness in this dtype: LoRA 1 at weight 0.8 at run time against it merged into the
     // weights (W += 0.8 * up @ down, computed in float32), no adapters enabled.

@@ -246,7 +246,7 @@ struct GenerationPlan
     int batchLimit = 2;         // UNet samples one call may take
     std::string batchReason;    // why that many
     int unetSamplesPerStep = 2; // views x prompts x (2 when guided, else 1)
-    int unetBatchesPerStep = 1; // UNet calls per step (a call never mixes LoRA sets)
+    int unetBatchesPerStep = 1; // UNet calls per step (a call may mix LoRA sets)
     // Distinct sets of UNet LoRA weights among the passes (<lora:...> tags: the background's
     // act on every pass, a region's on its own passes too); 0: no LoRA acts on the UNet.
     int loraSets = 0;

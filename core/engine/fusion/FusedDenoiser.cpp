@@ -79,42 +79,58 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
 
 void FusedDenoiser::prepareBatches()
 {
-    // Grouped by LoRA set: sets in order of their first job, each set's jobs in loop order,
-    // cut into calls of at most maxBatch / samplesPerPair() pairs.
-    std::vector<std::vector<size_t>> jobsOfSet;
+    // Mixed: the jobs in loop order. Grouped: by LoRA set, sets in order of their first job,
+    // each set's jobs in loop order. Then cut into calls of at most maxBatch / samplesPerPair()
+    // pairs.
+    const auto weightsOf = [this](size_t j) -> const std::vector<float>& {
+        return m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
+    };
+    std::vector<std::vector<float>> sets;
+    std::vector<std::vector<size_t>> jobsOfGroup;
     for (size_t j = 0; j < m_jobs.size(); ++j) {
-        const auto& weights = m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
-        const auto known = std::find(m_sets.begin(), m_sets.end(), weights);
-        const auto set = static_cast<size_t>(known - m_sets.begin());
-        if (known == m_sets.end()) {
-            m_sets.push_back(weights);
-            jobsOfSet.emplace_back();
+        const auto known = std::find(sets.begin(), sets.end(), weightsOf(j));
+        const auto set = static_cast<size_t>(known - sets.begin());
+        if (known == sets.end()) {
+            sets.push_back(weightsOf(j));
+            if (m_setup.groupLoraSets || jobsOfGroup.empty())
+                jobsOfGroup.emplace_back();
         }
-        jobsOfSet[set].push_back(j);
+        jobsOfGroup[m_setup.groupLoraSets ? set : 0].push_back(j);
     }
     // The prompt rows and SDXL time ids of every batch, copied to the device once here rather
     // than once per batch and step (each copy of a host tensor blocks until the GPU is idle).
     const auto device = m_condAll.device();
     const size_t pairsPerBatch =
         static_cast<size_t>(std::max(1, m_setup.maxBatch / samplesPerPair()));
-    for (size_t set = 0; set < m_sets.size(); ++set) {
-        const auto& jobs = jobsOfSet[set];
+    for (const auto& jobs : jobsOfGroup) {
         for (size_t start = 0; start < jobs.size(); start += pairsPerBatch) {
             Batch b;
-            b.set = static_cast<int>(set);
             const size_t end = std::min(jobs.size(), start + pairsPerBatch);
             b.jobs.assign(jobs.begin() + static_cast<std::ptrdiff_t>(start),
                           jobs.begin() + static_cast<std::ptrdiff_t>(end));
+            std::vector<std::vector<float>> distinct;
             std::vector<int64_t> promptIndex;
             std::vector<torch::Tensor> timeIds;
             for (const size_t j : b.jobs) {
                 const Job& job = m_jobs[j];
                 promptIndex.push_back(job.prompt);
+                if (std::find(distinct.begin(), distinct.end(), weightsOf(j)) == distinct.end())
+                    distinct.push_back(weightsOf(j));
+                b.sampleWeights.push_back(weightsOf(j));
                 if (m_setup.timeIdsScale > 0) {
                     const View& view = m_setup.views[static_cast<size_t>(job.view)];
                     timeIds.push_back(sizeTimeIds(int64_t{view.height} * m_setup.timeIdsScale,
                                                   int64_t{view.width} * m_setup.timeIdsScale));
                 }
+            }
+            b.sets = static_cast<int>(distinct.size());
+            if (b.sets == 1) {
+                b.adapterWeights = distinct.front();
+                b.sampleWeights.clear();
+            } else if (m_setup.guided) {
+                // The call's samples: every pair's uncond, then every pair's cond.
+                const auto rows = b.sampleWeights;
+                b.sampleWeights.insert(b.sampleWeights.end(), rows.begin(), rows.end());
             }
             b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
             if (!timeIds.empty()) {
@@ -131,11 +147,11 @@ int FusedDenoiser::batchesPerStep() const
     return static_cast<int>(m_batches.size());
 }
 
-std::vector<std::vector<float>> FusedDenoiser::batchSets() const
+std::vector<int> FusedDenoiser::setsPerBatch() const
 {
-    std::vector<std::vector<float>> sets;
+    std::vector<int> sets;
     for (const Batch& b : m_batches)
-        sets.push_back(m_sets[static_cast<size_t>(b.set)]);
+        sets.push_back(b.sets);
     return sets;
 }
 
@@ -222,7 +238,8 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
                 c.pooled = torch::cat({m_uncondPooledAll.index_select(0, pooledIdx), c.pooled}, 0);
         }
         c.timeIds = planned.timeIds;
-        c.adapterWeights = m_sets[static_cast<size_t>(planned.set)];
+        c.adapterWeights = planned.adapterWeights;
+        c.sampleAdapterWeights = planned.sampleWeights;
         const int64_t samples = samplesPerPair() * count;
         // Filled on the device: no host tensor, no copy.
         auto timesteps = torch::full({samples}, t, x.options().dtype(torch::kFloat32));

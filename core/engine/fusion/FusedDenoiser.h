@@ -19,11 +19,14 @@
 // (step, view) in loop order (the seed contract).
 //
 // LoRA per region: each prompt's passes run with its own UNet LoRA weights
-// (FusionPrompt::adapterWeights). The jobs of a step are grouped by those weights, so a UNet
-// call never mixes sets and the passes of one set share calls; the groups run in order of
-// their first job, each group's jobs in loop order. The predictions are fused in loop order
-// after the step's calls, so the result does not depend on the grouping; with one set (no
-// LoRA) the calls are exactly the ungrouped ones.
+// (FusionPrompt::adapterWeights). By default the calls are formed as without LoRAs (loop
+// order, maxBatch samples each): a call whose passes use one set passes it as
+// UNetConditioning::adapterWeights, a call that mixes sets passes one row of weights per
+// sample (sampleAdapterWeights; the layers run their stacked adapters with per-sample
+// scales). With groupLoraSets the jobs are grouped by set instead (a call never mixes sets;
+// the groups run in order of their first job, each group's jobs in loop order): the way
+// before stacking, kept to check the stacked calls against. The predictions are fused in
+// loop order after the step's calls, so the result does not depend on the batching.
 
 #include "engine/fusion/ViewGrid.h"
 #include "engine/sampling/Conditioning.h"
@@ -59,6 +62,8 @@ struct FusionSetup
     // pipeline turns it off at cfg <= 1, as diffusers): cond alone, 1 sample per pair.
     bool guided = true;
     int maxBatch = 8; // UNet samples per call (whole pairs: at least one pair)
+    // true: one call per LoRA set and batch (never mixed); false: calls mix sets.
+    bool groupLoraSets = false;
     // Bootstrapping.
     int bootstrapSteps = 0;
     torch::Tensor backgrounds; // [B, C, window_h, window_w] encoded constant colours
@@ -82,10 +87,10 @@ public:
 
     torch::Tensor predict(const torch::Tensor& x, int stepIndex) override;
 
-    // UNet calls per step (grouped by LoRA set).
+    // UNet calls per step.
     int batchesPerStep() const;
-    // The UNet LoRA weights of each call of a step, in call order (tests, benches).
-    std::vector<std::vector<float>> batchSets() const;
+    // The distinct UNet LoRA sets of each call of a step, in call order (tests, benches).
+    std::vector<int> setsPerBatch() const;
 
 private:
     struct Job
@@ -93,14 +98,16 @@ private:
         int view;
         int prompt;
     };
-    // One UNet call: its pairs (indices into m_jobs, one LoRA set: an index into m_sets) and
-    // what does not change from step to step, already on the device.
+    // One UNet call: its pairs (indices into m_jobs), their LoRA weights and what does not
+    // change from step to step, already on the device.
     struct Batch
     {
-        int set = 0;
         std::vector<size_t> jobs;
-        torch::Tensor promptIndex; // [jobs] int64
-        torch::Tensor timeIds;     // [samples, 6] (SDXL) or undefined
+        int sets = 1;                                  // distinct LoRA sets among the jobs
+        std::vector<float> adapterWeights;             // the one set (sets == 1)
+        std::vector<std::vector<float>> sampleWeights; // per sample (sets > 1): one row a sample
+        torch::Tensor promptIndex;                     // [jobs] int64
+        torch::Tensor timeIds;                         // [samples, 6] (SDXL) or undefined
     };
     void prepareBatches();
     int samplesPerPair() const { return m_setup.guided ? 2 : 1; }
@@ -115,7 +122,6 @@ private:
     const std::atomic<bool>* m_cancel;
     std::function<void(int, int)> m_onBatch;
     std::vector<Job> m_jobs;
-    std::vector<std::vector<float>> m_sets; // distinct adapterWeights of the prompts
     std::vector<Batch> m_batches;
     torch::Tensor m_condAll;         // [N, L, D]
     torch::Tensor m_uncondAll;       // [N, L, D] (guided only)

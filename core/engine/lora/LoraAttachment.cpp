@@ -21,6 +21,13 @@ struct Layer
     {
         return linear ? linear->adapters : conv->adapters;
     }
+    void restack() const
+    {
+        if (linear)
+            linear->restackAdapters();
+        else
+            conv->restackAdapters();
+    }
 };
 
 void collect(std::map<std::string, Layer>& layers, const std::string& component,
@@ -174,6 +181,9 @@ Status attachLora(const LoraTargets& targets, const LoraFile& file, int slot)
                 *t = t->to(options);
         layer.adapters().push_back(std::move(adapter));
     }
+    // The stacks for calls that mix LoRA sets, once per layer after all its adapters came.
+    for (auto& [layer, adapter] : prepared.value())
+        layer.restack();
     return Status::ok();
 }
 
@@ -186,6 +196,7 @@ void detachLoras(const LoraTargets& targets, int slot)
                                           return slot == kAllSlots || a.slot == slot;
                                       }),
                        adapters.end());
+        layer.restack();
     }
 }
 

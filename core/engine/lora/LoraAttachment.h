@@ -3,8 +3,9 @@
 // Putting a LoRA file's weights on a loaded model's layers:
 //   attachLora  adds LowRankAdapter entries (slot `slot`) to the matching Linear / Conv2d
 //               layers, on their device and dtype; the model's weights stay as they are and
-//               AdapterScales (nn/LowRankAdapter.h) enables the slot per call.
-//   detachLoras removes a slot's adapters (every slot with kAllSlots).
+//               AdapterScales (nn/LowRankAdapter.h) enables the slot per call (or per sample:
+//               each layer's stack of adapters, nn/StackedAdapters.h, is rebuilt).
+//   detachLoras removes a slot's adapters (every slot with kAllSlots) and restacks.
 //   mergeLora   adds the update to the weights: W += w * alpha/r * up @ down (DoRA: the merged
 //               formula of LowRankAdapter.h), unetWeight for UNet layers, textWeight for text
 //               encoder layers.

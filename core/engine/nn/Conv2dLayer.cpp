@@ -34,7 +34,7 @@ torch::Tensor Conv2dLayerImpl::forward(const torch::Tensor& x) const
     auto y = torch::conv2d(x, weight, bias, {m_stride, m_stride}, {m_padding, m_padding});
     if (adapters.empty() || !AdapterScales::anyActive())
         return y;
-    return addConvAdapters(x, y, weight, bias, m_stride, m_padding, adapters);
+    return addConvAdapters(x, y, weight, bias, m_stride, m_padding, adapters, &stacked);
 }
 
 } // namespace md::nn

@@ -6,6 +6,7 @@
 // enabled on this thread = the plain convolution, at no cost.
 
 #include "engine/nn/LowRankAdapter.h"
+#include "engine/nn/StackedAdapters.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
@@ -27,6 +28,9 @@ public:
     torch::Tensor weight;
     torch::Tensor bias;
     std::vector<LowRankAdapter> adapters;
+    // `adapters` stacked for calls that mix LoRA sets (rebuilt by restackAdapters()).
+    StackedAdapters stacked;
+    void restackAdapters() { stacked = StackedAdapters::build(adapters); }
 
 private:
     int64_t m_stride;

@@ -34,7 +34,7 @@ torch::Tensor LinearLayerImpl::forward(const torch::Tensor& x) const
     auto y = torch::linear(x, weight, bias);
     if (adapters.empty() || !AdapterScales::anyActive())
         return y;
-    return addLinearAdapters(x, y, weight, bias, adapters);
+    return addLinearAdapters(x, y, weight, bias, adapters, &stacked);
 }
 
 } // namespace md::nn

@@ -6,6 +6,7 @@
 // this thread = the plain product, at no cost.
 
 #include "engine/nn/LowRankAdapter.h"
+#include "engine/nn/StackedAdapters.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
@@ -23,6 +24,9 @@ public:
     torch::Tensor weight;
     torch::Tensor bias; // undefined without bias
     std::vector<LowRankAdapter> adapters;
+    // `adapters` stacked for calls that mix LoRA sets (rebuilt by restackAdapters()).
+    StackedAdapters stacked;
+    void restackAdapters() { stacked = StackedAdapters::build(adapters); }
 };
 TORCH_MODULE(LinearLayer);
 

@@ -1,5 +1,7 @@
 #include "engine/nn/LowRankAdapter.h"
 
+#include "engine/nn/SampleAdapters.h"
+
 #include <algorithm>
 #include <torch/torch.h>
 #include <utility>
@@ -10,6 +12,9 @@ namespace {
 
 thread_local const std::vector<float>* t_weights = nullptr;
 thread_local bool t_any = false;
+thread_local const std::vector<std::vector<float>>* t_rows = nullptr;
+thread_local const torch::Tensor* t_sampleWeights = nullptr;
+thread_local bool t_stacked = false;
 
 bool anyNonZero(const std::vector<float>& weights)
 {
@@ -20,17 +25,6 @@ bool anyNonZero(const std::vector<float>& weights)
 torch::Tensor asMatrix(const torch::Tensor& t)
 {
     return t.dim() == 2 ? t : t.reshape({t.size(0), -1});
-}
-
-// c = m / ||W'|| per output channel, in the weight's dtype ([out]); the norm in float32 at
-// least (float16 / bfloat16 weights).
-torch::Tensor doraFactor(const torch::Tensor& weight, const LowRankAdapter& a, double s)
-{
-    const auto compute =
-        weight.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
-    auto merged = weight + adapterWeightDelta(a, weight.sizes()) * s;
-    auto norm = merged.reshape({merged.size(0), -1}).to(compute).norm(2, {1});
-    return (a.doraMagnitude.reshape({-1}).to(compute) / norm).to(weight.scalar_type());
 }
 
 // Whether the adds may go into `base` in place: no autograd graph through it and no DoRA
@@ -47,16 +41,78 @@ bool canAddInPlace(const torch::Tensor& base, const std::vector<LowRankAdapter>&
 } // namespace
 
 AdapterScales::AdapterScales(std::vector<float> weights)
-    : m_previous(t_weights), m_previousAny(t_any), m_weights(std::move(weights))
+    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked},
+      m_weights(std::move(weights))
 {
     t_weights = &m_weights;
     t_any = anyNonZero(m_weights);
+    t_rows = nullptr;
+    t_sampleWeights = nullptr;
+}
+
+AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
+                             const torch::TensorOptions& options, SampleLoraKernel kernel)
+    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked}
+{
+    // Rows trimmed alike: equal rows are the uniform case (no per-sample tensor at all).
+    size_t slots = 0;
+    for (const auto& row : rows)
+        slots = std::max(slots, row.size());
+    m_rows = rows;
+    for (auto& row : m_rows)
+        row.resize(slots, 0.0f);
+    const bool uniform = std::all_of(m_rows.begin(), m_rows.end(),
+                                     [&](const std::vector<float>& r) { return r == m_rows[0]; });
+    if (uniform || slots == 0) {
+        m_weights = m_rows.empty() ? std::vector<float>() : m_rows[0];
+        m_rows.clear();
+        t_weights = &m_weights;
+        t_any = anyNonZero(m_weights);
+        t_rows = nullptr;
+        t_sampleWeights = nullptr;
+        return;
+    }
+    std::vector<float> flat;
+    for (const auto& row : m_rows)
+        flat.insert(flat.end(), row.begin(), row.end());
+    m_sampleWeights = torch::tensor(flat, torch::kFloat32)
+                          .view({static_cast<int64_t>(m_rows.size()), static_cast<int64_t>(slots)})
+                          .to(options);
+    t_weights = nullptr; // weight(slot) is 0 for every slot: per-sample layers read the rows
+    t_any = std::any_of(m_rows.begin(), m_rows.end(), anyNonZero);
+    t_rows = &m_rows;
+    t_sampleWeights = &m_sampleWeights;
+    t_stacked = kernel == SampleLoraKernel::Stacked ||
+                (kernel == SampleLoraKernel::Auto && options.device().is_cuda());
 }
 
 AdapterScales::~AdapterScales()
 {
-    t_weights = m_previous;
-    t_any = m_previousAny;
+    t_weights = m_previous.weights;
+    t_any = m_previous.any;
+    t_rows = m_previous.rows;
+    t_sampleWeights = m_previous.sampleWeights;
+    t_stacked = m_previous.stacked;
+}
+
+bool AdapterScales::stackedKernel()
+{
+    return t_stacked;
+}
+
+const torch::Tensor& AdapterScales::sampleWeights()
+{
+    static const torch::Tensor none;
+    return t_sampleWeights != nullptr ? *t_sampleWeights : none;
+}
+
+float AdapterScales::sampleWeight(int64_t sample, int slot)
+{
+    if (t_rows == nullptr || sample < 0 || static_cast<size_t>(sample) >= t_rows->size() ||
+        slot < 0)
+        return 0.0f;
+    const auto& row = (*t_rows)[static_cast<size_t>(sample)];
+    return static_cast<size_t>(slot) < row.size() ? row[static_cast<size_t>(slot)] : 0.0f;
 }
 
 float AdapterScales::weight(int slot)
@@ -69,6 +125,16 @@ float AdapterScales::weight(int slot)
 bool AdapterScales::anyActive()
 {
     return t_any;
+}
+
+// The norm in float32 at least (float16 / bfloat16 weights).
+torch::Tensor doraFactor(const torch::Tensor& weight, const LowRankAdapter& a, double s)
+{
+    const auto compute =
+        weight.scalar_type() == torch::kFloat64 ? torch::kFloat64 : torch::kFloat32;
+    auto merged = weight + adapterWeightDelta(a, weight.sizes()) * s;
+    auto norm = merged.reshape({merged.size(0), -1}).to(compute).norm(2, {1});
+    return (a.doraMagnitude.reshape({-1}).to(compute) / norm).to(weight.scalar_type());
 }
 
 torch::Tensor adapterWeightDelta(const LowRankAdapter& a, at::IntArrayRef shape)
@@ -96,8 +162,11 @@ torch::Tensor mergedAdapterWeight(const torch::Tensor& weight, const LowRankAdap
 
 torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& base,
                                 const torch::Tensor& weight, const torch::Tensor& bias,
-                                const std::vector<LowRankAdapter>& adapters)
+                                const std::vector<LowRankAdapter>& adapters,
+                                const StackedAdapters* stacked)
 {
+    if (AdapterScales::sampleWeights().defined())
+        return addAdaptersPerSample(x, base, weight, bias, adapters, stacked, LayerGeometry{});
     // Without autograd (and without DoRA, which needs base as it was) the adds go into base
     // in place, one addmm per adapter with the scale folded into the small up matrix.
     const bool inPlace = canAddInPlace(base, adapters);
@@ -131,8 +200,12 @@ torch::Tensor addLinearAdapters(const torch::Tensor& x, const torch::Tensor& bas
 torch::Tensor addConvAdapters(const torch::Tensor& x, const torch::Tensor& base,
                               const torch::Tensor& weight, const torch::Tensor& bias,
                               int64_t stride, int64_t padding,
-                              const std::vector<LowRankAdapter>& adapters)
+                              const std::vector<LowRankAdapter>& adapters,
+                              const StackedAdapters* stacked)
 {
+    if (AdapterScales::sampleWeights().defined())
+        return addAdaptersPerSample(x, base, weight, bias, adapters, stacked,
+                                    LayerGeometry{true, stride, padding});
     const bool inPlace = canAddInPlace(base, adapters);
     torch::Tensor out = base;
     for (const auto& a : adapters) {

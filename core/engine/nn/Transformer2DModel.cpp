@@ -11,12 +11,13 @@ namespace md::nn {
 namespace {
 
 torch::Tensor project(const torch::Tensor& tokens, const torch::Tensor& weight,
-                      const torch::Tensor& bias, const std::vector<LowRankAdapter>& adapters)
+                      const torch::Tensor& bias, const std::vector<LowRankAdapter>& adapters,
+                      const StackedAdapters* stacked)
 {
     auto y = torch::linear(tokens, weight, bias); // bias fused (see LinearLayer.cpp)
     if (adapters.empty() || !AdapterScales::anyActive())
         return y;
-    return addLinearAdapters(tokens, y, weight, bias, adapters);
+    return addLinearAdapters(tokens, y, weight, bias, adapters, stacked);
 }
 
 } // namespace
@@ -31,11 +32,13 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& optio
         m_projInWeight = in->weight;
         m_projInBias = in->bias;
         m_projInAdapters = &in->adapters;
+        m_projInStacked = &in->stacked;
     } else {
         auto in = register_module("proj_in", Conv2dLayer(c, c, 1));
         m_projInWeight = in->weight;
         m_projInBias = in->bias;
         m_projInAdapters = &in->adapters;
+        m_projInStacked = &in->stacked;
     }
     auto blocks = register_module("transformer_blocks", torch::nn::ModuleList());
     for (int64_t i = 0; i < options.layers; ++i) {
@@ -48,11 +51,13 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& optio
         m_projOutWeight = out->weight;
         m_projOutBias = out->bias;
         m_projOutAdapters = &out->adapters;
+        m_projOutStacked = &out->stacked;
     } else {
         auto out = register_module("proj_out", Conv2dLayer(c, c, 1));
         m_projOutWeight = out->weight;
         m_projOutBias = out->bias;
         m_projOutAdapters = &out->adapters;
+        m_projOutStacked = &out->stacked;
     }
 }
 
@@ -68,10 +73,10 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
     auto projOut = m_projOutWeight.view({c, c});
 
     auto tokens = m_norm(x).permute({0, 2, 3, 1}).reshape({b, h * w, c});
-    tokens = project(tokens, projIn, m_projInBias, *m_projInAdapters);
+    tokens = project(tokens, projIn, m_projInBias, *m_projInAdapters, m_projInStacked);
     for (auto& block : m_blocks)
         tokens = block(tokens, context);
-    tokens = project(tokens, projOut, m_projOutBias, *m_projOutAdapters);
+    tokens = project(tokens, projOut, m_projOutBias, *m_projOutAdapters, m_projOutStacked);
     // Back to [B, C, H, W] (a view). Without autograd the residual add writes the result
     // straight into x's layout (NCHW, or channels-last); out= variants are not differentiable.
     auto spatial = tokens.view({b, h, w, c}).permute({0, 3, 1, 2});

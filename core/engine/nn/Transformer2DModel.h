@@ -10,6 +10,7 @@
 #include "engine/nn/BasicTransformerBlock.h"
 #include "engine/nn/GroupNormLayer.h"
 #include "engine/nn/LowRankAdapter.h"
+#include "engine/nn/StackedAdapters.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -45,6 +46,8 @@ private:
     // The proj_in / proj_out layers' adapters (the layers live as long as this module).
     const std::vector<LowRankAdapter>* m_projInAdapters = nullptr;
     const std::vector<LowRankAdapter>* m_projOutAdapters = nullptr;
+    const StackedAdapters* m_projInStacked = nullptr;
+    const StackedAdapters* m_projOutStacked = nullptr;
     std::vector<BasicTransformerBlock> m_blocks;
 };
 TORCH_MODULE(Transformer2DModel);

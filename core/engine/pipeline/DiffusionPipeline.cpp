@@ -30,11 +30,17 @@ DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session)
 UNetFunction DiffusionPipeline::unet()
 {
     return [this](const torch::Tensor& s, const torch::Tensor& t, const UNetConditioning& c) {
-        // The call's LoRA set: its slots' UNet weights, on this thread, for this call only.
+        // The call's LoRA set(s): its slots' UNet weights (per sample when the call mixes
+        // sets), on this thread, for this call only.
+        auto& model = m_session.model();
         std::optional<nn::AdapterScales> loras;
-        if (!c.adapterWeights.empty())
+        if (!c.sampleAdapterWeights.empty())
+            loras.emplace(c.sampleAdapterWeights,
+                          torch::TensorOptions().device(model.device()).dtype(model.dtype()),
+                          m_sampleLoraKernel);
+        else if (!c.adapterWeights.empty())
             loras.emplace(c.adapterWeights);
-        return m_session.model().unet(s, t, c);
+        return model.unet(s, t, c);
     };
 }
 
@@ -82,7 +88,7 @@ GenerationEstimate DiffusionPipeline::memoryFor(const GenerateRequest& request) 
 
 GenerationPlan DiffusionPipeline::planFor(const GenerateRequest& r) const
 {
-    return planGeneration(r, m_session);
+    return planGeneration(r, m_session, m_groupLoraSets);
 }
 
 Result<std::vector<FusionPrompt>>
@@ -163,6 +169,7 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
     setup.guided = in.plan.guided; // cfg <= 1: the conditional pass alone, no negatives
     setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
+    setup.groupLoraSets = m_groupLoraSets;
     if (model.isSdxl())
         setup.timeIdsScale = f; // each view's own size in pixels
     if (r.bootstrapSteps > 0 && !r.regions.empty()) {

@@ -29,6 +29,7 @@
 #include "engine/GenerationEstimate.h"
 #include "engine/Status.h"
 #include "engine/fusion/FusedDenoiser.h"
+#include "engine/nn/LowRankAdapter.h"
 
 #include <functional>
 #include <memory>
@@ -73,6 +74,12 @@ public:
     // The bytes a generation may allocate, instead of the machine's (tests; nullopt: the
     // machine's MemAvailable and rlimits).
     void setAvailableMemory(std::optional<int64_t> bytes) { m_availableMemory = bytes; }
+    // true: a UNet call never mixes LoRA sets (one call per set and batch, the way before
+    // stacked adapters; tests compare against it); false (default): calls mix sets.
+    void setGroupLoraSets(bool group) { m_groupLoraSets = group; }
+    // How a call that mixes sets runs its adapters (Auto: stacked on CUDA, gathered on the
+    // CPU; nn/LowRankAdapter.h).
+    void setSampleLoraKernel(nn::SampleLoraKernel kernel) { m_sampleLoraKernel = kernel; }
 
 private:
     // What the denoiser needs besides the prompts.
@@ -112,6 +119,8 @@ private:
 
     ModelSession& m_session;
     std::optional<int64_t> m_availableMemory;
+    bool m_groupLoraSets = false;
+    nn::SampleLoraKernel m_sampleLoraKernel = nn::SampleLoraKernel::Auto;
 };
 
 } // namespace md

@@ -39,7 +39,8 @@ int viewWindow(const GenerateRequest& r, const ModelSession& session)
     return r.window > 0 ? r.window : session.nativeLatentSize();
 }
 
-GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& session)
+GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& session,
+                              bool groupLoraSets)
 {
     const StableDiffusionModel& model = session.model();
     const int f = model.vaeScaleFactor();
@@ -74,11 +75,15 @@ GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& sess
         }
         p.unetSamplesPerStep = 0;
         p.unetBatchesPerStep = 0;
+        int allPaths = 0;
         for (const int paths : activePathsPerSet(r, grid, sets, f)) {
             p.unetSamplesPerStep += samplesPerPath * paths;
-            if (paths > 0)
+            allPaths += paths;
+            if (paths > 0 && groupLoraSets)
                 p.unetBatchesPerStep += batchesPerStep(paths, p.batchLimit, samplesPerPath);
         }
+        if (!groupLoraSets) // calls mix LoRA sets: batched as without LoRAs
+            p.unetBatchesPerStep = batchesPerStep(allPaths, p.batchLimit, samplesPerPath);
     } else {
         p.viewWidth = p.latentWidth;
         p.viewHeight = p.latentHeight;

@@ -33,9 +33,12 @@ struct UNetConditioning
     torch::Tensor pooled;
     torch::Tensor timeIds;
     // The UNet LoRA weight of each adapter slot for the whole call (nn::AdapterScales, which
-    // the pipeline's UNet function activates; trailing zeros trimmed); empty: no LoRA. A
-    // batch never mixes sets: every sample of the call runs with these weights.
+    // the pipeline's UNet function activates; trailing zeros trimmed); empty: no LoRA.
     std::vector<float> adapterWeights = {};
+    // A call that mixes LoRA sets: the weights of each sample (one row per sample of the
+    // batch, in its order), used instead of adapterWeights when not empty (the layers run
+    // their stacked adapters with per-sample scales: nn/StackedAdapters.h).
+    std::vector<std::vector<float>> sampleAdapterWeights = {};
 };
 
 // The model: (scaled input [B,C,h,w], timestep [B], conditioning) -> output [B,C,h,w].

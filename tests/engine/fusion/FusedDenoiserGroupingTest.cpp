@@ -1,8 +1,6 @@
-// LoRA per region in the fused denoiser: the UNet calls of a step are grouped by the
-// prompts' LoRA weights (FusionPrompt::adapterWeights), so a call never mixes sets, the
-// passes of one set share calls, and the fused result does not depend on the grouping.
-// A fake UNet records what each call carries. At cfg <= 1 (FusionSetup::guided off) a call
-// carries the cond passes alone, one sample per pair.
+std::vector<std::vector<float>> rows; // per sample (mixed calls)
+std::vector<int> prompts;             // of the cond half (guided), of all samples (not guided)
+int64_t samples = 0;
 
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
@@ -26,9 +24,11 @@ constexpr int kWindow = 8;
 
 // Prompt k's cond context is all (k + 1), its uncond all -(k + 1): a call's samples say
 // which prompt they belong to.
-FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int maxBatch)
+FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int maxBatch,
+                      bool group = true)
 {
     FusionSetup fs;
+    fs.groupLoraSets = group;
     for (size_t k = 0; k < adapterWeights.size(); ++k) {
         const float id = static_cast<float>(k + 1);
         FusionPrompt p{torch::full({1, 5, 6}, id), torch::full({1, 5, 6}, -id)};
@@ -59,33 +59,38 @@ FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int
 struct Call
 {
     std::vector<float> weights;
-    std::vector<int> prompts; // of the cond half (guided), of all samples (not guided)
-    int64_t samples = 0;
-};
-
-float weightSum(const std::vector<float>& w)
-{
-    float s = 0;
-    for (size_t i = 0; i < w.size(); ++i)
-        s += w[i] * static_cast<float>(i + 1);
-    return s;
-}
-
-// A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
-UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
-{
     return [&calls, guided](const torch::Tensor& x, const torch::Tensor& t,
                             const UNetConditioning& c) {
-        Call call{c.adapterWeights, {}, x.size(0)};
+        Call call{c.adapterWeights, c.sampleAdapterWeights, {}, x.size(0)};
         const int64_t first = guided ? x.size(0) / 2 : 0; // the cond samples
         for (int64_t i = first; i < x.size(0); ++i)
+    };
+
+    float weightSum(const std::vector<float>& w)
+    {
+        float s = 0;
+        for (size_t i = 0; i < w.size(); ++i)
+            s += w[i] * static_cast<float>(i + 1);
+        return s;
+    }
+
+    // A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
+    UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
+    {
+                float cfg = 5.0f, bool guided = true, bool group = true)
             call.prompts.push_back(
                 static_cast<int>(std::lround(c.context[i].mean().item<double>())) - 1);
-        calls.push_back(call);
-        auto tt = (t / 1000.0).view({-1, 1, 1, 1});
-        auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
-        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
-               0.05 * weightSum(c.adapterWeights) * torch::sin(x * 2.0);
+                calls.push_back(call);
+                auto tt = (t / 1000.0).view({-1, 1, 1, 1});
+                auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
+                std::vector<float> sums;
+                for (int64_t i = 0; i < x.size(0); ++i)
+                    sums.push_back(weightSum(c.sampleAdapterWeights.empty()
+                                                 ? c.adapterWeights
+                                                 : c.sampleAdapterWeights[static_cast<size_t>(i)]));
+                auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
+                return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
+                       0.05 * lora * torch::sin(x * 2.0);
     };
 }
 
@@ -98,7 +103,10 @@ struct StepRun
 };
 
 StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0,
-                float cfg = 5.0f, bool guided = true)
+    FusionSetup setup = makeSetup(sets, maxBatch, group);
+    setup.cfg = cfg;
+    setup.guided = guided;
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
 {
     torch::NoGradGuard noGrad;
     SchedulerConfig config;
@@ -107,7 +115,7 @@ StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int s
     StepRun run;
     Rng rng(5);
     auto x = rng.randn({1, 4, kH, kW});
-    FusionSetup setup = makeSetup(sets, maxBatch);
+    FusionSetup setup = makeSetup(sets, maxBatch, group);
     setup.cfg = cfg;
     setup.guided = guided;
     FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
@@ -239,4 +247,66 @@ TEST(FusedDenoiserGrouping, UnguidedCallsTakeTheCondPassesAlone)
     // Above 1 the guided prediction differs: the test can tell the paths apart.
     const StepRun strong = runStep(kMixed, 6, 0, 5.0f, true);
     EXPECT_GT((strong.out - live.out).abs().max().item<double>(), 1e-3);
+}
+
+TEST(FusedDenoiserGrouping, MixedCallsAreTheUngroupedOnesWithPerSampleWeights)
+{
+    const FusionSetup setup = makeSetup(kMixed, 6, false);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun run = runStep(kMixed, 6, 0, 5.0f, true, false);
+    EXPECT_EQ(run.batchesPerStep, batchesPerStep(static_cast<int>(pairs.size()), 6));
+    ASSERT_EQ(static_cast<int>(run.calls.size()), run.batchesPerStep);
+    size_t next = 0;
+    int mixedCalls = 0;
+    for (const Call& call : run.calls) {
+        const size_t n = call.prompts.size();
+        for (size_t i = 0; i < n; ++i)
+            EXPECT_EQ(call.prompts[i], pairs[next++].prompt);
+        if (call.rows.empty()) { // one set: passed as the call's weights
+            for (int p : call.prompts)
+                EXPECT_EQ(call.weights, kMixed[static_cast<size_t>(p)]);
+            continue;
+        }
+        ++mixedCalls;
+        EXPECT_TRUE(call.weights.empty());
+        ASSERT_EQ(call.rows.size(), 2 * n); // uncond rows, then cond rows
+        for (size_t i = 0; i < n; ++i) {
+            EXPECT_EQ(call.rows[i], kMixed[static_cast<size_t>(call.prompts[i])]);
+            EXPECT_EQ(call.rows[n + i], kMixed[static_cast<size_t>(call.prompts[i])]);
+        }
+    }
+    EXPECT_EQ(next, pairs.size());
+    EXPECT_GT(mixedCalls, 0);
+    EXPECT_LT(run.batchesPerStep, runStep(kMixed, 6, 0, 5.0f, true, true).batchesPerStep);
+}
+
+TEST(FusedDenoiserGrouping, MixedEqualsGrouped)
+{
+    const StepRun grouped = runStep(kMixed, 6, 0, 5.0f, true, true);
+    const StepRun mixed = runStep(kMixed, 6, 0, 5.0f, true, false);
+    const double diff = (mixed.out - grouped.out).abs().max().item<double>();
+    std::cout << "mixed vs grouped calls: max|diff| " << diff << "\n";
+    EXPECT_LT(diff, 1e-6);
+    EXPECT_TRUE(torch::equal(mixed.nextDraw, grouped.nextDraw));
+}
+
+TEST(FusedDenoiserGrouping, MixedUnguidedCallsCarryOneRowPerSample)
+{
+    // cfg 1 (no unconditional pass) with calls mixing LoRA sets: one weight row per sample,
+    // the same prediction as grouped calls.
+    const StepRun mixed = runStep(kMixed, 6, 0, 1.0f, false, false);
+    const StepRun grouped = runStep(kMixed, 6, 0, 1.0f, false, true);
+    int mixedCalls = 0;
+    for (const Call& call : mixed.calls) {
+        EXPECT_EQ(call.samples, static_cast<int64_t>(call.prompts.size()));
+        if (call.rows.empty())
+            continue;
+        ++mixedCalls;
+        ASSERT_EQ(call.rows.size(), call.prompts.size());
+        for (size_t i = 0; i < call.rows.size(); ++i)
+            EXPECT_EQ(call.rows[i], kMixed[static_cast<size_t>(call.prompts[i])]);
+    }
+    EXPECT_GT(mixedCalls, 0);
+    EXPECT_LT(mixed.batchesPerStep, grouped.batchesPerStep);
+    EXPECT_LT((mixed.out - grouped.out).abs().max().item<double>(), 1e-6);
 }
