@@ -14,6 +14,7 @@
 #include "engine/nn/WeightLoading.h"
 #include "engine/taesd/TinyDecoderFiles.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -63,8 +64,10 @@ void expectParity(nn::TinyAutoencoderDecoder& decoder, const std::string& config
         auto image = decoder->forward(latents.value()) * 2 - 1;
         auto sampled = image.slice(2, 0, image.size(2), stride).slice(3, 0, image.size(3), stride);
         const double scale = expected.value().abs().max().item<double>();
-        EXPECT_LE(test::maxAbsDiff(sampled, expected.value()), 1e-4 * scale)
-            << form << " " << name << " (largest value " << scale << ")";
+        const double diff = test::maxAbsDiff(sampled, expected.value());
+        std::printf("%s, %s: max |difference| %.3g (largest value %.3g)\n", form.c_str(),
+                    name.c_str(), diff, scale);
+        EXPECT_LE(diff, 1e-4 * scale) << form << " " << name << " (largest value " << scale << ")";
         EXPECT_LE(test::maxAbsDiff(image.mean({0, 2, 3}), mean.value()), 1e-4 * scale)
             << form << " " << name;
     }
