@@ -48,6 +48,7 @@ Result<GenerateRequest> makeCase(const std::string& name, const CaseOptions& a)
     r.steps = a.steps;
     r.cheapPreview = false;
     r.fullDecodeEvery = 0;
+    r.fastDecode = a.fastDecode;
     r.maxBatch = a.maxBatch;
     r.width = a.size;
     r.height = a.size;

@@ -22,6 +22,7 @@ struct CaseOptions
     int bootstrap = 8;
     int maxBatch = 0;
     std::optional<float> cfg; // every case's cfg when set (else 7.5; live: 1)
+    bool fastDecode = false;  // the final image through the tiny decoder (TAESD) when loaded
 };
 
 // The request of case `name`; an error names the known cases.

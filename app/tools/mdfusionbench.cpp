@@ -5,7 +5,8 @@
 //
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
-//                 [--bootstrap 8] [--max-batch 0] [--cfg X] [--variant NAME] [--trace FILE]
+//                 [--bootstrap 8] [--max-batch 0] [--cfg X] [--variant NAME] [--fast-decode]
+//                 [--trace FILE]
 //                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
 //                  --lora-weight 1]
 //
@@ -206,6 +207,8 @@ int main(int argc, char** argv)
     float cfg = 0;
     app.add_option("--cfg", cfg, "the cfg of every case (default: 7.5; live: 1)")
         ->check(CLI::Range(0.0, 100.0));
+    app.add_flag("--fast-decode", a.fastDecode,
+                 "decode with the tiny decoder (TAESD beside the model) where one is loaded");
     std::string variant;
     app.add_option("--variant", variant, "the model folder's weight variant (e.g. lcm)");
     app.add_option("--trace", trace,
@@ -241,6 +244,9 @@ int main(int argc, char** argv)
                 model.c_str(), variant.empty() ? "none" : variant.c_str(), since(l0, Clock::now()),
                 info.family.c_str(), info.dtype.c_str(), info.device.c_str(),
                 info.unetParameters / 1e9, info.vae.c_str());
+    std::printf("tiny decoder: %s%s\n",
+                info.previewDecoder.empty() ? "none" : info.previewDecoder.c_str(),
+                a.fastDecode ? " (--fast-decode: final images through it)" : "");
     std::printf("peak GPU memory after loading %.2f GiB\n", md::bench::cudaPeakGiB(true));
     for (const auto& name : cases) {
         md::Status s = runCase(engine, name, a, loras, name == "pano" ? panoRepeats : repeats,
