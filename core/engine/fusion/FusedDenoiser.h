@@ -102,8 +102,9 @@ private:
         int sets = 1;                                  // distinct LoRA sets among the jobs
         std::vector<float> adapterWeights;             // the one set (sets == 1)
         std::vector<std::vector<float>> sampleWeights; // per sample (sets > 1): 2 x jobs rows
-        torch::Tensor promptIndex;                     // [jobs] int64
-        torch::Tensor timeIds;                         // [2 jobs, 6] (SDXL) or undefined
+        torch::Tensor sampleTensor; // the same rows [2 jobs, slots] on the device
+        torch::Tensor promptIndex;  // [jobs] int64
+        torch::Tensor timeIds;      // [2 jobs, 6] (SDXL) or undefined
     };
     void prepareBatches();
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
