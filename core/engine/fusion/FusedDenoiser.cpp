@@ -127,10 +127,24 @@ void FusedDenoiser::prepareBatches()
             if (b.sets == 1) {
                 b.adapterWeights = distinct.front();
                 b.sampleWeights.clear();
-            } else if (m_setup.guided) {
-                // The call's samples: every pair's uncond, then every pair's cond.
-                const auto rows = b.sampleWeights;
-                b.sampleWeights.insert(b.sampleWeights.end(), rows.begin(), rows.end());
+            } else {
+                if (m_setup.guided) {
+                    // The call's samples: every pair's uncond, then every pair's cond.
+                    const auto rows = b.sampleWeights;
+                    b.sampleWeights.insert(b.sampleWeights.end(), rows.begin(), rows.end());
+                }
+                size_t slots = 0;
+                for (const auto& row : b.sampleWeights)
+                    slots = std::max(slots, row.size());
+                std::vector<float> flat;
+                for (const auto& row : b.sampleWeights) {
+                    flat.insert(flat.end(), row.begin(), row.end());
+                    flat.resize(flat.size() + slots - row.size(), 0.0f);
+                }
+                b.sampleTensor = torch::tensor(flat, torch::kFloat32)
+                                     .view({static_cast<int64_t>(b.sampleWeights.size()),
+                                            static_cast<int64_t>(slots)})
+                                     .to(device);
             }
             b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
             if (!timeIds.empty()) {
@@ -240,6 +254,7 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
         c.timeIds = planned.timeIds;
         c.adapterWeights = planned.adapterWeights;
         c.sampleAdapterWeights = planned.sampleWeights;
+        c.sampleAdapterTensor = planned.sampleTensor;
         const int64_t samples = samplesPerPair() * count;
         // Filled on the device: no host tensor, no copy.
         auto timesteps = torch::full({samples}, t, x.options().dtype(torch::kFloat32));

@@ -106,6 +106,7 @@ private:
         int sets = 1;                                  // distinct LoRA sets among the jobs
         std::vector<float> adapterWeights;             // the one set (sets == 1)
         std::vector<std::vector<float>> sampleWeights; // per sample (sets > 1): one row a sample
+        torch::Tensor sampleTensor;                    // the same rows [samples, slots], device
         torch::Tensor promptIndex;                     // [jobs] int64
         torch::Tensor timeIds;                         // [samples, 6] (SDXL) or undefined
     };

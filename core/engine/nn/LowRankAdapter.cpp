@@ -51,7 +51,8 @@ AdapterScales::AdapterScales(std::vector<float> weights)
 }
 
 AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
-                             const torch::TensorOptions& options, SampleLoraKernel kernel)
+                             const torch::TensorOptions& options, SampleLoraKernel kernel,
+                             const torch::Tensor& onDevice)
     : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked}
 {
     // Rows trimmed alike: equal rows are the uniform case (no per-sample tensor at all).
@@ -72,12 +73,18 @@ AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
         t_sampleWeights = nullptr;
         return;
     }
-    std::vector<float> flat;
-    for (const auto& row : m_rows)
-        flat.insert(flat.end(), row.begin(), row.end());
-    m_sampleWeights = torch::tensor(flat, torch::kFloat32)
-                          .view({static_cast<int64_t>(m_rows.size()), static_cast<int64_t>(slots)})
-                          .to(options);
+    const auto rowCount = static_cast<int64_t>(m_rows.size());
+    const auto slotCount = static_cast<int64_t>(slots);
+    if (onDevice.defined() && onDevice.dim() == 2 && onDevice.size(0) == rowCount &&
+        onDevice.size(1) >= slotCount) {
+        m_sampleWeights = onDevice.narrow(1, 0, slotCount).to(options);
+    } else {
+        std::vector<float> flat;
+        for (const auto& row : m_rows)
+            flat.insert(flat.end(), row.begin(), row.end());
+        m_sampleWeights =
+            torch::tensor(flat, torch::kFloat32).view({rowCount, slotCount}).to(options);
+    }
     t_weights = nullptr; // weight(slot) is 0 for every slot: per-sample layers read the rows
     t_any = std::any_of(m_rows.begin(), m_rows.end(), anyNonZero);
     t_rows = &m_rows;

@@ -56,8 +56,11 @@ public:
     explicit AdapterScales(std::vector<float> weights);
     // rows[b][slot]: the weights of sample b (slots beyond a row: 0). The per-sample tensor is
     // made once here, on `options`' device and dtype (the layers'): one copy per call.
+    // `onDevice`: the rows as a [B, slots] tensor already on the device (a GPU caller keeps
+    // it from call to call: no host copy, which would wait for the GPU); cast to `options`.
     AdapterScales(const std::vector<std::vector<float>>& rows, const torch::TensorOptions& options,
-                  SampleLoraKernel kernel = SampleLoraKernel::Auto);
+                  SampleLoraKernel kernel = SampleLoraKernel::Auto,
+                  const torch::Tensor& onDevice = {});
     ~AdapterScales(); // restores the scales that were active before (nesting allowed)
     AdapterScales(const AdapterScales&) = delete;
     AdapterScales& operator=(const AdapterScales&) = delete;

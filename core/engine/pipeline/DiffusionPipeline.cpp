@@ -37,7 +37,7 @@ UNetFunction DiffusionPipeline::unet()
         if (!c.sampleAdapterWeights.empty())
             loras.emplace(c.sampleAdapterWeights,
                           torch::TensorOptions().device(model.device()).dtype(model.dtype()),
-                          m_sampleLoraKernel);
+                          m_sampleLoraKernel, c.sampleAdapterTensor);
         else if (!c.adapterWeights.empty())
             loras.emplace(c.adapterWeights);
         return model.unet(s, t, c);

@@ -39,6 +39,9 @@ struct UNetConditioning
     // batch, in its order), used instead of adapterWeights when not empty (the layers run
     // their stacked adapters with per-sample scales: nn/StackedAdapters.h).
     std::vector<std::vector<float>> sampleAdapterWeights = {};
+    // The same rows as a [B, slots] float32 tensor on the device, made once by the caller
+    // (undefined: made from the rows, a host copy per call).
+    torch::Tensor sampleAdapterTensor = {};
 };
 
 // The model: (scaled input [B,C,h,w], timestep [B], conditioning) -> output [B,C,h,w].
