@@ -10,6 +10,9 @@
 #   bash scripts/bench/sd15-gpu-bench.sh check  # build, CUDA check, 3-step smoke of cases a-d
 #                                               # on both sides, batch sweep, profiles of a, b
 #   bash scripts/bench/sd15-gpu-bench.sh full   # the table: cases a-d, 20 steps, medians of 3
+#   bash scripts/bench/sd15-gpu-bench.sh lora   # issue 14: UNet calls with 0/1/3 LoRAs attached
+#                                               # (mdlorabench), then case b with no LoRA, one
+#                                               # global, one per region (docs/benchmarks.md)
 #   bash scripts/bench/sd15-gpu-bench.sh all    # one call: build, CUDA check, the table, then
 #                                               # while under BUDGET_S seconds (default 520):
 #                                               # UNet probe, batch sweep, profiles of case a
@@ -44,11 +47,12 @@ if [ ! -x $BUILD/bin/mdgpucheck ]; then
         cmake -S "$SRC" -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=Release -DMD_ENGINE_ONLY=ON \
             -DMD_BUILD_TESTS=OFF -DMD_WERROR=OFF -DMD_USE_CCACHE=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
             -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')" \
-            && cmake --build $BUILD --target mdfusionbench mdgpucheck -j "$(nproc)"
+            -DMD_CUDA_INCLUDE_DIR="$(python3 "$SRC/scripts/bench/find_cuda_include.py")" \
+            && cmake --build $BUILD --target mdfusionbench mdgpucheck mdlorabench -j "$(nproc)"
         rc=$?
         if [ $rc -ne 0 ]; then # without the allocator's peak (CUDA runtime headers missing)
             cmake -B $BUILD -DMD_BENCH_PEAK_MEMORY=OFF \
-                && cmake --build $BUILD --target mdfusionbench mdgpucheck -j "$(nproc)"
+                && cmake --build $BUILD --target mdfusionbench mdgpucheck mdlorabench -j "$(nproc)"
             rc=$?
         fi
         echo "build rc $rc in $(($(date +%s) - t0)) s"
@@ -99,6 +103,28 @@ if [ "$MODE" = check ]; then
         gzip -c /tmp/ours-$c.json > "$LOGS/ours-$c.json.gz"
         gzip -c /tmp/diffusers-$c.json > "$LOGS/diffusers-$c.json.gz"
     done
+    stamp "done"
+    exit 0
+fi
+
+if [ "$MODE" = lora ]; then
+    wait_build
+    LORAS=/tmp/sd15-loras
+    python3 scripts/bench/make_random_loras.py --model $MODEL --out $LORAS --names a,b,c \
+        --rank 16 2>&1 | tee "$LOGS/make-loras.log"
+    for b in 2 8; do
+        stamp "mdlorabench batch $b"
+        $BUILD/bin/mdlorabench --device cuda --dtype float16 --shapes sd15 --latent 64 \
+            --batch $b --rank 16 --calls 20 2>&1 | tee -a "$LOGS/lorabench.log"
+    done
+    for mode in none global regions; do # one process each: peak memory per mode
+        stamp "case b, LoRA $mode"
+        timeout 120 $OURS --cases regions --steps 20 --repeats 3 --warmup-steps 2 --lora $mode \
+            --lora-dir $LORAS --lora-names a,b,c 2>&1 | tee -a "$LOGS/lora-fusion.log"
+    done
+    stamp "ours a-d with peak memory"
+    timeout 200 $OURS --cases txt2img,regions,pano,regions6 --steps 20 --repeats 3 \
+        --pano-repeats 3 --warmup-steps 2 2>&1 | tee "$LOGS/ours.log"
     stamp "done"
     exit 0
 fi

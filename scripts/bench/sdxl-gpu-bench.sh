@@ -11,6 +11,9 @@
 #   bash src/scripts/bench/sdxl-gpu-bench.sh full    # random SDXL base, fp16, 20 steps
 #   bash src/scripts/bench/sdxl-gpu-bench.sh profile # one UNet call per side, profiled
 #   bash src/scripts/bench/sdxl-gpu-bench.sh regions # regions on both sides, our panorama
+#   bash src/scripts/bench/sdxl-gpu-bench.sh row     # issue 13's SDXL row: bg + 3 regions at
+#                                                    # 1024x1024, both sides, medians of 3,
+#                                                    # peak memory (docs/performance.md)
 #
 # Logs go to $OUT (or /tmp/sdxl-bench-out). The build, diffusers and the random model are
 # left in /tmp and reused by a later run on the same machine.
@@ -19,7 +22,7 @@ MODE=${1:-full}
 PKG=$(pwd)
 SRC=$PKG/src
 LOGS=${OUT:-/tmp/sdxl-bench-out}
-BUILD=/tmp/md-build
+BUILD=${BUILD:-/tmp/md-build} # a build of sd15-gpu-bench.sh can be reused
 MODEL=/tmp/sdxl-random
 DIFF=/tmp/diffusers
 export PYTHONUNBUFFERED=1
@@ -38,6 +41,7 @@ if [ ! -x $BUILD/bin/mdfusionbench ]; then
         cmake -S "$SRC" -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=Release -DMD_ENGINE_ONLY=ON \
             -DMD_BUILD_TESTS=OFF -DMD_WERROR=OFF -DMD_USE_CCACHE=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
             -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')" \
+            -DMD_CUDA_INCLUDE_DIR="$(python3 "$SRC/scripts/bench/find_cuda_include.py")" \
             && cmake --build $BUILD --target mdfusionbench mdtrain -j "$(nproc)"
         echo "build rc $? in $(($(date +%s) - t0)) s"
     ) > "$LOGS/build.log" 2>&1 &
@@ -85,6 +89,16 @@ if [ "$MODE" = profile ]; then
         /tmp/diffusers-unet.json --top 25 | tee "$LOGS/kernels.md"
     gzip -c /tmp/ours-unet.json > "$LOGS/ours-unet.json.gz"
     gzip -c /tmp/diffusers-unet.json > "$LOGS/diffusers-unet.json.gz"
+    exit 0
+fi
+
+if [ "$MODE" = row ]; then
+    make_model
+    wait_build
+    $PY --model $MODEL --time --cases regions --steps 20 --repeats 3 2>&1 \
+        | tee "$LOGS/diffusers-row.log"
+    $BUILD/bin/mdfusionbench --model $MODEL --cases regions --steps 20 --repeats 3 2>&1 \
+        | tee "$LOGS/ours-row.log"
     exit 0
 fi
 
