@@ -240,6 +240,9 @@ int lora(const md::LoraTrainOptions& o, int threads)
 
 void addDistilOptions(CLI::App& c, md::ConsistencyDistillOptions& o, int& threads)
 {
+    // The last of a repeated option wins: scripts/distil-embedded-model.sh passes its recipe
+    // first and the caller's overrides after it.
+    c.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     c.add_option("--model", o.model, "the teacher's diffusers folder (resources/models/mds-tiny)")
         ->required();
     c.add_option("--out", o.out, "the output folder (unet/diffusion_pytorch_model.lcm.safetensors)")
