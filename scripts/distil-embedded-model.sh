@@ -15,6 +15,8 @@
 #   scripts/distil-embedded-model.sh install [OUT]  # copies OUT/unet/diffusion_pytorch_model
 #                                                   # .lcm.safetensors into the model folder
 #
+# MD_DISTIL_RESUME_FROM=DIR continues an earlier run (its OUT, copied into the working tree so
+# that it travels to the GPU machine; pass a larger --steps, the total).
 # OUT defaults to $MD_TRAIN_BUILD/distil. It receives unet/diffusion_pytorch_model.lcm.safetensors
 # (+ unet/config.json), distil.json, distil-log.tsv, distil.log and preview.png.
 #
@@ -45,15 +47,18 @@ build)
 distil)
     mkdir -p "$out"
     start=$(date +%s)
+    resume=()
+    [ -n "${MD_DISTIL_RESUME_FROM:-}" ] && resume=(--resume-from "$MD_DISTIL_RESUME_FROM")
     "$BUILD/bin/mdtrain" distil --model "$MODEL_DIR" --out "$out" --device cuda \
-        "${DISTIL_ARGS[@]}" --max-seconds "$SECONDS_LIMIT" "$@" 2>&1 | tee "$out/distil.log"
+        "${DISTIL_ARGS[@]}" --max-seconds "$SECONDS_LIMIT" "${resume[@]}" "$@" 2>&1 |
+        tee "$out/distil.log"
     echo "distil: $(($(date +%s) - start)) s" | tee -a "$out/distil.log"
     ;;
 all)
     start=$(date +%s)
-    "$0" build
+    bash "$0" build
     echo "build: $(($(date +%s) - start)) s"
-    "$0" distil "$out" "$@"
+    bash "$0" distil "$out" "$@"
     echo "all: $(($(date +%s) - start)) s"
     ;;
 install)

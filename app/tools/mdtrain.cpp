@@ -240,13 +240,17 @@ int lora(const md::LoraTrainOptions& o, int threads)
 
 void addDistilOptions(CLI::App& c, md::ConsistencyDistillOptions& o, int& threads)
 {
+    // The last of a repeated option wins: scripts/distil-embedded-model.sh passes its recipe
+    // first and the caller's overrides after it.
+    c.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     c.add_option("--model", o.model, "the teacher's diffusers folder (resources/models/mds-tiny)")
         ->required();
     c.add_option("--out", o.out, "the output folder (unet/diffusion_pytorch_model.lcm.safetensors)")
         ->required();
+    c.add_option("--resume-from", o.resumeFrom, "an earlier --out folder to continue from");
     c.add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
     c.add_option("--seed", o.seed, "random seed")->capture_default_str();
-    c.add_option("--steps", o.steps, "optimiser steps")
+    c.add_option("--steps", o.steps, "total optimiser steps (resumed ones included)")
         ->capture_default_str()
         ->check(CLI::Range(0, 10000000));
     c.add_option("--batch", o.batch, "latents per step")

@@ -14,9 +14,12 @@ struct ConsistencyDistillOptions
     std::string model;           // the teacher's diffusers folder (resources/models/mds-tiny)
     std::string out;             // unet/diffusion_pytorch_model.lcm.safetensors, preview.png, ...
     std::string device = "auto"; // "cpu", "cuda", "auto"
+    // An earlier run's out folder: the student and the target start from its exported weights
+    // and the step count goes on from its distil.json (fresh AdamW moments, warm-up again).
+    std::string resumeFrom;
     uint64_t seed = 1;
 
-    int steps = 2000; // optimiser steps (fewer when maxSeconds runs out first)
+    int steps = 2000; // total optimiser steps, resumed ones included (maxSeconds may stop first)
     int batch = 64;
     double lr = 1e-4; // AdamW, constant after warm-up (so a run cut short by time is fine)
     int warmupSteps = 100;

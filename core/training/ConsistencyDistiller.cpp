@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace md {
@@ -115,6 +116,9 @@ Status ConsistencyDistiller::prepare()
         m_opt.previewSize = native;
     m_latentSize = m_opt.previewSize / 8;
     m_uncond = encode({std::string()});
+    if (!m_opt.resumeFrom.empty())
+        if (Status r = resume(m_opt.resumeFrom); !r)
+            return r;
 
     // The stage-B generator with a seed of its own (stage A: seed*1000+1, B: +2).
     m_generator =
@@ -122,7 +126,8 @@ Status ConsistencyDistiller::prepare()
     m_pool = std::make_unique<LatentPool>(*m_generator, m_vae, m_scalingFactor, m_opt.poolSize,
                                           m_device.is_cuda() ? 32 : 4);
     const auto t0 = std::chrono::steady_clock::now();
-    m_pool->fill(0, uint64_t(m_opt.poolSize));
+    const uint64_t end = m_pool->endIndex(uint64_t(m_step), std::max(0, m_opt.poolRefresh));
+    m_pool->fill(end - uint64_t(m_opt.poolSize), uint64_t(m_opt.poolSize));
     std::ostringstream s;
     s << "teacher " << m_opt.model << ": unet " << nn::parameterCount(*m_teacher)
       << " parameters; device " << m_device.str() << "; latent pool " << m_opt.poolSize
@@ -133,6 +138,26 @@ Status ConsistencyDistiller::prepare()
       << (m_opt.huberC > 0 ? "pseudo-Huber c " + std::to_string(m_opt.huberC).substr(0, 6)
                            : std::string("MSE"));
     log(s.str());
+    return Status::ok();
+}
+
+Status ConsistencyDistiller::resume(const std::string& dir)
+{
+    const fs::path file = fs::path(dir) / "unet" / kVariantFile;
+    for (auto* module : {m_student.ptr().get(), m_target.ptr().get()})
+        if (Status s = ModuleWeights::load(file.string(), *module); !s)
+            return s.withContext("resuming from " + dir);
+    std::ifstream summary(fs::path(dir) / "distil.json");
+    if (!summary)
+        return Status::error("resuming from " + dir + ": distil.json is missing");
+    try {
+        m_step = nlohmann::json::parse(summary).at("steps").get<int>();
+    } catch (const std::exception& e) {
+        return Status::error("resuming from " + dir + ": distil.json: " + e.what());
+    }
+    m_firstStep = m_step;
+    log("resuming from " + dir + " at step " + std::to_string(m_step) +
+        " (its exported weights; fresh AdamW moments)");
     return Status::ok();
 }
 
@@ -157,8 +182,9 @@ torch::Tensor ConsistencyDistiller::teacherStep(const torch::Tensor& xt, const t
 
 double ConsistencyDistiller::learningRate() const
 {
-    if (m_opt.warmupSteps > 0 && m_step < m_opt.warmupSteps)
-        return m_opt.lr * double(m_step + 1) / double(m_opt.warmupSteps);
+    const int done = m_step - m_firstStep;
+    if (m_opt.warmupSteps > 0 && done < m_opt.warmupSteps)
+        return m_opt.lr * double(done + 1) / double(m_opt.warmupSteps);
     return m_opt.lr;
 }
 

@@ -57,6 +57,8 @@ public:
 
     // Loads the teacher, copies it into the student and the target, fills the latent pool.
     Status prepare();
+    // Resumes from an earlier run's out folder (options.resumeFrom); called by prepare().
+    Status resume(const std::string& dir);
     // One optimiser step on a fresh batch (pool refresh included).
     DistillStep step();
     // out/unet/diffusion_pytorch_model.lcm.safetensors (the target network, float16) and
@@ -106,6 +108,7 @@ private:
     std::vector<torch::Tensor> m_studentParams, m_targetParams;
     torch::Tensor m_uncond; // [1, L, D]
     int m_step = 0;
+    int m_firstStep = 0; // where this session started (resumed runs warm up again)
 };
 
 } // namespace md

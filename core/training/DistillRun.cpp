@@ -32,6 +32,7 @@ Status writeSummary(const ConsistencyDistiller& d, double seconds, double lastLo
     j["variant_file"] = std::string("unet/") + ConsistencyDistiller::kVariantFile;
     j["steps"] = d.stepsDone();
     j["steps_asked"] = o.steps;
+    j["resumed_from"] = o.resumeFrom;
     j["batch"] = o.batch;
     j["lr"] = o.lr;
     j["warmup"] = o.warmupSteps;

@@ -213,5 +213,49 @@ TEST(ConsistencyDistiller, StepsHaveFiniteLossAndStopAtTheTimeLimit)
     fs::remove_all(out);
 }
 
+// A run continues from an earlier one's export: the student and the target start from its
+// weights and the step count goes on.
+TEST(ConsistencyDistiller, ResumesFromAnExport)
+{
+    const fs::path first = fs::temp_directory_path() / "md-distil-resume-a";
+    const fs::path second = fs::temp_directory_path() / "md-distil-resume-b";
+    fs::remove_all(first);
+    fs::remove_all(second);
+    ConsistencyDistillOptions o = smallRun(first.string());
+    o.steps = 2;
+    o.previewSteps = 0;
+    ASSERT_TRUE(DistillRun::run(o, {}).isOk());
+    o.out = second.string();
+    o.resumeFrom = first.string();
+    o.steps = 3;
+    ConsistencyDistiller d(o);
+    ASSERT_TRUE(d.prepare().isOk());
+    EXPECT_EQ(d.stepsDone(), 2);
+    EXPECT_DOUBLE_EQ(d.learningRate(), o.lr); // warm-up of 1 step, again from the resume
+    auto exported = nn::createUNet(d.student()->config());
+    ASSERT_TRUE(exported.isOk());
+    ASSERT_TRUE(ModuleWeights::load((first / "unet" / ConsistencyDistiller::kVariantFile).string(),
+                                    **exported)
+                    .isOk());
+    auto ep = (*exported)->parameters(), sp = d.student()->parameters(),
+         tp = d.target()->parameters(), teacher = d.teacher()->parameters();
+    bool differsFromTeacher = false;
+    for (size_t i = 0; i < ep.size(); ++i) {
+        ASSERT_TRUE(torch::equal(ep[i], sp[i].detach())) << i;
+        ASSERT_TRUE(torch::equal(ep[i], tp[i].detach())) << i;
+        differsFromTeacher |= !torch::equal(ep[i], teacher[i].detach());
+    }
+    EXPECT_TRUE(differsFromTeacher);
+    ASSERT_TRUE(DistillRun::run(o, {}).isOk());
+    std::ifstream summary(second / "distil.json");
+    EXPECT_EQ(nlohmann::json::parse(summary)["steps"], 3);
+    ConsistencyDistillOptions missing = o;
+    missing.resumeFrom = (fs::temp_directory_path() / "md-distil-nowhere").string();
+    ConsistencyDistiller bad(missing);
+    EXPECT_FALSE(bad.prepare().isOk());
+    fs::remove_all(first);
+    fs::remove_all(second);
+}
+
 } // namespace
 } // namespace md
