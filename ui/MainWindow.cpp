@@ -2,6 +2,7 @@
 
 #include "document/ProjectFile.h"
 #include "ui/ImageFeatures.h"
+#include "ui/LiveFeatures.h"
 #include "ui/LoraFeatures.h"
 #include "ui/Settings.h"
 #include "ui/Theme.h"
@@ -91,6 +92,8 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     m_images = new ImageFeatures(
         this, {m_document, m_session, m_files, settings, m_canvas, m_regions, m_results});
     m_loras = new LoraFeatures(this, {m_generation, settings});
+    m_live =
+        new LiveFeatures(this, {m_document, m_generation, m_session, m_generationPanel, m_results});
     createMenus();
     createStatusBar();
 
@@ -99,6 +102,7 @@ MainWindow::MainWindow(Settings* settings, QWidget* parent)
     connect(m_files, &FileActions::message, this, &MainWindow::showMessage);
     connect(m_images, &ImageFeatures::message, this, &MainWindow::showMessage);
     connect(m_loras, &LoraFeatures::message, this, &MainWindow::showMessage);
+    connect(m_live, &LiveFeatures::message, this, &MainWindow::showMessage);
     connect(m_autosave, &Autosave::failed, this, [this](const QString& t) { showMessage(t, 0); });
     connect(m_document, &DocumentController::notice, this,
             [this](const QString& t) { showMessage(t, 6000); });
@@ -395,6 +399,7 @@ void MainWindow::createMenus()
     connect(m_generation, &GenerationController::busyChanged, cancel, &QAction::setEnabled);
     generate->addAction(tr("Reuse &Last Seed"), m_session, &GenerationSession::reuseLastSeed);
     m_images->addToMenus(file, edit, generate);
+    m_live->addToMenu(generate);
 
     // ---- Help
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -20,6 +20,7 @@ class GenerationController;
 class GenerationPanel;
 class GenerationSession;
 class ImageFeatures;
+class LiveFeatures;
 class LoraFeatures;
 class RegionsPanel;
 class ResultsStrip;
@@ -48,6 +49,7 @@ public:
     Autosave* autosave() const { return m_autosave; }
     ImageFeatures* images() const { return m_images; }
     LoraFeatures* loras() const { return m_loras; }
+    LiveFeatures* live() const { return m_live; }
     QAction* panelsAction() const { return m_panelsAction; }
     // Hides every dock and the toolbar, or brings back the ones hidden (Tab, as in Krita).
     void togglePanels();
@@ -84,6 +86,7 @@ private:
     Autosave* m_autosave;
     ImageFeatures* m_images = nullptr;
     LoraFeatures* m_loras = nullptr;
+    LiveFeatures* m_live = nullptr;
     QToolBar* m_toolBar = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_zoomLabel = nullptr;

@@ -78,6 +78,9 @@ void applyTheme(QApplication& app, ThemeChoice theme)
                                border: 1px solid #2f64b8; border-radius: 4px; }
         QPushButton#generate:disabled { background: #b8c2d0; color: #eef0f3; }
         QToolBar QToolButton:checked { background: #3d7be0; color: white; }
+        QToolButton#liveButton { padding: 3px 12px; font-weight: 600; }
+        QToolButton#liveButton:checked { background: #3d7be0; color: white;
+                                          border: 1px solid #2f64b8; border-radius: 3px; }
     )");
         return;
     }
@@ -100,6 +103,9 @@ void applyTheme(QApplication& app, ThemeChoice theme)
         QToolBar { spacing: 4px; padding: 2px 6px; border: none; }
         QToolBar QToolButton { padding: 3px 10px; border-radius: 3px; }
         QToolBar QToolButton:checked { background: #3d7be0; color: white; }
+        QToolButton#liveButton { padding: 3px 12px; font-weight: 600; }
+        QToolButton#liveButton:checked { background: #3d7be0; color: white;
+                                          border: 1px solid #2f64b8; border-radius: 3px; }
         QListWidget#regionList::item { padding: 4px 2px; }
         QProgressBar { border: 1px solid #3a3c40; border-radius: 3px; text-align: center;
                        background: #222326; min-height: 18px; }

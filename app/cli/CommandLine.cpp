@@ -176,6 +176,10 @@ std::optional<int> CommandLine::loadModel(Engine& engine, const std::string& fal
             info.dtype.c_str(), info.device.c_str(),
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
+    // A tiny preview decoder that was found or named but cannot be used: the linear preview.
+    if (const auto info = engine.info();
+        !m_quiet && !info.previewDecoderNote.empty() && options.value().previewDecoder != "none")
+        std::fprintf(stderr, "warning: preview decoder: %s\n", info.previewDecoderNote.c_str());
     return std::nullopt;
 }
 

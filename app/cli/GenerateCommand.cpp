@@ -256,6 +256,10 @@ int runGenerate(const std::vector<std::string>& args)
         if (auto s = images.apply(r); !s)
             return cl.usageError(s.message());
     }
+    r.fastDecode = images.fastDecode();
+    if (r.fastDecode && info.previewDecoder.empty() && !quiet)
+        std::fprintf(stderr,
+                     "warning: --fast-decode: no tiny decoder is loaded; the VAE decodes\n");
     if (auto s = engine.validate(r); !s)
         return cl.usageError(s.message());
     // The project --save-project will write must be valid: found now, not after rendering.

@@ -90,6 +90,8 @@ void ImageArgs::addTo(CommandLine& cl)
     cl.text("--project", m_projectPath, "P.mdsp",
             "render this saved project (.mdsp or an exported PNG) instead of --prompt and "
             "--region/--box");
+    cl.flag("--fast-decode", m_fastDecode,
+            "decode the result with the tiny decoder (TAESD) when one is loaded, else the VAE");
 }
 
 Status ImageArgs::checkCombinations(const CommandLine& cl)

@@ -13,6 +13,8 @@
 //   --region-seed N=SEED               region N's own seed (N: the N-th --region/--box, or a
 //                                      region id of --project; repeatable)
 //   --upscale F                        upscale --init-image by F in [1, 4] (S default 0.35)
+//   --fast-decode                      decode the result with the tiny decoder (TAESD) when
+//                                      one is loaded (a live frame: fast, slightly soft)
 // Everything is checked before the model loads, with the option named in the message.
 
 #include "document/Project.h"
@@ -41,6 +43,7 @@ public:
     Status readFiles();
 
     bool fromProject() const { return m_project.has_value(); }
+    bool fastDecode() const { return m_fastDecode; }
     Project& project() { return *m_project; }
     const std::string& projectPath() const { return m_projectPath; }
     // The canvas the images imply (--init-image or --keep-image), if any.
@@ -75,6 +78,7 @@ private:
     double m_upscale = 0;
     bool m_strengthGiven = false;
     bool m_upscaleGiven = false;
+    bool m_fastDecode = false;
 
     RgbImage m_init;
     RgbImage m_keep;

@@ -21,8 +21,14 @@ void ModelArgs::addTo(CommandLine& cl)
                checkPrediction);
     cl.integer("--clip-skip", m_clipSkip, 0, 64, "N",
                "1 = last text-encoder layer, 2 = penultimate (default: model's)");
+    cl.text("--variant", m_variant, "NAME",
+            "a diffusers folder's weight variant, e.g. lcm or fp16 (<file>.NAME.safetensors "
+            "where a component has one; default: the plain weights)");
     cl.text("--device", m_device, "DEV", "auto, cpu, cuda or cuda:N (default auto)");
     cl.text("--dtype", m_dtype, "TYPE", "auto, float32, float16 or bfloat16 (default auto)");
+    cl.text("--preview-decoder", m_previewDecoder, "PATH|none",
+            "the tiny decoder (TAESD) for previews: a .safetensors file or AutoencoderTiny "
+            "folder, or none for the linear preview (default: found beside the model)");
 }
 
 Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
@@ -51,8 +57,10 @@ Result<ModelOptions> ModelArgs::options(const std::string& fallbackPath) const
     if (!m_prediction.empty())
         o.prediction = *predictionFromName(m_prediction);
     o.clipSkip = m_clipSkip;
+    o.variant = m_variant;
     o.device = m_device;
     o.dtype = m_dtype;
+    o.previewDecoder = m_previewDecoder;
     return o;
 }
 

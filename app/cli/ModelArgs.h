@@ -1,7 +1,7 @@
 #pragma once
 
 // The model options every command shares: --model, --tokenizer, --prediction, --clip-skip,
-// --device, --dtype; and the embedded default model when no --model is given.
+// --device, --dtype, --preview-decoder; and the embedded default model when no --model is given.
 
 #include "engine/EngineTypes.h"
 #include "engine/Status.h"
@@ -25,8 +25,10 @@ private:
     std::string m_tokenizer;
     std::string m_prediction;
     int m_clipSkip = 0;
+    std::string m_variant;
     std::string m_device = "auto";
     std::string m_dtype = "auto";
+    std::string m_previewDecoder;
 };
 
 } // namespace md::cli

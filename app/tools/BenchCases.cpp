@@ -42,12 +42,13 @@ Result<GenerateRequest> makeCase(const std::string& name, const CaseOptions& a)
     GenerateRequest r;
     r.prompt = kBackground;
     r.negative = kNegative;
-    r.cfg = 7.5f;
+    r.cfg = a.cfg.value_or(7.5f);
     r.seed = 7;
     r.sampler = a.sampler;
     r.steps = a.steps;
     r.cheapPreview = false;
     r.fullDecodeEvery = 0;
+    r.fastDecode = a.fastDecode;
     r.maxBatch = a.maxBatch;
     r.width = a.size;
     r.height = a.size;
@@ -67,7 +68,15 @@ Result<GenerateRequest> makeCase(const std::string& name, const CaseOptions& a)
         r.bootstrapSteps = std::min(a.bootstrap, a.steps);
         return r;
     }
-    return Status::error("unknown case " + name + " (txt2img, regions, pano, regions6)");
+    if (name == "live") {
+        // Live mode's update: LCM, cfg 1, no bootstrapping, the regions case's boxes.
+        addBoxes(r, 3, r.width);
+        r.sampler = SamplerKind::Lcm;
+        r.cfg = a.cfg.value_or(1.0f);
+        r.bootstrapSteps = 0;
+        return r;
+    }
+    return Status::error("unknown case " + name + " (txt2img, regions, pano, regions6, live)");
 }
 
 } // namespace md::bench

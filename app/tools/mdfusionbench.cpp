@@ -5,7 +5,8 @@
 //
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
-//                 [--bootstrap 8] [--max-batch 0] [--trace FILE]
+//                 [--bootstrap 8] [--max-batch 0] [--cfg X] [--variant NAME] [--fast-decode]
+//                 [--trace FILE]
 //                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
 //                  --lora-weight 1]
 //
@@ -14,7 +15,10 @@
 //   regions   S x S, the background prompt and 3 box regions, bootstrapped              (b)
 //   pano      S x 4 S, the background prompt only (stride 8 latent pixels)              (c)
 //   regions6  2 S x 2 S, the background prompt and 6 box regions, bootstrapped          (d)
-// All guided (cfg 7.5, one negative prompt each), DDIM, previews off. Each case runs once
+//   live      S x S, the regions case as live mode runs it: LCM, cfg 1 (no unconditional
+//             pass), no bootstrapping (issue 15: --steps 4 --size 512 on SD 1.5 sizes)
+// All but live guided (cfg 7.5 or --cfg, one negative prompt each), DDIM (--sampler), previews
+// off. --variant loads a diffusers folder's weight variant (e.g. lcm). Each case runs once
 // with --warmup-steps steps (not timed), then --repeats times (pano: --pano-repeats); each
 // line gives the whole generate() (text encoding, bootstrap encoding, steps, decode, the copy
 // to the host) and its parts, read off the progress callbacks, then the median and the peak
@@ -187,7 +191,7 @@ int main(int argc, char** argv)
     app.add_option("--size", a.size, "S: the canvas side of txt2img and regions (see above)")
         ->capture_default_str()
         ->check(CLI::Range(64, 4096));
-    app.add_option("--cases", cases, "txt2img, regions, pano, regions6")
+    app.add_option("--cases", cases, "txt2img, regions, pano, regions6, live")
         ->delimiter(',')
         ->capture_default_str();
     app.add_option("--repeats", repeats, "timed images of each case but the panorama")
@@ -200,6 +204,13 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_option("--max-batch", a.maxBatch, "UNet samples per call (0: the engine's choice)")
         ->capture_default_str();
+    float cfg = 0;
+    app.add_option("--cfg", cfg, "the cfg of every case (default: 7.5; live: 1)")
+        ->check(CLI::Range(0.0, 100.0));
+    app.add_flag("--fast-decode", a.fastDecode,
+                 "decode with the tiny decoder (TAESD beside the model) where one is loaded");
+    std::string variant;
+    app.add_option("--variant", variant, "the model folder's weight variant (e.g. lcm)");
     app.add_option("--trace", trace,
                    "profile one more image of the first case into this Chrome trace");
     md::bench::LoraOptions loras;
@@ -215,20 +226,27 @@ int main(int argc, char** argv)
     if (!kind)
         return fail(md::Status::error("unknown sampler " + sampler));
     a.sampler = *kind;
+    if (app.count("--cfg") > 0)
+        a.cfg = cfg;
 
     md::Engine engine;
     md::ModelOptions options;
     options.path = model;
     options.device = device;
     options.dtype = dtype;
+    options.variant = variant;
     const auto l0 = Clock::now();
     md::Status loaded = engine.load(options);
     if (!loaded)
         return fail(loaded);
     const md::ModelInfo info = engine.info();
-    std::printf("loaded %s in %.1f s: %s, %s on %s, unet %.3f B params, vae %s\n", model.c_str(),
-                since(l0, Clock::now()), info.family.c_str(), info.dtype.c_str(),
-                info.device.c_str(), info.unetParameters / 1e9, info.vae.c_str());
+    std::printf("loaded %s (variant %s) in %.3f s: %s, %s on %s, unet %.3f B params, vae %s\n",
+                model.c_str(), variant.empty() ? "none" : variant.c_str(), since(l0, Clock::now()),
+                info.family.c_str(), info.dtype.c_str(), info.device.c_str(),
+                info.unetParameters / 1e9, info.vae.c_str());
+    std::printf("tiny decoder: %s%s\n",
+                info.previewDecoder.empty() ? "none" : info.previewDecoder.c_str(),
+                a.fastDecode ? " (--fast-decode: final images through it)" : "");
     std::printf("peak GPU memory after loading %.2f GiB\n", md::bench::cudaPeakGiB(true));
     for (const auto& name : cases) {
         md::Status s = runCase(engine, name, a, loras, name == "pano" ? panoRepeats : repeats,

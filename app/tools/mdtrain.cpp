@@ -9,7 +9,11 @@
 //   mdtrain assemble --from EXPORT_DIR --tokenizer spiece.model --out MODEL_DIR
 //   mdtrain lora     --model MODEL_DIR --out NAME.safetensors [--trigger pvx] [--rank 4]
 //                    [--steps 300] [options]          a LoRA of one new concept (kohya file)
+//   mdtrain distil   --model MODEL_DIR --out DIR [--steps 2000] [--batch 64] [--lr 1e-4]
+//                    [--guidance 7.5] [--max-seconds S] [options]
+//                                                     the few-step (LCM) variant of the UNet
 
+#include "training/DistillRun.h"
 #include "training/EmbeddedModelSpec.h"
 #include "training/EmbeddedTrainer.h"
 #include "training/LoraTrainer.h"
@@ -234,6 +238,76 @@ int lora(const md::LoraTrainOptions& o, int threads)
     return s ? 0 : fail(s);
 }
 
+void addDistilOptions(CLI::App& c, md::ConsistencyDistillOptions& o, int& threads)
+{
+    c.add_option("--model", o.model, "the teacher's diffusers folder (resources/models/mds-tiny)")
+        ->required();
+    c.add_option("--out", o.out, "the output folder (unet/diffusion_pytorch_model.lcm.safetensors)")
+        ->required();
+    c.add_option("--device", o.device, "cpu, cuda or auto")->capture_default_str();
+    c.add_option("--seed", o.seed, "random seed")->capture_default_str();
+    c.add_option("--steps", o.steps, "optimiser steps")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 10000000));
+    c.add_option("--batch", o.batch, "latents per step")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 4096));
+    c.add_option("--lr", o.lr, "AdamW learning rate (constant after warm-up)")
+        ->capture_default_str();
+    c.add_option("--warmup", o.warmupSteps, "linear warm-up steps")->capture_default_str();
+    c.add_option("--weight-decay", o.weightDecay, "AdamW weight decay")->capture_default_str();
+    c.add_option("--guidance", o.guidance, "CFG scale of the teacher, baked into the student")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 30.0));
+    c.add_option("--ema", o.emaDecay, "EMA decay of the target network")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.99999));
+    c.add_option("--huber-c", o.huberC, "pseudo-Huber c (0: MSE)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c.add_option("--schedule-points", o.schedulePoints, "points of the DDIM skipping schedule")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
+    c.add_option("--image-size", o.imageSize, "training image side (0: native)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c.add_option("--pool", o.poolSize, "latents kept for batches")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    c.add_option("--pool-refresh", o.poolRefresh, "new latents per step")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 4096));
+    c.add_option("--partial-captions", o.partialCaptions, "share of partial captions")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    c.add_option("--noise-offset", o.noiseOffset, "noise offset of the starting points")
+        ->capture_default_str();
+    c.add_option("--max-seconds", o.maxSeconds, "stop training after this long, then export")
+        ->capture_default_str();
+    c.add_option("--log-every", o.logEvery, "log every N steps")->capture_default_str();
+    c.add_option("--preview-steps", o.previewSteps, "LCM steps of the preview (0: none)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 50));
+    c.add_option("--preview-teacher-steps", o.previewTeacherSteps,
+                 "DDIM steps of the teacher's preview row (0: none)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000));
+    c.add_option("--preview-size", o.previewSize, "preview image side (0: native)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    c.add_option("--threads", threads, "CPU threads (default: libtorch's)");
+}
+
+int distil(md::ConsistencyDistillOptions o, int threads, const std::string& command)
+{
+    if (threads > 0)
+        torch::set_num_threads(threads);
+    o.command = command;
+    md::Status s =
+        md::DistillRun::run(o, [](const std::string& line) { std::cout << line << std::endl; });
+    return s ? 0 : fail(s);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -299,6 +373,12 @@ int main(int argc, char** argv)
         "lora", "trains a LoRA of one new concept (striped pattern) on a frozen embedded model");
     addLoraOptions(*l, loraOptions, loraThreads);
 
+    md::ConsistencyDistillOptions distilOptions;
+    int distilThreads = 0;
+    CLI::App* d = app.add_subcommand(
+        "distil", "distils the embedded model into its few-step (LCM) UNet variant");
+    addDistilOptions(*d, distilOptions, distilThreads);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -323,6 +403,8 @@ int main(int argc, char** argv)
             return train(trainOptions, trainThreads, command);
         if (l->parsed())
             return lora(loraOptions, loraThreads);
+        if (d->parsed())
+            return distil(distilOptions, distilThreads, command);
         md::Status st = md::ModelAssembler::assemble(from, tokenizer, out);
         return st ? 0 : fail(st);
     } catch (const std::exception& e) {

@@ -4,6 +4,8 @@
 #include "engine/pipeline/DiffusionPipeline.h"
 #include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/ModelSession.h"
+#include "engine/pipeline/PreviewDecoderChoice.h"
+#include "engine/pipeline/PreviewDecoderLocator.h"
 #include "engine/pipeline/PromptEncoder.h"
 #include "engine/pipeline/RequestValidation.h"
 #include "engine/pipeline/StableDiffusionModel.h"
@@ -66,6 +68,9 @@ Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgres
         d->pipeline.reset();
         d->session.reset();
         d->session = std::make_unique<ModelSession>(model.value());
+        // Optional: a decoder that cannot be used leaves the linear preview and a note.
+        auto tiny = choosePreviewDecoder(options, *model.value(), defaultPreviewDecoderDirs());
+        d->session->setPreviewDecoder(tiny.decoder, tiny.note);
         d->pipeline = std::make_unique<DiffusionPipeline>(*d->session);
         d->pipeline->setAvailableMemory(d->availableMemory);
         return Status::ok();
@@ -85,6 +90,9 @@ ModelInfo Engine::info() const
         return {};
     ModelInfo info = d->model()->info();
     info.threads = torch::get_num_threads();
+    if (const TinyPreviewDecoder* tiny = d->session->previewDecoder())
+        info.previewDecoder = tiny->path();
+    info.previewDecoderNote = d->session->previewDecoderNote();
     return info;
 }
 
@@ -199,7 +207,14 @@ std::vector<std::pair<std::string, std::string>> Engine::describe() const
     if (!d->session)
         return {};
     try {
-        return d->model()->describe();
+        auto lines = d->model()->describe();
+        const TinyPreviewDecoder* tiny = d->session->previewDecoder();
+        const std::string& note = d->session->previewDecoderNote();
+        lines.emplace_back("preview decoder",
+                           tiny ? tiny->description() + (note.empty() ? "" : " (" + note + ")")
+                           : note.empty() ? "linear (no tiny decoder found or named)"
+                                          : "linear (" + note + ")");
+        return lines;
     } catch (const std::exception& e) {
         return {{"error", e.what()}};
     }

@@ -120,6 +120,9 @@ struct ModelInfo
     std::string variant;      // the weight variant loaded ("" = plain weights)
     std::vector<std::string> variants; // variants the model folder offers, e.g. {"lcm"}
     std::string previewDecoder;        // the tiny decoder loaded (its path); "" = linear only
+    // Why a tiny decoder that was found or named is not used (corrupt, another family), or
+    // what was skipped before the one loaded; "" when there is nothing to say.
+    std::string previewDecoderNote;
 };
 
 // ---- LoRA ------------------------------------------------------------------------------------
@@ -238,10 +241,10 @@ struct GenerationPlan
     int viewHeight = 0;
     int stride = 0; // between views, latent pixels (fused only)
     int views = 1;
-    int prompts = 1;         // the background prompt and one per region
-    bool guided = true;      // classifier-free guidance: every (view, prompt) path takes 2 samples
-    int batchLimit = 2;      // UNet samples one call may take
-    std::string batchReason; // why that many
+    int prompts = 1;            // the background prompt and one per region
+    bool guided = true;         // cfg > 1: every (view, prompt) path takes 2 samples (uncond, cond)
+    int batchLimit = 2;         // UNet samples one call may take
+    std::string batchReason;    // why that many
     int unetSamplesPerStep = 2; // views x prompts x (2 when guided, else 1)
     int unetBatchesPerStep = 1; // UNet calls per step (a call may mix LoRA sets)
     // Distinct sets of UNet LoRA weights among the passes (<lora:...> tags: the background's

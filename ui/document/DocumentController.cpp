@@ -10,6 +10,7 @@
 #include "ui/commands/MoveRegionCommand.h"
 #include "ui/commands/RegionPropertyCommand.h"
 #include "ui/commands/RemoveRegionCommand.h"
+#include "ui/commands/SamplingCommand.h"
 #include "ui/document/PaintLayerController.h"
 #include "ui/document/UndoHistory.h"
 
@@ -436,6 +437,15 @@ void DocumentController::setLayout(const ProjectLayout& layout, const QString& t
 }
 
 // ---- Not undoable ---------------------------------------------------------------------------
+
+void DocumentController::setSampling(SamplerKind sampler, int steps, float cfg, const QString& text)
+{
+    const GenerationSettings& s = project().settings;
+    if (s.sampler == sampler && s.steps == steps && s.cfg == cfg)
+        return;
+    m_undo->pushCommand(
+        new SamplingCommand(m_model, {s.sampler, s.steps, s.cfg}, {sampler, steps, cfg}, text));
+}
 
 void DocumentController::setSettings(const GenerationSettings& settings)
 {

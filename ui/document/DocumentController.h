@@ -101,6 +101,9 @@ public:
     // Canvas size, background prompts and every region at once (a result's layout).
     void setLayout(const ProjectLayout& layout, const QString& text);
 
+    // The sampler, steps and CFG together (a sampling preset): one undo step.
+    void setSampling(SamplerKind sampler, int steps, float cfg, const QString& text);
+
     // ---- Not undoable (they mark the document dirty)
     void setSettings(const GenerationSettings& settings);
     void setModelReference(const ModelReference& model);

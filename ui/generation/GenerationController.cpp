@@ -12,6 +12,8 @@ GenerationController::GenerationController(QObject* parent) : QObject(parent)
     m_thread->setObjectName("GenerationWorker");
     m_worker = new GenerationWorker;
     m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::started, m_thread, &GenerationWorker::lowerThreadPriority,
+            Qt::DirectConnection); // runs on the worker thread, before any engine call
     connectWorker();
     m_thread->start();
 }
@@ -59,14 +61,23 @@ void GenerationController::connectWorker()
     });
 }
 
-void GenerationController::loadModel(const QString& path)
+void GenerationController::loadModel(const QString& path, const QString& variant)
 {
     ModelOptions options;
     options.path = path.toStdString();
+    options.variant = variant.toStdString();
     m_modelPath = path;
+    m_variant = variant;
     m_modelState = ModelState::Loading;
     Q_EMIT modelStateChanged(m_modelState, tr("Loading %1…").arg(path));
     m_worker->requestLoad(options);
+}
+
+void GenerationController::ensureVariant(const QString& variant)
+{
+    const bool loaded = m_modelState == ModelState::Ready || m_modelState == ModelState::Loading;
+    if (loaded && !m_modelPath.isEmpty() && variant != m_variant)
+        loadModel(m_modelPath, variant);
 }
 
 quint64 GenerationController::generate(const GenerateRequest& request)
@@ -77,6 +88,20 @@ quint64 GenerationController::generate(const GenerateRequest& request)
     Q_EMIT progressChanged(0, request.steps, -1.0);
     m_worker->requestGenerate(withLoraDirs(request), id);
     return id;
+}
+
+quint64 GenerationController::generateLive(const GenerateRequest& request)
+{
+    const quint64 id = m_nextId++;
+    m_live = id;
+    m_worker->requestGenerate(withLoraDirs(request), id);
+    return id;
+}
+
+void GenerationController::cancelLive()
+{
+    if (m_live != 0 && m_running == 0)
+        m_worker->cancel(); // m_live ends when the worker confirms
 }
 
 void GenerationController::cancel()
@@ -138,19 +163,28 @@ void GenerationController::onProgress(quint64 id, const Progress& p)
     Q_EMIT progressChanged(p.step, p.totalSteps, eta);
 }
 
-void GenerationController::onFinished(quint64 id, const RgbImage& image)
+void GenerationController::onFinished(quint64 id, const RgbImage& image, double seconds)
 {
     Q_EMIT requestEnded(id);
+    if (id != 0 && id == m_live) {
+        m_live = 0;
+        Q_EMIT liveResultReady(id, image, seconds);
+        return;
+    }
     if (id != m_running)
         return;
-    const double seconds = m_timer.elapsed() / 1000.0;
     setRunning(0);
-    Q_EMIT resultReady(image, seconds);
+    Q_EMIT resultReady(image, m_timer.elapsed() / 1000.0);
 }
 
 void GenerationController::onFailed(quint64 id, const QString& message)
 {
     Q_EMIT requestEnded(id);
+    if (id != 0 && id == m_live) {
+        m_live = 0;
+        Q_EMIT liveFailed(id, message);
+        return;
+    }
     if (id != m_running)
         return;
     setRunning(0);
@@ -159,6 +193,8 @@ void GenerationController::onFailed(quint64 id, const QString& message)
 
 void GenerationController::onCancelled(quint64 id)
 {
+    if (id == m_live)
+        m_live = 0;
     Q_EMIT engineCancelled(id);
     Q_EMIT requestEnded(id);
     if (id != m_running)

@@ -28,9 +28,23 @@ public:
     explicit GenerationController(QObject* parent = nullptr);
     ~GenerationController() override;
 
-    void loadModel(const QString& path);
-    // Starts a generation; cancels and replaces any running one. Returns its id.
+    // variant: the weight variant to load (ModelOptions::variant; "" = the plain weights).
+    void loadModel(const QString& path, const QString& variant = QString());
+    // The variant asked for with the model loaded or loading ("" = the plain weights).
+    QString modelVariant() const { return m_variant; }
+    // Reloads the current model with `variant` when another one is loaded (nothing when no
+    // model is loaded or loading, or when it already has that variant).
+    void ensureVariant(const QString& variant);
+    // Starts a generation; cancels and replaces any running one (live ones too). Returns its
+    // id.
     quint64 generate(const GenerateRequest& request);
+    // Starts a live frame (LiveController): quiet (no busy state, progress or previews), its
+    // image comes as liveResultReady. It cancels and replaces a running live frame at the
+    // engine's next UNet call; it must not be sent while isBusy() (it would cancel that one).
+    quint64 generateLive(const GenerateRequest& request);
+    quint64 runningLive() const { return m_live; }
+    // Stops the running live frame (live mode turned off); nothing while a normal one runs.
+    void cancelLive();
     void cancel();
     // Asks the worker for a prompt's token count; the answer comes as tokenCountReady with
     // the returned id (after the running generation, if any).
@@ -60,6 +74,10 @@ Q_SIGNALS:
     // history; the canvas converts it for display). The request's seed and settings are the
     // session's snapshot of the project.
     void resultReady(const md::RgbImage& image, double seconds);
+    // The newest live frame (generateLive) finished; seconds: the engine's time for it on the
+    // worker. Stale frames (replaced by a newer one) never come.
+    void liveResultReady(quint64 requestId, const md::RgbImage& image, double seconds);
+    void liveFailed(quint64 requestId, const QString& message);
     void generationFailed(const QString& message);
     void generationCancelled();
     // The worker finished with a request (any outcome, stale ones included): the engine is
@@ -78,7 +96,7 @@ private:
     GenerateRequest withLoraDirs(const GenerateRequest& request) const;
     void onPreviewReady();
     void onProgress(quint64 id, const Progress& progress);
-    void onFinished(quint64 id, const RgbImage& image);
+    void onFinished(quint64 id, const RgbImage& image, double seconds);
     void onFailed(quint64 id, const QString& message);
     void onCancelled(quint64 id);
     void setRunning(quint64 id);
@@ -87,12 +105,14 @@ private:
     GenerationWorker* m_worker = nullptr;
     ModelState m_modelState = ModelState::None;
     QString m_modelPath;
+    QString m_variant;
     ModelInfo m_modelInfo;
     std::vector<std::string> m_loraDirs;
     quint64 m_nextId = 1;
     quint64 m_nextCountId = 1;
     quint64 m_nextEstimateId = 1;
     quint64 m_running = 0;
+    quint64 m_live = 0; // the newest live frame asked for, until it ends
     QElapsedTimer m_timer;
 };
 

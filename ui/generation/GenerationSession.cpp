@@ -2,6 +2,7 @@
 
 #include "document/LoraFiles.h"
 #include "document/ModelHash.h"
+#include "engine/SamplingPreset.h"
 #include "engine/pipeline/ModelLocator.h"
 #include "ui/ImageConversion.h"
 #include "ui/Settings.h"
@@ -86,6 +87,7 @@ GenerationSession::GenerationSession(DocumentController* document, GenerationCon
         if (m_generation->isBusy())
             cancel(); // its result belongs to the project that was closed
         m_preview = QImage();
+        m_live = QImage();
         followProjectModel();
         refreshModels();
         updateCanvasImage();
@@ -352,6 +354,11 @@ void GenerationSession::send(const GenerateRequest& request)
     m_provenance.rerollMask = request.rerollMask.empty()
                                   ? nullptr
                                   : std::make_shared<const MaskImage>(request.rerollMask);
+    // The weights the sampler wants: LCM (the Live preset) the model's few-step variant where
+    // it has one, other samplers the plain weights (after live mode, loaded again now).
+    const auto live = samplingPreset(m_generation->modelInfo(), "live");
+    const bool fewStep = request.sampler == SamplerKind::Lcm && live;
+    m_generation->ensureVariant(fewStep ? QString::fromStdString(live->modelVariant) : QString());
     m_generation->generate(request);
 }
 
@@ -383,6 +390,7 @@ void GenerationSession::runRequest(const GenerateRequest& request, Project snaps
 void GenerationSession::onResult(const RgbImage& image, double seconds)
 {
     m_preview = QImage();
+    m_live = QImage(); // the result the artist asked for shows until the next live frame
     if (!m_snapshot)
         return;
     ProjectResult result = makeResult(*m_snapshot, image, m_snapshot->settings.seed);
@@ -466,6 +474,13 @@ void GenerationSession::showResult(std::uint32_t)
     updateCanvasImage();
 }
 
+void GenerationSession::setLiveImage(const QImage& image, const QString& badge)
+{
+    m_live = image;
+    m_liveBadge = badge;
+    updateCanvasImage();
+}
+
 void GenerationSession::updateCanvasImage()
 {
     const Project& p = m_document->project();
@@ -481,6 +496,12 @@ void GenerationSession::updateCanvasImage()
     m_canvas->setBadge(m_preview.isNull() ? QString() : m_previewBadge);
     if (!m_preview.isNull()) {
         m_canvas->setBaseImage(m_preview);
+        m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());
+        return;
+    }
+    if (!m_live.isNull()) {
+        m_canvas->setBadge(m_liveBadge);
+        m_canvas->setBaseImage(m_live); // a reduced frame is drawn scaled to the canvas
         m_canvas->setCompareImage(m_compare ? imageOf(selected) : QImage());
         return;
     }

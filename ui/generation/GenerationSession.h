@@ -51,6 +51,9 @@ public:
     void reuseLastSeed();
     // The canvas shows the result selected in the strip (0: the newest).
     void showResult(std::uint32_t resultId);
+    // Live mode's newest frame, shown on the canvas under the masks (scaled to the canvas)
+    // with `badge`, until a normal generation's preview or result replaces it; null: none.
+    void setLiveImage(const QImage& image, const QString& badge);
 
     // The models shipped with the app (engine/pipeline/ModelLocator's rules, plus the source
     // tree's resources/models); the first one is the default ("" when none).
@@ -91,6 +94,8 @@ private:
     int m_queueTotal = 0;
     QImage m_preview;
     QString m_previewBadge;
+    QImage m_live;
+    QString m_liveBadge;
     bool m_compare = false;
     bool m_userChoseModel = false;
 };

@@ -5,9 +5,17 @@
 #include "engine/Engine.h"
 #include "ui/ImageConversion.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
+#include <algorithm>
 #include <exception>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace md {
 
@@ -21,6 +29,17 @@ GenerationWorker::GenerationWorker()
 }
 
 GenerationWorker::~GenerationWorker() = default;
+
+void GenerationWorker::lowerThreadPriority()
+{
+#ifdef __linux__
+    // On Linux the nice value is the thread's, and threads it creates inherit it (the OpenMP
+    // pool of libtorch and OpenBLAS starts on the first engine call, from this thread).
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    const int current = getpriority(PRIO_PROCESS, tid);
+    (void)setpriority(PRIO_PROCESS, tid, std::min(19, current + 5)); // best effort
+#endif
+}
 
 void GenerationWorker::requestLoad(const ModelOptions& options)
 {
@@ -165,6 +184,8 @@ void GenerationWorker::runTokenCount(const std::string& text, quint64 requestId)
 void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 requestId)
 {
     Q_EMIT generationStarted(requestId);
+    QElapsedTimer timer;
+    timer.start();
     GenerateCallbacks callbacks;
     callbacks.cancel = &m_cancel;
     callbacks.onProgress = [this, requestId](const Progress& p) { Q_EMIT progress(requestId, p); };
@@ -188,11 +209,12 @@ void GenerationWorker::runGenerate(const GenerateRequest& request, quint64 reque
     } catch (const std::exception& e) {
         result = Status::error(e.what());
     }
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
     if (result.isOk()) {
         // The LoRA files' hashes (each file read whole) are taken here, once, and remembered
         // (LoraHash) for the result the GUI thread records.
         (void)recordLoras(request);
-        Q_EMIT generationFinished(requestId, result.value()); // converted once, for display
+        Q_EMIT generationFinished(requestId, result.value(), seconds);
     } else if (result.status().isCancelled()) {
         Q_EMIT generationCancelled(requestId);
     } else {

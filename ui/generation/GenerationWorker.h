@@ -43,6 +43,12 @@ public:
     GenerationWorker();
     ~GenerationWorker() override;
 
+    // Called on the worker thread before any engine work: on Linux the thread (and the math
+    // library's threads it starts) runs at a lower priority (nice +5) than the GUI thread, so
+    // painting stays smooth while live frames render on every core. Other processes of the
+    // user at the same level keep their share.
+    static void lowerThreadPriority();
+
     // Thread-safe; called from the GUI thread.
     void requestLoad(const ModelOptions& options);
     void requestGenerate(const GenerateRequest& request, quint64 requestId);
@@ -64,7 +70,8 @@ Q_SIGNALS:
     void generationStarted(quint64 requestId);
     void progress(quint64 requestId, const md::Progress& progress);
     void previewReady();
-    void generationFinished(quint64 requestId, const md::RgbImage& image);
+    // seconds: the engine's time for it on the worker thread (live mode's speed estimate).
+    void generationFinished(quint64 requestId, const md::RgbImage& image, double seconds);
     void generationFailed(quint64 requestId, const QString& message);
     void generationCancelled(quint64 requestId);
     // chunks of chunkCapacity tokens; tokens < 0: no model to count with.

@@ -5,6 +5,7 @@
 #include "ui/Settings.h"
 #include "ui/canvas/CanvasResizeControl.h"
 #include "ui/document/DocumentController.h"
+#include "ui/panels/SamplingPresetCombo.h"
 #include "ui/panels/StartImageControls.h"
 
 #include <QCheckBox>
@@ -161,6 +162,7 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     form->addRow(tr("Size"), m_sizePreset);
     form->addRow(QString(), sizeRow);
     form->addRow(QString(), new CanvasResizeControl(document, this));
+    form->addRow(tr("Preset"), new SamplingPresetCombo(document, this));
     form->addRow(tr("Sampler"), m_sampler);
     form->addRow(tr("Steps"), m_steps);
     form->addRow(tr("CFG scale"), m_cfg);
@@ -185,6 +187,9 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     layout->addLayout(form);
     layout->addSpacing(10);
     layout->addWidget(new StartImageControls(document, this));
+    m_extras = new QVBoxLayout;
+    m_extras->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(m_extras);
     layout->addLayout(buttons);
     layout->addWidget(m_progress);
     layout->addStretch(1);
@@ -217,6 +222,12 @@ GenerationPanel::GenerationPanel(DocumentController* document, Settings* setting
     connect(model, &ProjectModel::canvasChanged, this, &GenerationPanel::refresh);
     connect(model, &ProjectModel::resultsChanged, this, &GenerationPanel::refresh);
     refresh();
+}
+
+void GenerationPanel::addControls(QWidget* widget)
+{
+    widget->setParent(this);
+    m_extras->addWidget(widget);
 }
 
 void GenerationPanel::refresh()

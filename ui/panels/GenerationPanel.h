@@ -19,6 +19,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QToolButton;
+class QVBoxLayout;
 
 namespace md {
 
@@ -46,6 +47,9 @@ public:
     int imageCount() const;
     // Which image of the click is being made (shown with the progress); total 0: none.
     void setQueuePosition(int index, int total);
+
+    // Adds a row of controls above Generate (live mode's, LiveFeatures).
+    void addControls(QWidget* widget);
 
     QPushButton* generateButton() const { return m_generate; }
     QPushButton* cancelButton() const { return m_cancel; }
@@ -92,6 +96,7 @@ private:
     QSpinBox* m_count;
     QString m_queueText;
     QProgressBar* m_progress;
+    QVBoxLayout* m_extras;
     QString m_currentModel;
     std::vector<CanvasPreset> m_presets;
     QHash<QString, QString> m_families; // path + time + size -> family

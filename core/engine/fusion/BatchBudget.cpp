@@ -45,10 +45,10 @@ BatchBudget defaultBatchBudget(bool cuda, int windowH, int windowW)
     return b;
 }
 
-int batchesPerStep(int paths, int maxSamples)
+int batchesPerStep(int paths, int maxSamples, int samplesPerPath)
 {
-    const int pairsPerBatch = std::max(1, maxSamples / 2);
-    return (paths + pairsPerBatch - 1) / pairsPerBatch;
+    const int pathsPerBatch = std::max(1, maxSamples / std::max(1, samplesPerPath));
+    return (paths + pathsPerBatch - 1) / pathsPerBatch;
 }
 
 } // namespace md

@@ -36,24 +36,31 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
                                     std::to_string(m_setup.weights.size(0)) + " weight maps");
     if (m_setup.views.empty())
         throw std::invalid_argument("MultiDiffusion: the canvas has no views");
+    const bool guided = m_setup.guided;
     std::vector<torch::Tensor> conds, unconds, condPooled, uncondPooled;
     for (const auto& p : m_setup.prompts) {
+        if (guided && !p.uncond.context.defined())
+            throw std::invalid_argument("MultiDiffusion: guidance needs every prompt's negative");
         conds.push_back(p.cond.context);
-        unconds.push_back(p.uncond.context);
-        if (p.cond.pooled.defined() && p.uncond.pooled.defined()) {
+        if (guided)
+            unconds.push_back(p.uncond.context);
+        if (p.cond.pooled.defined() && (!guided || p.uncond.pooled.defined())) {
             condPooled.push_back(p.cond.pooled);
-            uncondPooled.push_back(p.uncond.pooled);
+            if (guided)
+                uncondPooled.push_back(p.uncond.pooled);
         }
     }
     m_condAll = torch::cat(conds, 0);
-    m_uncondAll = torch::cat(unconds, 0);
+    if (guided)
+        m_uncondAll = torch::cat(unconds, 0);
     if (!condPooled.empty()) {
         if (static_cast<int>(condPooled.size()) != n)
             throw std::invalid_argument("MultiDiffusion: some prompts lack a pooled vector");
         m_condPooledAll = torch::cat(condPooled, 0);
-        m_uncondPooledAll = torch::cat(uncondPooled, 0);
+        if (guided)
+            m_uncondPooledAll = torch::cat(uncondPooled, 0);
     }
-    m_setup.maxBatch = std::max(2, m_setup.maxBatch);
+    m_setup.maxBatch = std::max(samplesPerPair(), m_setup.maxBatch);
     // Only the pairs whose prompt has weight in the view: the others add exactly zero.
     for (const ViewPromptPair& pair : activeViewPromptPairs(m_setup.weights, m_setup.views))
         m_jobs.push_back({pair.view, pair.prompt});
@@ -73,7 +80,8 @@ FusedDenoiser::FusedDenoiser(const Sampler& sampler, UNetFunction unet, FusionSe
 void FusedDenoiser::prepareBatches()
 {
     // Mixed: the jobs in loop order. Grouped: by LoRA set, sets in order of their first job,
-    // each set's jobs in loop order. Then cut into calls of at most maxBatch / 2 pairs.
+    // each set's jobs in loop order. Then cut into calls of at most maxBatch / samplesPerPair()
+    // pairs.
     const auto weightsOf = [this](size_t j) -> const std::vector<float>& {
         return m_setup.prompts[static_cast<size_t>(m_jobs[j].prompt)].adapterWeights;
     };
@@ -92,7 +100,8 @@ void FusedDenoiser::prepareBatches()
     // The prompt rows and SDXL time ids of every batch, copied to the device once here rather
     // than once per batch and step (each copy of a host tensor blocks until the GPU is idle).
     const auto device = m_condAll.device();
-    const size_t pairsPerBatch = static_cast<size_t>(std::max(1, m_setup.maxBatch / 2));
+    const size_t pairsPerBatch =
+        static_cast<size_t>(std::max(1, m_setup.maxBatch / samplesPerPair()));
     for (const auto& jobs : jobsOfGroup) {
         for (size_t start = 0; start < jobs.size(); start += pairsPerBatch) {
             Batch b;
@@ -119,9 +128,11 @@ void FusedDenoiser::prepareBatches()
                 b.adapterWeights = distinct.front();
                 b.sampleWeights.clear();
             } else {
-                // The call's samples: every pair's uncond, then every pair's cond.
-                const auto rows = b.sampleWeights;
-                b.sampleWeights.insert(b.sampleWeights.end(), rows.begin(), rows.end());
+                if (m_setup.guided) {
+                    // The call's samples: every pair's uncond, then every pair's cond.
+                    const auto rows = b.sampleWeights;
+                    b.sampleWeights.insert(b.sampleWeights.end(), rows.begin(), rows.end());
+                }
                 size_t slots = 0;
                 for (const auto& row : b.sampleWeights)
                     slots = std::max(slots, row.size());
@@ -138,7 +149,7 @@ void FusedDenoiser::prepareBatches()
             b.promptIndex = torch::tensor(promptIndex, torch::kLong).to(device);
             if (!timeIds.empty()) {
                 auto ids = torch::cat(timeIds, 0);
-                b.timeIds = torch::cat({ids, ids}, 0).to(device);
+                b.timeIds = (m_setup.guided ? torch::cat({ids, ids}, 0) : ids).to(device);
             }
             m_batches.push_back(std::move(b));
         }
@@ -206,7 +217,7 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
     auto total = torch::zeros({1, 1, x.size(2), x.size(3)}, x.options());
 
     const int totalBatches = batchesPerStep();
-    std::vector<torch::Tensor> guidedOf(m_jobs.size()); // [1, C, vh, vw] per job
+    std::vector<torch::Tensor> predictionOf(m_jobs.size()); // [1, C, vh, vw] per job
     int batch = 0;
     for (const Batch& planned : m_batches) {
         if (m_cancel && m_cancel->load())
@@ -229,27 +240,35 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
         auto in = torch::cat(inputs, 0);
         const int64_t count = in.size(0);
         const auto& idx = planned.promptIndex;
+        const bool guided = m_setup.guided;
         UNetConditioning c;
-        c.context =
-            torch::cat({m_uncondAll.index_select(0, idx), m_condAll.index_select(0, idx)}, 0);
+        c.context = m_condAll.index_select(0, idx);
+        if (guided)
+            c.context = torch::cat({m_uncondAll.index_select(0, idx), c.context}, 0);
         if (m_condPooledAll.defined()) {
             const auto pooledIdx = idx.to(m_condPooledAll.device());
-            c.pooled = torch::cat({m_uncondPooledAll.index_select(0, pooledIdx),
-                                   m_condPooledAll.index_select(0, pooledIdx)},
-                                  0);
+            c.pooled = m_condPooledAll.index_select(0, pooledIdx);
+            if (guided)
+                c.pooled = torch::cat({m_uncondPooledAll.index_select(0, pooledIdx), c.pooled}, 0);
         }
         c.timeIds = planned.timeIds;
         c.adapterWeights = planned.adapterWeights;
         c.sampleAdapterWeights = planned.sampleWeights;
         c.sampleAdapterTensor = planned.sampleTensor;
+        const int64_t samples = samplesPerPair() * count;
         // Filled on the device: no host tensor, no copy.
-        auto timesteps = torch::full({2 * count}, t, x.options().dtype(torch::kFloat32));
-        auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
-        auto uncond = out.narrow(0, 0, count);
-        auto cond = out.narrow(0, count, count);
-        auto guided = uncond + m_setup.cfg * (cond - uncond);
+        auto timesteps = torch::full({samples}, t, x.options().dtype(torch::kFloat32));
+        torch::Tensor prediction;
+        if (guided) {
+            auto out = m_unet(torch::cat({in, in}, 0), timesteps, c).to(x.scalar_type());
+            auto uncond = out.narrow(0, 0, count);
+            auto cond = out.narrow(0, count, count);
+            prediction = uncond + m_setup.cfg * (cond - uncond);
+        } else {
+            prediction = m_unet(in, timesteps, c).to(x.scalar_type()); // cond alone
+        }
         for (size_t k = 0; k < planned.jobs.size(); ++k)
-            guidedOf[planned.jobs[k]] = guided.narrow(0, static_cast<int64_t>(k), 1);
+            predictionOf[planned.jobs[k]] = prediction.narrow(0, static_cast<int64_t>(k), 1);
         ++batch;
         if (m_onBatch)
             m_onBatch(batch, totalBatches);
@@ -260,7 +279,7 @@ torch::Tensor FusedDenoiser::predict(const torch::Tensor& x, int stepIndex)
         const Job& job = m_jobs[j];
         const View& view = views[static_cast<size_t>(job.view)];
         auto w = crop(weights.narrow(0, job.prompt, 1), view);
-        auto contribution = guidedOf[j] * w;
+        auto contribution = predictionOf[j] * w;
         auto fusedRows = fused.narrow(2, view.y, view.height);
         auto totalRows = total.narrow(2, view.y, view.height);
         if (!view.wraps) {

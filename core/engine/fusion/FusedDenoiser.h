@@ -4,8 +4,9 @@
 //
 // For every (view, prompt) pair whose prompt has weight in the view (the others would add
 // exactly zero; see ViewPromptPairs.h) the UNet is evaluated with classifier-free guidance (each
-// prompt with its own negative), in as few batched calls as `maxBatch` allows, and the
-// guided predictions are fused with the prompts' weights per latent pixel:
+// prompt with its own negative; with FusionSetup::guided off, at cfg <= 1, the conditional
+// pass alone, one sample per pair), in as few batched calls as `maxBatch` allows, and the
+// predictions are fused with the prompts' weights per latent pixel:
 //     fused = sum_i w_i * pred_i / sum_i w_i
 // before ONE global sampler step. For DDIM this equals the official algorithm's averaging
 // of per-view stepped latents (the step is affine in the prediction and x is shared), and
@@ -44,7 +45,7 @@ class Sampler;
 struct FusionPrompt
 {
     TextEncoding cond;   // [1, L, D] (+ pooled [1, P] for SDXL)
-    TextEncoding uncond; // [1, L, D] (same L for every prompt)
+    TextEncoding uncond; // [1, L, D] (same L for every prompt); unused when not guided
     // The UNet LoRA weights of this prompt's passes, per adapter slot (trailing zeros
     // trimmed; empty: none), passed on as UNetConditioning::adapterWeights.
     std::vector<float> adapterWeights = {};
@@ -57,7 +58,10 @@ struct FusionSetup
     torch::Tensor coverage;            // [N-1, 1, h, w] region masks (for bootstrapping)
     std::vector<View> views;
     float cfg = 7.5f;
-    int maxBatch = 8; // UNet samples per call (each (view, prompt) pair needs 2)
+    // Classifier-free guidance: uncond + cfg * (cond - uncond), 2 samples per pair. Off (the
+    // pipeline turns it off at cfg <= 1, as diffusers): cond alone, 1 sample per pair.
+    bool guided = true;
+    int maxBatch = 8; // UNet samples per call (whole pairs: at least one pair)
     // true: one call per LoRA set and batch (never mixed); false: calls mix sets.
     bool groupLoraSets = false;
     // Bootstrapping.
@@ -101,12 +105,13 @@ private:
         std::vector<size_t> jobs;
         int sets = 1;                                  // distinct LoRA sets among the jobs
         std::vector<float> adapterWeights;             // the one set (sets == 1)
-        std::vector<std::vector<float>> sampleWeights; // per sample (sets > 1): 2 x jobs rows
-        torch::Tensor sampleTensor; // the same rows [2 jobs, slots] on the device
-        torch::Tensor promptIndex;  // [jobs] int64
-        torch::Tensor timeIds;      // [2 jobs, 6] (SDXL) or undefined
+        std::vector<std::vector<float>> sampleWeights; // per sample (sets > 1): one row a sample
+        torch::Tensor sampleTensor;                    // the same rows [samples, slots], device
+        torch::Tensor promptIndex;                     // [jobs] int64
+        torch::Tensor timeIds;                         // [samples, 6] (SDXL) or undefined
     };
     void prepareBatches();
+    int samplesPerPair() const { return m_setup.guided ? 2 : 1; }
     torch::Tensor crop(const torch::Tensor& t, const View& v) const;
     torch::Tensor bootstrapped(const torch::Tensor& xView, const View& v, int prompt,
                                int backgroundIndex, int stepIndex) const;
@@ -120,9 +125,9 @@ private:
     std::vector<Job> m_jobs;
     std::vector<Batch> m_batches;
     torch::Tensor m_condAll;         // [N, L, D]
-    torch::Tensor m_uncondAll;       // [N, L, D]
+    torch::Tensor m_uncondAll;       // [N, L, D] (guided only)
     torch::Tensor m_condPooledAll;   // [N, P] (SDXL) or undefined
-    torch::Tensor m_uncondPooledAll; // [N, P] (SDXL) or undefined
+    torch::Tensor m_uncondPooledAll; // [N, P] (SDXL, guided) or undefined
 };
 
 } // namespace md

@@ -46,6 +46,10 @@ struct CheckpointOptions
     // cannot tell (head counts, scheduler, ...), when it has a unet/config.json and the shape
     // fields of every config there agree with the weights (else the folder is ignored whole).
     bool useSiblingConfigs = true;
+    // A diffusers folder's weight variant (diffusers' `variant=`, e.g. "lcm", "fp16"): each
+    // component's variant files where it has them (io/ComponentWeights.h). An error for a
+    // single file, or when no component has the variant. Empty: the plain weights.
+    std::string variant;
 };
 
 struct Checkpoint
@@ -58,6 +62,8 @@ struct Checkpoint
     WeightSet textEncoder2{"text_encoder_2"}; // SDXL (config.hasTextEncoder2)
     std::string layout;      // "diffusers folder" | "single-file (LDM)" | "single-file (SGM)"
     std::string storedDtype; // the weights' dtype in the files, e.g. "F16" (or "F16+F32")
+    std::string variant;     // the weight variant read ("" = plain)
+    std::vector<std::string> variants; // the variants a diffusers folder offers (sorted)
     TokenizerFiles tokenizer;
     TokenizerFiles tokenizer2; // SDXL: text_encoder_2's tokenizer
     // Kind::None: what to tell the user (the caller asks for --tokenizer DIR).

@@ -1,8 +1,8 @@
 #include "engine/io/CheckpointLoader.h"
 
+#include "engine/PathKind.h"
 #include "engine/io/CheckpointLayouts.h"
 #include "engine/io/ConfigBounds.h"
-#include "engine/PathKind.h"
 #include "engine/io/TextHelpers.h"
 
 #include <algorithm>
@@ -270,6 +270,10 @@ Result<Checkpoint> loadCheckpoint(const std::string& path, const CheckpointOptio
             return kind;
         if (isDirectory(path))
             return withinBounds(loadDiffusersFolder(path, options), path);
+        if (!options.variant.empty())
+            return Status::error(path + " is a single-file checkpoint: weight variants (\"" +
+                                 options.variant +
+                                 "\") are for diffusers folders; load it without one");
         if (std::string kind = sniffPickle(path); !kind.empty())
             return Status::error(path + " is " + kind + ", not safetensors. " +
                                  pickleRefusalMessage(path));

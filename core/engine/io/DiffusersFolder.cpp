@@ -1,9 +1,11 @@
 // A diffusers pipeline folder: model_index.json, unet/ vae/ text_encoder/ (config.json and
-// safetensors weights, *.fp16.safetensors and sharded *.safetensors.index.json accepted),
+// safetensors weights, *.fp16.safetensors and sharded *.safetensors.index.json accepted;
+// CheckpointOptions::variant picks each component's variant files, see ComponentWeights.h),
 // tokenizer/, scheduler/scheduler_config.json.
 
 #include "engine/io/CheckpointLayouts.h"
 #include "engine/io/CheckpointLoader.h"
+#include "engine/io/ComponentWeights.h"
 #include "engine/io/ConfigDetection.h"
 #include "engine/io/DiffusersConfig.h"
 #include "engine/io/ModelIndex.h"
@@ -14,53 +16,6 @@
 namespace md {
 
 namespace {
-
-// The safetensors files holding one component's weights.
-Result<std::vector<std::shared_ptr<const SafetensorsFile>>>
-openComponentFiles(const std::string& componentDir)
-{
-    std::vector<std::shared_ptr<const SafetensorsFile>> files;
-    for (const char* stem : {"diffusion_pytorch_model", "model"}) {
-        for (const char* variant : {"", ".fp16"}) {
-            const std::string base = joinPath(componentDir, std::string(stem) + variant);
-            if (isRegularFile(base + ".safetensors")) {
-                auto file = SafetensorsFile::open(base + ".safetensors");
-                if (!file)
-                    return file.status();
-                files.push_back(file.value());
-                return files;
-            }
-            const std::string index = base + ".safetensors.index.json";
-            if (!isRegularFile(index))
-                continue;
-            auto json = readJsonFile(index);
-            if (!json)
-                return json.status();
-            if (!json->contains("weight_map") || !json->at("weight_map").is_object())
-                return Status::error(index + ": no \"weight_map\" object");
-            std::set<std::string> shards;
-            for (const auto& [name, shard] : json->at("weight_map").items()) {
-                if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
-                    return Status::error(index + ": bad shard name for '" + name + "'");
-                shards.insert(shard.get<std::string>());
-            }
-            for (const auto& shard : shards) {
-                auto file = SafetensorsFile::open(joinPath(componentDir, shard));
-                if (!file)
-                    return file.status();
-                files.push_back(file.value());
-            }
-            return files;
-        }
-    }
-    for (const char* pickle : {"diffusion_pytorch_model.bin", "pytorch_model.bin",
-                               "diffusion_pytorch_model.fp16.bin", "pytorch_model.fp16.bin"})
-        if (isRegularFile(joinPath(componentDir, pickle)))
-            return Status::error(pickleRefusalMessage(joinPath(componentDir, pickle)));
-    return Status::error(componentDir +
-                         ": no weights (expected diffusion_pytorch_model.safetensors or "
-                         "model.safetensors, or their .fp16 variants)");
-}
 
 // The diffusers name of a tensor of a folder's component; "" to skip it.
 std::string folderName(const std::string& component, const std::string& key)
@@ -91,16 +46,21 @@ std::string folderName(const std::string& component, const std::string& key)
     return key;
 }
 
-Status loadComponent(const std::string& dir, const std::string& component, WeightSet& out)
+// Reads one component's weights (its `variant` where it has it) into `out`; the variant
+// files read are added to `read`.
+Status loadComponent(const std::string& dir, const std::string& component,
+                     const std::string& variant, WeightSet& out, std::vector<std::string>& read)
 {
     const std::string componentDir = joinPath(dir, component);
     if (!isDirectory(componentDir))
         return Status::error(componentDir + " is missing (a diffusers folder needs unet/, vae/ "
                                             "and text_encoder/)");
-    auto files = openComponentFiles(componentDir);
+    auto files = openComponentWeights(componentDir, variant);
     if (!files)
         return files.status();
-    for (const auto& file : files.value()) {
+    if (files->variant)
+        read.push_back(component + "/" + files->source);
+    for (const auto& file : files->files) {
         for (const auto& t : file->tensors()) {
             const std::string name = folderName(component, t.name);
             if (name.empty())
@@ -130,6 +90,19 @@ bool hasEmbeddedMarker(const std::string& dir)
             return true;
     }
     return false;
+}
+
+std::string variantMissingMessage(const std::string& dir, const std::string& variant,
+                                  const std::vector<std::string>& found)
+{
+    std::string message = dir + " has no weights of variant \"" + variant +
+                          "\" (no component has a <name>." + variant + ".safetensors file); ";
+    if (found.empty())
+        return message + "the folder has no variants: load it without one";
+    std::string list;
+    for (const auto& v : found)
+        list += (list.empty() ? "" : ", ") + v;
+    return message + "its variants: " + list;
 }
 
 template <typename T, typename Parse>
@@ -175,15 +148,35 @@ Result<Checkpoint> loadDiffusersFolder(const std::string& dir, const CheckpointO
                                    "text_encoder/, tokenizer/, scheduler/)");
     }
 
+    const std::string& variant = options.variant;
+    if (!variant.empty())
+        if (Status s = checkVariantName(variant); !s)
+            return s;
+    ckpt.variants = folderWeightVariants(dir);
+    std::vector<std::string> variantFiles;
     for (auto [component, set] : {std::pair<const char*, WeightSet*>{"unet", &ckpt.unet},
                                   {"vae", &ckpt.vae},
                                   {"text_encoder", &ckpt.textEncoder}})
-        if (Status s = loadComponent(dir, component, *set); !s)
+        if (Status s = loadComponent(dir, component, variant, *set, variantFiles); !s)
             return s;
     ckpt.config.hasTextEncoder2 = isDirectory(joinPath(dir, "text_encoder_2"));
     if (ckpt.config.hasTextEncoder2) {
-        if (Status s = loadComponent(dir, "text_encoder_2", ckpt.textEncoder2); !s)
+        if (Status s =
+                loadComponent(dir, "text_encoder_2", variant, ckpt.textEncoder2, variantFiles);
+            !s)
             return s;
+    }
+    if (!variant.empty()) {
+        if (variantFiles.empty())
+            return Status::error(variantMissingMessage(dir, variant, ckpt.variants));
+        ckpt.variant = variant;
+        std::string list;
+        for (const auto& f : variantFiles)
+            list += (list.empty() ? "" : ", ") + f;
+        ckpt.notes.push_back("variant " + variant + ": " + list +
+                             " (any other component: its plain weights)");
+    }
+    if (ckpt.config.hasTextEncoder2) {
         auto te2 = readConfig<TextEncoderConfig>(dir, "text_encoder_2/config.json",
                                                  textEncoderConfigFromJson);
         if (!te2)

@@ -166,6 +166,7 @@ FusionSetup DiffusionPipeline::fusionSetup(std::vector<FusionPrompt> prompts,
                            r.stride, r.circular)
                       .views();
     setup.cfg = r.cfg;
+    setup.guided = in.plan.guided; // cfg <= 1: the conditional pass alone, no negatives
     setup.extraChannels = in.start.extraChannels(); // 9-channel UNets; each view its window
     setup.maxBatch = in.plan.batchLimit;
     setup.groupLoraSets = m_groupLoraSets;
@@ -246,12 +247,17 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         }
         auto denoiser = makeDenoiser(std::move(prompts.value()), inputs);
 
-        const StepPreviews previews(
+        StepPreviews::Render tiny;
+        if (const TinyPreviewDecoder* decoder = m_session.previewDecoder())
+            tiny = [decoder](const torch::Tensor& x0) { return decoder->preview(x0); };
+        const bool tinyPreviews = tiny && callbacks.onPreview && request.cheapPreview;
+        StepPreviews previews(
             request, callbacks, run,
             [this](const torch::Tensor& x0) { return m_session.previewer().preview(x0); },
             [&](const torch::Tensor& x0) {
                 return m_session.decodeToRgb(x0, request.circular, callbacks.cancel);
-            });
+            },
+            tiny, tinyPreviews ? m_session.tinyPreviewBudget() : TinyPreviewBudget());
         LoopCallbacks loop;
         loop.cancel = callbacks.cancel;
         if (start.keepsLatents()) {
@@ -275,11 +281,17 @@ Result<DiffusionResult> DiffusionPipeline::run(const GenerateRequest& request,
         if (callbacks.cancel != nullptr && callbacks.cancel->load())
             return Status::cancelled();
         result.latents = latents.value().to(torch::kCPU, torch::kFloat32);
-        auto image = m_session.decode(latents.value(), request.circular, callbacks.cancel);
+        if (tinyPreviews)
+            m_session.rememberTinyCost(previews.budget());
+        const bool fast = request.fastDecode && m_session.previewDecoder() != nullptr;
+        auto image = fast
+                         ? m_session.decodeFast(latents.value(), request.circular, callbacks.cancel)
+                         : m_session.decode(latents.value(), request.circular, callbacks.cancel);
         if (!image.defined())
             return Status::cancelled();
         if (!allFinite(image))
-            return Status::error(nonFiniteMessage("the VAE decoder", ""));
+            return Status::error(
+                nonFiniteMessage(fast ? "the tiny preview decoder" : "the VAE decoder", ""));
         result.image = tensorToRgb(image);
         if (start.rerolls())
             result.image = start.composite(result.image);

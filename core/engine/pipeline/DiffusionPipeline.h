@@ -12,7 +12,8 @@
 //                     GuidedDenoiser, one guided UNet call per step, numerically the same as
 //                     diffusers' StableDiffusionPipeline; everything else: FusedDenoiser
 //                     (MultiDiffusion, Bar-Tal et al. 2023: every view x prompt, batched,
-//                     fused; bootstrapping draws rand([B, 3]) colours after the start draws)
+//                     fused; bootstrapping draws rand([B, 3]) colours after the start draws).
+//                     Both skip the unconditional pass at cfg <= 1 (GenerationPlan::guided)
 //   4. loop:          runSampling from the first step run, with progress, previews and cancel
 //                     between UNet calls; a reroll keeps the start image outside its mask
 //                     after every step (StartLatents::keepBlend)

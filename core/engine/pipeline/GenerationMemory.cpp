@@ -214,12 +214,15 @@ GenerationEstimate GenerationMemory::estimate(const GenerateRequest& r,
     // From a start image: its latents, the noise kept for the reroll blend and the latent mask;
     // a 9-channel inpainting UNet also takes the mask and masked-image latents.
     const std::int64_t imageMaps = fromImage ? 3 * m_facts.vae.latentChannels + 1 : 0;
-    const std::int64_t extraMaps = std::max(0, m_facts.unet.inChannels - m_facts.vae.latentChannels);
-    e.canvasBytes = 4 * latentPixels *
-                    (kCanvasLatentMaps * m_facts.vae.latentChannels + 2 * p.prompts + imageMaps +
-                     extraMaps);
+    const std::int64_t extraMaps =
+        std::max(0, m_facts.unet.inChannels - m_facts.vae.latentChannels);
+    e.canvasBytes =
+        4 * latentPixels *
+        (kCanvasLatentMaps * m_facts.vae.latentChannels + 2 * p.prompts + imageMaps + extraMaps);
     const int paths = p.views * p.prompts;
-    const int batch = p.fused ? 2 * std::min(std::max(1, p.batchLimit / 2), paths) : p.batchLimit;
+    const int perPath = p.guided ? 2 : 1; // uncond + cond, or cond alone at cfg <= 1
+    const int batch =
+        p.fused ? perPath * std::min(std::max(1, p.batchLimit / perPath), paths) : p.batchLimit;
     e.unetBytes = unetBytes(batch, p.viewHeight, p.viewWidth);
     e.attentionBytes = attentionBytes(batch, p.viewHeight, p.viewWidth);
     if (!r.regions.empty() || !r.rerollMask.empty())

@@ -60,9 +60,12 @@ GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& sess
         p.viewWidth = grid.views().front().width;
         p.viewHeight = grid.views().front().height;
         p.stride = r.stride;
-        p.guided = true; // each prompt with its own negative, whatever the cfg
+        // cfg > 1: each prompt with its own negative (2 samples per path); cfg <= 1: the
+        // conditional pass only (uncond + 1 * (cond - uncond) == cond), as diffusers.
+        p.guided = r.cfg > 1.0f;
+        const int samplesPerPath = p.guided ? 2 : 1;
         if (r.maxBatch > 0) {
-            p.batchLimit = std::max(2, r.maxBatch);
+            p.batchLimit = std::max(samplesPerPath, r.maxBatch);
             p.batchReason = "set by the request";
         } else {
             const auto budget =
@@ -74,13 +77,13 @@ GenerationPlan planGeneration(const GenerateRequest& r, const ModelSession& sess
         p.unetBatchesPerStep = 0;
         int allPaths = 0;
         for (const int paths : activePathsPerSet(r, grid, sets, f)) {
-            p.unetSamplesPerStep += 2 * paths;
+            p.unetSamplesPerStep += samplesPerPath * paths;
             allPaths += paths;
             if (paths > 0 && groupLoraSets)
-                p.unetBatchesPerStep += batchesPerStep(paths, p.batchLimit);
+                p.unetBatchesPerStep += batchesPerStep(paths, p.batchLimit, samplesPerPath);
         }
         if (!groupLoraSets) // calls mix LoRA sets: batched as without LoRAs
-            p.unetBatchesPerStep = batchesPerStep(allPaths, p.batchLimit);
+            p.unetBatchesPerStep = batchesPerStep(allPaths, p.batchLimit, samplesPerPath);
     } else {
         p.viewWidth = p.latentWidth;
         p.viewHeight = p.latentHeight;

@@ -78,6 +78,11 @@ std::vector<std::pair<std::string, std::string>> StableDiffusionModel::describe(
     auto add = [&out](const std::string& k, const std::string& v) { out.emplace_back(k, v); };
     add("path", i.path);
     add("layout", i.layout);
+    std::string variants;
+    for (const auto& v : i.variants)
+        variants += (variants.empty() ? "" : ", ") + v;
+    add("variant", i.variant.empty() ? "none (the plain weights)" : i.variant);
+    add("variants", variants.empty() ? "none" : variants);
     add("architecture", i.inpainting ? i.family + " inpainting" : i.family);
     add("prediction", i.prediction);
     add("stored dtype", i.storedDtype);

@@ -6,6 +6,7 @@
 #include "engine/preview/TiledVaeEncoder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <torch/torch.h>
@@ -57,18 +58,49 @@ bool ModelSession::decodesTiled(int latentHeight, int latentWidth, bool circular
     return int64_t{latentHeight} * width >= 4 * native * native;
 }
 
-torch::Tensor ModelSession::decodeFlat(const torch::Tensor& latents,
+void ModelSession::setPreviewDecoder(std::shared_ptr<TinyPreviewDecoder> decoder, std::string note)
+{
+    m_tiny = std::move(decoder);
+    m_tinyNote = std::move(note);
+    m_tinyMsPerLatentPixel = 0.0;
+}
+
+TinyPreviewBudget ModelSession::tinyPreviewBudget()
+{
+    if (!m_tiny || m_model->device().is_cuda())
+        return TinyPreviewBudget(true);
+    if (m_tinyMsPerLatentPixel <= 0.0) {
+        // One 8x8 decode: its fixed costs make it a slight overestimate per pixel.
+        constexpr int64_t side = 8;
+        const auto start = TinyPreviewBudget::Clock::now();
+        m_tiny->decode(torch::zeros({1, m_model->latentChannels(), side, side}));
+        const double ms =
+            std::chrono::duration<double, std::milli>(TinyPreviewBudget::Clock::now() - start)
+                .count();
+        m_tinyMsPerLatentPixel = std::max(ms, 1e-3) / (side * side);
+    }
+    return TinyPreviewBudget(false, m_tinyMsPerLatentPixel);
+}
+
+void ModelSession::rememberTinyCost(const TinyPreviewBudget& budget)
+{
+    if (!budget.unlimited() && budget.msPerLatentPixel() > 0.0)
+        m_tinyMsPerLatentPixel = budget.msPerLatentPixel();
+}
+
+torch::Tensor ModelSession::decodeFlat(const torch::Tensor& latents, const DecodeFunction& decoder,
                                        const std::atomic<bool>* cancel)
 {
     if (!decodesTiled(static_cast<int>(latents.size(2)), static_cast<int>(latents.size(3)), false))
-        return m_model->decode(latents);
+        return decoder(latents);
     const int native = nativeLatentSize();
-    TiledVaeDecoder tiled([this](const torch::Tensor& z) { return m_model->decode(z); },
-                          m_model->vaeScaleFactor(), std::max(native, 32), std::max(native / 4, 8));
+    TiledVaeDecoder tiled(decoder, m_model->vaeScaleFactor(), std::max(native, 32),
+                          std::max(native / 4, 8));
     return tiled.decode(latents, cancel);
 }
 
 torch::Tensor ModelSession::decodeWrapped(const torch::Tensor& latents,
+                                          const DecodeFunction& decoder,
                                           const std::atomic<bool>* cancel)
 {
     // Extend the latent by a few columns from the other side at both ends and decode it
@@ -82,7 +114,7 @@ torch::Tensor ModelSession::decodeWrapped(const torch::Tensor& latents,
     const int64_t pad = std::min<int64_t>(kWrapColumns, width);
     auto extended =
         torch::cat({latents.narrow(3, width - pad, pad), latents, latents.narrow(3, 0, pad)}, 3);
-    auto image = decodeFlat(extended, cancel);
+    auto image = decodeFlat(extended, decoder, cancel);
     if (!image.defined())
         return image;
     const int64_t f = m_model->vaeScaleFactor();
@@ -104,7 +136,17 @@ torch::Tensor ModelSession::decodeWrapped(const torch::Tensor& latents,
 torch::Tensor ModelSession::decode(const torch::Tensor& latents, bool circular,
                                    const std::atomic<bool>* cancel)
 {
-    return circular ? decodeWrapped(latents, cancel) : decodeFlat(latents, cancel);
+    const DecodeFunction vae = [this](const torch::Tensor& z) { return m_model->decode(z); };
+    return circular ? decodeWrapped(latents, vae, cancel) : decodeFlat(latents, vae, cancel);
+}
+
+torch::Tensor ModelSession::decodeFast(const torch::Tensor& latents, bool circular,
+                                       const std::atomic<bool>* cancel)
+{
+    if (!m_tiny)
+        return decode(latents, circular, cancel);
+    const DecodeFunction tiny = [this](const torch::Tensor& z) { return m_tiny->decode(z); };
+    return circular ? decodeWrapped(latents, tiny, cancel) : decodeFlat(latents, tiny, cancel);
 }
 
 bool ModelSession::encodesTiled(int heightPx, int widthPx) const

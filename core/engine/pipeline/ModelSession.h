@@ -13,6 +13,9 @@
 // native area, tiled above (preview/TiledVaeEncoder: native-size tiles, an eighth of overlap;
 // SD 1.x from above 1024x1024), so a 4096x4096 upscale encodes in bounded memory; the tiles
 // share one set of GroupNorm statistics (nn/GroupNormStatistics.h), so they agree in tone.
+// And the tiny preview decoder (TAESD, pipeline/TinyPreviewDecoder.h) when one was found or
+// named: per-step previews (within TinyPreviewBudget on a CPU) and, for requests that ask for
+// fastDecode, the final image, by the same whole / tiled / wrapped policy as the VAE.
 // And the LoRA files attached to the model as run-time adapters (pipeline/LoraSlots.h): a
 // request's files before its run, kept while requests use them.
 // One generation at a time (not thread-safe), like the model.
@@ -21,9 +24,12 @@
 #include "engine/nn/AutoencoderKL.h"
 #include "engine/pipeline/LoraSlots.h"
 #include "engine/pipeline/PromptEncoder.h"
+#include "engine/pipeline/TinyPreviewBudget.h"
+#include "engine/pipeline/TinyPreviewDecoder.h"
 #include "engine/preview/LatentPreviewer.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <torch/types.h>
 
@@ -47,6 +53,17 @@ public:
     // Fitted on first use.
     const LatentPreviewer& previewer();
 
+    // The tiny decoder (null: the linear preview only) and why none is loaded ("" when
+    // nothing to say).
+    void setPreviewDecoder(std::shared_ptr<TinyPreviewDecoder> decoder, std::string note);
+    const TinyPreviewDecoder* previewDecoder() const { return m_tiny.get(); }
+    const std::string& previewDecoderNote() const { return m_tinyNote; }
+    // The budget of one generation's tiny previews: unlimited on a GPU; on a CPU from the
+    // cost per latent pixel measured so far (the first call times one 8x8 decode).
+    TinyPreviewBudget tinyPreviewBudget();
+    // Keeps what a generation's previews measured, for the next one.
+    void rememberTinyCost(const TinyPreviewBudget& budget);
+
     // The UNet's native sample size in latent pixels.
     int nativeLatentSize() const;
     // Whether decode() tiles a latent of h x w (wrapped: with the extra columns).
@@ -59,6 +76,10 @@ public:
     // The same as 8-bit RGB (empty when cancelled).
     RgbImage decodeToRgb(const torch::Tensor& latents, bool circular,
                          const std::atomic<bool>* cancel = nullptr);
+
+    // decode() with the tiny decoder (the VAE when none is loaded): same range and policy.
+    torch::Tensor decodeFast(const torch::Tensor& latents, bool circular,
+                             const std::atomic<bool>* cancel = nullptr);
 
     // Whether encodeImage() tiles an image of H x W pixels.
     bool encodesTiled(int heightPx, int widthPx) const;
@@ -80,13 +101,19 @@ public:
                                        const std::atomic<bool>* cancel = nullptr);
 
 private:
-    torch::Tensor decodeFlat(const torch::Tensor& latents, const std::atomic<bool>* cancel);
-    torch::Tensor decodeWrapped(const torch::Tensor& latents, const std::atomic<bool>* cancel);
+    using DecodeFunction = std::function<torch::Tensor(const torch::Tensor&)>;
+    torch::Tensor decodeFlat(const torch::Tensor& latents, const DecodeFunction& decoder,
+                             const std::atomic<bool>* cancel);
+    torch::Tensor decodeWrapped(const torch::Tensor& latents, const DecodeFunction& decoder,
+                                const std::atomic<bool>* cancel);
 
     std::shared_ptr<StableDiffusionModel> m_model;
     PromptEncoder m_prompts;
     LatentPreviewer m_previewer;
     LoraSlots m_loras;
+    std::shared_ptr<TinyPreviewDecoder> m_tiny;
+    std::string m_tinyNote;
+    double m_tinyMsPerLatentPixel = 0.0; // measured on a CPU; 0: not yet
 };
 
 } // namespace md

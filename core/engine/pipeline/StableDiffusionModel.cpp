@@ -64,6 +64,7 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         report(onProgress, "reading " + options.path, 0.0f);
         CheckpointOptions copts;
         copts.tokenizerDir = options.tokenizerDir;
+        copts.variant = options.variant;
         auto ckpt = loadCheckpoint(options.path, copts);
         if (!ckpt)
             return ckpt.status();
@@ -171,6 +172,8 @@ StableDiffusionModel::load(const ModelOptions& options, const LoadProgressFn& on
         info.prediction = predictionName(model->m_prediction);
         info.tokenizer = model->m_tokenizer->kindName();
         info.storedDtype = ckpt->storedDtype;
+        info.variant = ckpt->variant;
+        info.variants = ckpt->variants;
         info.dtype = dtypeName(model->m_dtype);
         info.device = deviceName(model->m_device);
         info.clipSkip = model->m_clipSkip;

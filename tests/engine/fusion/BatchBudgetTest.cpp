@@ -28,4 +28,13 @@ TEST(BatchBudget, BatchesPerStepCountsWholePairs)
     EXPECT_EQ(md::batchesPerStep(7, 3), 7); // one pair per call at least
 }
 
+TEST(BatchBudget, UnguidedPathsTakeOneSampleEach)
+{
+    // cfg <= 1: one sample per (view, prompt) path, so twice the paths fit in a call.
+    EXPECT_EQ(md::batchesPerStep(25, 32, 1), 1);
+    EXPECT_EQ(md::batchesPerStep(13, 4, 1), 4); // 4 paths per call
+    EXPECT_EQ(md::batchesPerStep(13, 4, 2), 7);
+    EXPECT_EQ(md::batchesPerStep(3, 1, 1), 3); // one path per call at least
+}
+
 } // namespace

@@ -1,8 +1,6 @@
-// LoRA per region in the fused denoiser. Grouped (FusionSetup::groupLoraSets): the UNet calls
-// of a step are grouped by the prompts' LoRA weights (FusionPrompt::adapterWeights), so a call
-// never mixes sets and the passes of one set share calls. Mixed (the default): the calls are
-// those of the run without LoRAs, a call with several sets carries one row of weights per
-// sample. The fused result depends on neither. A fake UNet records what each call carries.
+std::vector<std::vector<float>> rows; // per sample (mixed calls)
+std::vector<int> prompts;             // of the cond half (guided), of all samples (not guided)
+int64_t samples = 0;
 
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
@@ -61,37 +59,38 @@ FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int
 struct Call
 {
     std::vector<float> weights;
-    std::vector<std::vector<float>> rows; // per sample (mixed calls)
-    std::vector<int> prompts;             // of the cond half
-};
+    return [&calls, guided](const torch::Tensor& x, const torch::Tensor& t,
+                            const UNetConditioning& c) {
+        Call call{c.adapterWeights, c.sampleAdapterWeights, {}, x.size(0)};
+        const int64_t first = guided ? x.size(0) / 2 : 0; // the cond samples
+        for (int64_t i = first; i < x.size(0); ++i)
+    };
 
-float weightSum(const std::vector<float>& w)
-{
-    float s = 0;
-    for (size_t i = 0; i < w.size(); ++i)
-        s += w[i] * static_cast<float>(i + 1);
-    return s;
-}
+    float weightSum(const std::vector<float>& w)
+    {
+        float s = 0;
+        for (size_t i = 0; i < w.size(); ++i)
+            s += w[i] * static_cast<float>(i + 1);
+        return s;
+    }
 
-// A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
-UNetFunction recordingUnet(std::vector<Call>& calls)
-{
-    return [&calls](const torch::Tensor& x, const torch::Tensor& t, const UNetConditioning& c) {
-        Call call{c.adapterWeights, c.sampleAdapterWeights, {}};
-        const int64_t half = x.size(0) / 2;
-        for (int64_t i = 0; i < half; ++i)
+    // A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
+    UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
+    {
+                float cfg = 5.0f, bool guided = true, bool group = true)
             call.prompts.push_back(
-                static_cast<int>(std::lround(c.context[half + i].mean().item<double>())) - 1);
-        calls.push_back(call);
-        auto tt = (t / 1000.0).view({-1, 1, 1, 1});
-        auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
-        std::vector<float> sums;
-        for (int64_t i = 0; i < x.size(0); ++i)
-            sums.push_back(weightSum(c.sampleAdapterWeights.empty()
-                                         ? c.adapterWeights
-                                         : c.sampleAdapterWeights[static_cast<size_t>(i)]));
-        auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
-        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 + 0.05 * lora * torch::sin(x * 2.0);
+                static_cast<int>(std::lround(c.context[i].mean().item<double>())) - 1);
+                calls.push_back(call);
+                auto tt = (t / 1000.0).view({-1, 1, 1, 1});
+                auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
+                std::vector<float> sums;
+                for (int64_t i = 0; i < x.size(0); ++i)
+                    sums.push_back(weightSum(c.sampleAdapterWeights.empty()
+                                                 ? c.adapterWeights
+                                                 : c.sampleAdapterWeights[static_cast<size_t>(i)]));
+                auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
+                return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
+                       0.05 * lora * torch::sin(x * 2.0);
     };
 }
 
@@ -104,7 +103,10 @@ struct StepRun
 };
 
 StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0,
-                bool group = true)
+    FusionSetup setup = makeSetup(sets, maxBatch, group);
+    setup.cfg = cfg;
+    setup.guided = guided;
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
 {
     torch::NoGradGuard noGrad;
     SchedulerConfig config;
@@ -113,7 +115,10 @@ StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int s
     StepRun run;
     Rng rng(5);
     auto x = rng.randn({1, 4, kH, kW});
-    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls), makeSetup(sets, maxBatch, group), rng);
+    FusionSetup setup = makeSetup(sets, maxBatch, group);
+    setup.cfg = cfg;
+    setup.guided = guided;
+    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
     run.batchesPerStep = denoiser.batchesPerStep();
     run.out = denoiser.predict(x, stepIndex);
     run.nextDraw = rng.randn({4});
@@ -199,11 +204,56 @@ TEST(FusedDenoiserGrouping, RegionsSharingASetShareCalls)
     EXPECT_EQ(static_cast<int>(same.calls.size()), same.batchesPerStep);
 }
 
+TEST(FusedDenoiserGrouping, UnguidedCallsTakeTheCondPassesAlone)
+{
+    // cfg 1 without guidance: one sample per pair, so twice the pairs per call, the same
+    // grouping by set, every pass once, and the guided formula's result at cfg 1.
+    const FusionSetup setup = makeSetup(kMixed, 6);
+    const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
+    const StepRun guided = runStep(kMixed, 6, 0, 1.0f, true);
+    const StepRun live = runStep(kMixed, 6, 0, 1.0f, false);
+    ASSERT_EQ(static_cast<int>(live.calls.size()), live.batchesPerStep);
+    std::vector<int> passes(kMixed.size(), 0), expected(kMixed.size(), 0);
+    int64_t guidedSamples = 0, liveSamples = 0;
+    for (const Call& call : guided.calls)
+        guidedSamples += call.samples;
+    for (const Call& call : live.calls) {
+        EXPECT_LE(call.samples, 6);
+        EXPECT_EQ(call.samples, static_cast<int64_t>(call.prompts.size()));
+        liveSamples += call.samples;
+        for (int p : call.prompts) {
+            EXPECT_EQ(kMixed[static_cast<size_t>(p)], call.weights) << "prompt " << p;
+            ++passes[static_cast<size_t>(p)];
+        }
+    }
+    for (const ViewPromptPair& pair : pairs)
+        ++expected[static_cast<size_t>(pair.prompt)];
+    EXPECT_EQ(passes, expected);
+    EXPECT_EQ(guidedSamples, 2 * liveSamples);
+    int setCalls = 0;
+    for (const auto& set : std::vector<std::vector<float>>{{0.5f}, {0.5f, 1.0f}, {}}) {
+        int paths = 0;
+        for (size_t p = 0; p < kMixed.size(); ++p)
+            if (kMixed[p] == set)
+                paths += expected[p];
+        setCalls += batchesPerStep(paths, 6, 1);
+    }
+    EXPECT_EQ(live.batchesPerStep, setCalls);
+    EXPECT_LT(live.batchesPerStep, guided.batchesPerStep);
+    const double diff = (live.out - guided.out).abs().max().item<double>();
+    std::cout << "cfg 1, cond alone vs guided formula: max|diff| " << diff << "\n";
+    EXPECT_LT(diff, 1e-5 * guided.out.abs().max().item<double>());
+    EXPECT_TRUE(torch::equal(live.nextDraw, guided.nextDraw));
+    // Above 1 the guided prediction differs: the test can tell the paths apart.
+    const StepRun strong = runStep(kMixed, 6, 0, 5.0f, true);
+    EXPECT_GT((strong.out - live.out).abs().max().item<double>(), 1e-3);
+}
+
 TEST(FusedDenoiserGrouping, MixedCallsAreTheUngroupedOnesWithPerSampleWeights)
 {
     const FusionSetup setup = makeSetup(kMixed, 6, false);
     const auto pairs = activeViewPromptPairs(setup.weights, setup.views);
-    const StepRun run = runStep(kMixed, 6, 0, false);
+    const StepRun run = runStep(kMixed, 6, 0, 5.0f, true, false);
     EXPECT_EQ(run.batchesPerStep, batchesPerStep(static_cast<int>(pairs.size()), 6));
     ASSERT_EQ(static_cast<int>(run.calls.size()), run.batchesPerStep);
     size_t next = 0;
@@ -227,15 +277,36 @@ TEST(FusedDenoiserGrouping, MixedCallsAreTheUngroupedOnesWithPerSampleWeights)
     }
     EXPECT_EQ(next, pairs.size());
     EXPECT_GT(mixedCalls, 0);
-    EXPECT_LT(run.batchesPerStep, runStep(kMixed, 6, 0, true).batchesPerStep);
+    EXPECT_LT(run.batchesPerStep, runStep(kMixed, 6, 0, 5.0f, true, true).batchesPerStep);
 }
 
 TEST(FusedDenoiserGrouping, MixedEqualsGrouped)
 {
-    const StepRun grouped = runStep(kMixed, 6, 0, true);
-    const StepRun mixed = runStep(kMixed, 6, 0, false);
+    const StepRun grouped = runStep(kMixed, 6, 0, 5.0f, true, true);
+    const StepRun mixed = runStep(kMixed, 6, 0, 5.0f, true, false);
     const double diff = (mixed.out - grouped.out).abs().max().item<double>();
     std::cout << "mixed vs grouped calls: max|diff| " << diff << "\n";
     EXPECT_LT(diff, 1e-6);
     EXPECT_TRUE(torch::equal(mixed.nextDraw, grouped.nextDraw));
+}
+
+TEST(FusedDenoiserGrouping, MixedUnguidedCallsCarryOneRowPerSample)
+{
+    // cfg 1 (no unconditional pass) with calls mixing LoRA sets: one weight row per sample,
+    // the same prediction as grouped calls.
+    const StepRun mixed = runStep(kMixed, 6, 0, 1.0f, false, false);
+    const StepRun grouped = runStep(kMixed, 6, 0, 1.0f, false, true);
+    int mixedCalls = 0;
+    for (const Call& call : mixed.calls) {
+        EXPECT_EQ(call.samples, static_cast<int64_t>(call.prompts.size()));
+        if (call.rows.empty())
+            continue;
+        ++mixedCalls;
+        ASSERT_EQ(call.rows.size(), call.prompts.size());
+        for (size_t i = 0; i < call.rows.size(); ++i)
+            EXPECT_EQ(call.rows[i], kMixed[static_cast<size_t>(call.prompts[i])]);
+    }
+    EXPECT_GT(mixedCalls, 0);
+    EXPECT_LT(mixed.batchesPerStep, grouped.batchesPerStep);
+    EXPECT_LT((mixed.out - grouped.out).abs().max().item<double>(), 1e-6);
 }

@@ -199,6 +199,14 @@ TEST(Engine, PlanSaysHowARequestRuns)
     EXPECT_EQ(fused->unetSamplesPerStep, 26);
     EXPECT_EQ(fused->unetBatchesPerStep, 7); // 13 paths, 2 per call
     EXPECT_FALSE(fused->wrappedDecode);
+    // cfg <= 1: the cond pass alone, one sample per path, 4 paths per call of 4 samples.
+    r.cfg = 1.0f;
+    auto live = engine.plan(r);
+    ASSERT_TRUE(live.isOk()) << live.error();
+    EXPECT_FALSE(live->guided);
+    EXPECT_EQ(live->unetSamplesPerStep, 13);
+    EXPECT_EQ(live->unetBatchesPerStep, 4);
+    r.cfg = 7.5f;
 
     r.width = 100;
     auto bad = engine.plan(r);
