@@ -1,6 +1,10 @@
-std::vector<std::vector<float>> rows; // per sample (mixed calls)
-std::vector<int> prompts;             // of the cond half (guided), of all samples (not guided)
-int64_t samples = 0;
+// LoRA per region in the fused denoiser. Grouped (FusionSetup::groupLoraSets): the UNet calls
+// of a step are grouped by the prompts' LoRA weights (FusionPrompt::adapterWeights), so a call
+// never mixes sets and the passes of one set share calls. Mixed (the default): the calls are
+// those of the run without LoRAs, a call with several sets carries one row of weights per
+// sample. The fused result depends on neither. A fake UNet records what each call carries.
+// At cfg <= 1 (FusionSetup::guided off) a call carries the cond passes alone, one sample per
+// pair.
 
 #include "engine/fusion/BatchBudget.h"
 #include "engine/fusion/FusedDenoiser.h"
@@ -59,38 +63,39 @@ FusionSetup makeSetup(const std::vector<std::vector<float>>& adapterWeights, int
 struct Call
 {
     std::vector<float> weights;
+    std::vector<std::vector<float>> rows; // per sample (mixed calls)
+    std::vector<int> prompts;             // of the cond half (guided), of all samples (not guided)
+    int64_t samples = 0;
+};
+
+float weightSum(const std::vector<float>& w)
+{
+    float s = 0;
+    for (size_t i = 0; i < w.size(); ++i)
+        s += w[i] * static_cast<float>(i + 1);
+    return s;
+}
+
+// A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
+UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
+{
     return [&calls, guided](const torch::Tensor& x, const torch::Tensor& t,
                             const UNetConditioning& c) {
         Call call{c.adapterWeights, c.sampleAdapterWeights, {}, x.size(0)};
         const int64_t first = guided ? x.size(0) / 2 : 0; // the cond samples
         for (int64_t i = first; i < x.size(0); ++i)
-    };
-
-    float weightSum(const std::vector<float>& w)
-    {
-        float s = 0;
-        for (size_t i = 0; i < w.size(); ++i)
-            s += w[i] * static_cast<float>(i + 1);
-        return s;
-    }
-
-    // A toy UNet whose output depends on the input, the timestep, the context and the LoRA set.
-    UNetFunction recordingUnet(std::vector<Call>& calls, bool guided)
-    {
-                float cfg = 5.0f, bool guided = true, bool group = true)
             call.prompts.push_back(
                 static_cast<int>(std::lround(c.context[i].mean().item<double>())) - 1);
-                calls.push_back(call);
-                auto tt = (t / 1000.0).view({-1, 1, 1, 1});
-                auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
-                std::vector<float> sums;
-                for (int64_t i = 0; i < x.size(0); ++i)
-                    sums.push_back(weightSum(c.sampleAdapterWeights.empty()
-                                                 ? c.adapterWeights
-                                                 : c.sampleAdapterWeights[static_cast<size_t>(i)]));
-                auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
-                return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 +
-                       0.05 * lora * torch::sin(x * 2.0);
+        calls.push_back(call);
+        auto tt = (t / 1000.0).view({-1, 1, 1, 1});
+        auto ctx = c.context.mean({1, 2}).view({-1, 1, 1, 1});
+        std::vector<float> sums;
+        for (int64_t i = 0; i < x.size(0); ++i)
+            sums.push_back(weightSum(c.sampleAdapterWeights.empty()
+                                         ? c.adapterWeights
+                                         : c.sampleAdapterWeights[static_cast<size_t>(i)]));
+        auto lora = torch::tensor(sums).view({-1, 1, 1, 1});
+        return torch::tanh(x * (0.5 + tt)) * 0.7 + ctx * 0.3 + 0.05 * lora * torch::sin(x * 2.0);
     };
 }
 
@@ -103,10 +108,7 @@ struct StepRun
 };
 
 StepRun runStep(const std::vector<std::vector<float>>& sets, int maxBatch, int stepIndex = 0,
-    FusionSetup setup = makeSetup(sets, maxBatch, group);
-    setup.cfg = cfg;
-    setup.guided = guided;
-    FusedDenoiser denoiser(*ddim, recordingUnet(run.calls, guided), std::move(setup), rng);
+                float cfg = 5.0f, bool guided = true, bool group = true)
 {
     torch::NoGradGuard noGrad;
     SchedulerConfig config;
