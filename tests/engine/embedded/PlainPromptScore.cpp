@@ -1,6 +1,6 @@
 #include "engine/embedded/PlainPromptScore.h"
 
-#include <gtest/gtest.h>
+#include <iostream>
 
 namespace md::test {
 
@@ -16,9 +16,10 @@ torch::Tensor generate(Engine& engine, const std::string& prompt,
     r.seed = 1;
     configure(r);
     auto image = engine.generate(r);
-    EXPECT_TRUE(image.isOk()) << prompt << ": " << image.error();
-    if (!image.isOk())
+    if (!image.isOk()) { // a black image: a miss (the classifier sees no colour word in it)
+        std::cerr << "PlainPromptScore: " << prompt << ": " << image.error() << "\n";
         return torch::zeros({3, r.height, r.width});
+    }
     return SceneClassifier::toTensor(*image);
 }
 

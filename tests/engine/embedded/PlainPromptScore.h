@@ -23,7 +23,8 @@ struct PlainPromptScore
     double rate() const { return total > 0 ? double(colours + scenes) / total : 0.0; }
     std::string summary() const; // "colours 11/11, scenes 13/14, total 24/25 (misses: ...)"
 
-    // An error of a generation is a failed expectation and counts as a miss.
+    // A generation that fails is printed and scored as a black image (a miss). No GTest
+    // here: the benches link this file too.
     static PlainPromptScore measure(Engine& engine, const SceneClassifier& classifier,
                                     const std::function<void(GenerateRequest&)>& configure);
 };
