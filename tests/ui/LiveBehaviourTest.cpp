@@ -44,8 +44,8 @@ private Q_SLOTS:
             QVERIFY2(!(ofFirst && afterSecond), "a stale frame was shown");
             firstShownInTime = firstShownInTime || ofFirst;
         }
-        QVERIFY2(cancelled.count() >= 1 || firstShownInTime,
-                 "the first stroke's frame was neither cancelled nor shown in time");
+        // (A first frame may also be dropped from the worker's mailbox before it starts:
+        // neither cancelled nor shown. What must never happen is checked above.)
         qInfo("newest wins: %d frame(s) cancelled, the first stroke's frame %s",
               int(cancelled.count()),
               firstShownInTime ? "shown before the second stroke" : "never shown");
@@ -74,23 +74,24 @@ private Q_SLOTS:
     }
 
     // Live mode's weights: a variant is loaded once and kept while live frames render; a normal
-    // generation goes back to the plain weights (lazily, when it is asked for). The engine
-    // of this branch loads the plain weights for any variant (ModelInfo::variants is empty),
-    // so this checks the requests, not the weights.
+    // generation goes back to the plain weights (lazily, when it is asked for).
     void variantLoadedOnceAndPlainWeightsForNormalGenerations()
     {
         if (!setUp())
             return;
         QSignalSpy states(gen(), &GenerationController::modelStateChanged);
-        // This model offers no "lcm" variant: live frames keep the weights that are loaded.
+        // The embedded model offers its "lcm" variant: turning live on loads it once (a few
+        // model-state changes), strokes load nothing.
         m_w->window.live()->liveAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!live()->frameImage().isNull(), 60000);
+        QCOMPARE(gen()->modelVariant(), QStringLiteral("lcm"));
+        const int afterOn = int(states.count());
         for (int n = 0; n < 2; ++n) {
             stroke(n, n);
             const std::uint64_t revision = doc()->revision();
             QTRY_VERIFY_WITH_TIMEOUT(live()->frameRevision() >= revision, 30000);
         }
-        QCOMPARE(states.count(), 0); // no reload, let alone one per stroke
+        QCOMPARE(int(states.count()), afterOn); // no reload, let alone one per stroke
         m_w->window.live()->liveAction()->trigger();
         // A variant asked for is loaded once...
         gen()->ensureVariant("lcm");
