@@ -3,6 +3,7 @@
 // enabled. The files stay in the build tree (test-tmp/bench-loras/a|b|c.safetensors, rank 8,
 // UNet and text encoder) for the CPU benchmark of docs/benchmarks.md ("LoRA per region").
 
+#include "TestConfig.h"
 #include "engine/common/Fixtures.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
@@ -27,7 +28,8 @@ TEST(EmbeddedModelLora, KohyaFilesAttachAndActOnlyWhenEnabled)
     auto loaded = StableDiffusionModel::load(o);
     ASSERT_TRUE(loaded) << loaded.error();
     auto& model = *loaded.value();
-    const std::string dir = test::tempPath("bench-loras");
+    // Not a tempPath (those go when the process exits): the benchmark reads these files.
+    const std::string dir = std::string(MD_BINARY_DIR) + "/test-tmp/bench-loras";
     std::filesystem::create_directories(dir);
 
     torch::manual_seed(0);
