@@ -75,6 +75,14 @@ GenerateRequest regions()
     return r;
 }
 
+GenerateRequest squareRegions()
+{
+    GenerateRequest r = regions();
+    r.width = 512;
+    r.regions[1].box = Box{320, 64, 160, 384};
+    return r;
+}
+
 Result<RgbImage> generate(Engine& engine, const GenerateRequest& r)
 {
     return engine.generate(r, GenerateCallbacks{});
@@ -86,7 +94,7 @@ Result<ParityReport> checkFp16Parity(const std::string& modelPath)
 {
     if (!torch::cuda::is_available())
         return Status::error("no CUDA device: the fp16 CUDA path cannot be checked here");
-    Engine cpu, cuda;
+    Engine cpu, cuda, plain;
     ModelOptions options;
     options.path = modelPath;
     options.device = "cpu";
@@ -97,10 +105,15 @@ Result<ParityReport> checkFp16Parity(const std::string& modelPath)
     options.dtype = "float16";
     if (Status s = cuda.load(options); !s)
         return s;
+    options.cudaGraphs = false;
+    if (Status s = plain.load(options); !s)
+        return s;
     ParityReport report;
     report.device = cuda.info().device + " " + cuda.info().dtype + ", vae " + cuda.info().vae;
-    const std::pair<const char*, GenerateRequest> cases[] = {{"txt2img 512x512", txt2img()},
-                                                             {"bg + 2 regions 768x512", regions()}};
+    const std::pair<const char*, GenerateRequest> cases[] = {
+        {"txt2img 512x512", txt2img()},
+        {"bg + 2 regions 512x512", squareRegions()},
+        {"bg + 2 regions 768x512", regions()}};
     RgbImage firstCpu;
     for (const auto& [name, request] : cases) {
         auto reference = generate(cpu, request);
@@ -110,6 +123,11 @@ Result<ParityReport> checkFp16Parity(const std::string& modelPath)
         if (!half)
             return half.status().withContext(std::string(name) + " on CUDA");
         report.cases.push_back(compare(name, reference.value(), half.value()));
+        auto ungraphed = generate(plain, request);
+        if (!ungraphed)
+            return ungraphed.status().withContext(std::string(name) + " on CUDA, no graphs");
+        report.graphCases.push_back(compare(std::string(name) + ": graphs vs plain calls",
+                                            half.value(), ungraphed.value()));
         if (firstCpu.empty())
             firstCpu = reference.value();
     }
@@ -119,6 +137,7 @@ Result<ParityReport> checkFp16Parity(const std::string& modelPath)
     if (!different)
         return different.status().withContext("the control image on the CPU");
     report.control = compare("control: CPU seed 7 vs seed 8", firstCpu, different.value());
+    report.graphs = cuda.info().cudaGraphs;
     return report;
 }
 
@@ -129,7 +148,15 @@ bool parityHolds(const ParityReport& report)
     };
     if (report.cases.empty() || within(report.control))
         return false;
-    return std::all_of(report.cases.begin(), report.cases.end(), within);
+    if (!std::all_of(report.cases.begin(), report.cases.end(), within))
+        return false;
+    if (report.graphs == "not in this build")
+        return true;
+    const bool captured =
+        report.graphs.rfind("on: ", 0) == 0 && report.graphs.rfind("on: 0 captured", 0) != 0;
+    return captured &&
+           std::all_of(report.graphCases.begin(), report.graphCases.end(),
+                       [](const ImageDifference& d) { return d.psnr >= kGraphMinPsnr; });
 }
 
 } // namespace md

@@ -6,7 +6,7 @@
 //   mdfusionbench --model DIR [--device cuda] [--dtype float16] [--steps 20] [--size 1024]
 //                 [--cases regions,pano] [--repeats 1] [--pano-repeats 1] [--warmup-steps 2]
 //                 [--bootstrap 8] [--max-batch 0] [--cfg X] [--variant NAME] [--fast-decode]
-//                 [--trace FILE]
+//                 [--trace FILE] [--no-cuda-graphs]
 //                 [--lora none|global|regions --lora-dir DIR --lora-names a,b,c
 //                  --lora-weight 1]
 //
@@ -209,6 +209,9 @@ int main(int argc, char** argv)
         ->check(CLI::Range(0.0, 100.0));
     app.add_flag("--fast-decode", a.fastDecode,
                  "decode with the tiny decoder (TAESD beside the model) where one is loaded");
+    bool noCudaGraphs = false;
+    app.add_flag("--no-cuda-graphs", noCudaGraphs,
+                 "plain UNet calls (default: small batches replay CUDA graphs on a GPU)");
     std::string variant;
     app.add_option("--variant", variant, "the model folder's weight variant (e.g. lcm)");
     app.add_option("--trace", trace,
@@ -235,6 +238,7 @@ int main(int argc, char** argv)
     options.device = device;
     options.dtype = dtype;
     options.variant = variant;
+    options.cudaGraphs = !noCudaGraphs;
     const auto l0 = Clock::now();
     md::Status loaded = engine.load(options);
     if (!loaded)
@@ -253,6 +257,7 @@ int main(int argc, char** argv)
                                name == cases.front() ? trace : std::string());
         if (!s)
             return fail(s);
+        std::printf("CUDA graphs: %s\n", engine.info().cudaGraphs.c_str());
     }
     std::printf("peak RSS %.0f MiB\n", md::bench::peakRssMiB());
     return 0;

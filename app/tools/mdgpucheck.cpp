@@ -28,6 +28,10 @@ int main(int argc, char** argv)
     for (const auto& d : report->cases)
         line(d);
     line(report->control);
+    std::printf("CUDA graphs: %s (same image: PSNR >= %.0f dB)\n", report->graphs.c_str(),
+                md::kGraphMinPsnr);
+    for (const auto& d : report->graphCases)
+        line(d);
     const bool ok = md::parityHolds(*report);
     std::printf("%s\n", ok ? "PASS: the fp16 CUDA path matches the CPU float32 path"
                            : "FAIL: outside the fp16 tolerance (or the control is inside it)");

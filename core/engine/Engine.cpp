@@ -71,6 +71,7 @@ Status Engine::load(const ModelOptions& options, const LoadProgressFn& onProgres
         // Optional: a decoder that cannot be used leaves the linear preview and a note.
         auto tiny = choosePreviewDecoder(options, *model.value(), defaultPreviewDecoderDirs());
         d->session->setPreviewDecoder(tiny.decoder, tiny.note);
+        d->session->unetGraphs().setEnabled(options.cudaGraphs);
         d->pipeline = std::make_unique<DiffusionPipeline>(*d->session);
         d->pipeline->setAvailableMemory(d->availableMemory);
         return Status::ok();
@@ -93,6 +94,7 @@ ModelInfo Engine::info() const
     if (const TinyPreviewDecoder* tiny = d->session->previewDecoder())
         info.previewDecoder = tiny->path();
     info.previewDecoderNote = d->session->previewDecoderNote();
+    info.cudaGraphs = d->session->unetGraphsSummary();
     return info;
 }
 

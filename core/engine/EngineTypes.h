@@ -87,6 +87,9 @@ struct ModelOptions
     // "" = look beside the model and in the app's resources, "none" = the linear preview
     // only, or the path of a decoder (a folder or a .safetensors file).
     std::string previewDecoder;
+    // On a CUDA device: replay the UNet calls of small batches (launch-bound: txt2img, a few
+    // regions, live mode) as CUDA graphs (engine/cuda/CudaGraphCache.h). false: plain calls.
+    bool cudaGraphs = true;
 };
 
 struct ModelInfo
@@ -123,6 +126,9 @@ struct ModelInfo
     // Why a tiny decoder that was found or named is not used (corrupt, another family), or
     // what was skipped before the one loaded; "" when there is nothing to say.
     std::string previewDecoderNote;
+    // CUDA graphs of the UNet calls: "off", "not in this build", "not on the CPU", or "on: N
+    // captured, M calls replayed, F not capturable" (counts since loading).
+    std::string cudaGraphs;
 };
 
 // ---- LoRA ------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@
 #                                               # while under BUDGET_S seconds (default 520):
 #                                               # UNet probe, batch sweep, profiles of case a
 #
+# CUDA_GRAPHS=OFF builds without CUDA graphs (engine/cuda/CudaGraphCache.h; ON here, and
+# mdfusionbench --no-cuda-graphs turns them off at run time for a side-by-side).
 # Logs go to $OUT (or /tmp/sd15-bench-out). Build, diffusers and the random model stay in /tmp
 # for a later run on the same machine.
 set -u
@@ -48,10 +50,11 @@ if [ ! -x $BUILD/bin/mdgpucheck ]; then
             -DMD_BUILD_TESTS=OFF -DMD_WERROR=OFF -DMD_USE_CCACHE=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
             -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')" \
             -DMD_CUDA_INCLUDE_DIR="$(python3 "$SRC/scripts/bench/find_cuda_include.py")" \
+            -DMD_CUDA_GRAPHS=${CUDA_GRAPHS:-ON} \
             && cmake --build $BUILD --target mdfusionbench mdgpucheck mdlorabench -j "$(nproc)"
         rc=$?
         if [ $rc -ne 0 ]; then # without the allocator's peak (CUDA runtime headers missing)
-            cmake -B $BUILD -DMD_BENCH_PEAK_MEMORY=OFF \
+            cmake -B $BUILD -DMD_BENCH_PEAK_MEMORY=OFF -DMD_CUDA_GRAPHS=OFF \
                 && cmake --build $BUILD --target mdfusionbench mdgpucheck mdlorabench -j "$(nproc)"
             rc=$?
         fi

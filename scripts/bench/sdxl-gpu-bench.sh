@@ -42,6 +42,7 @@ if [ ! -x $BUILD/bin/mdfusionbench ]; then
             -DMD_BUILD_TESTS=OFF -DMD_WERROR=OFF -DMD_USE_CCACHE=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
             -DCMAKE_PREFIX_PATH="$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')" \
             -DMD_CUDA_INCLUDE_DIR="$(python3 "$SRC/scripts/bench/find_cuda_include.py")" \
+            -DMD_CUDA_GRAPHS=${CUDA_GRAPHS:-ON} \
             && cmake --build $BUILD --target mdfusionbench mdtrain -j "$(nproc)"
         echo "build rc $? in $(($(date +%s) - t0)) s"
     ) > "$LOGS/build.log" 2>&1 &

@@ -5,6 +5,7 @@
 #include "engine/nn/LowRankAdapter.h"
 #include "engine/pipeline/GenerationMemory.h"
 #include "engine/pipeline/GenerationPlanning.h"
+#include "engine/pipeline/GraphedUNet.h"
 #include "engine/pipeline/GuidedDenoiser.h"
 #include "engine/pipeline/LoraFiles.h"
 #include "engine/pipeline/LoraSets.h"
@@ -29,19 +30,9 @@ DiffusionPipeline::DiffusionPipeline(ModelSession& session) : m_session(session)
 
 UNetFunction DiffusionPipeline::unet()
 {
-    return [this](const torch::Tensor& s, const torch::Tensor& t, const UNetConditioning& c) {
-        // The call's LoRA set(s): its slots' UNet weights (per sample when the call mixes
-        // sets), on this thread, for this call only.
-        auto& model = m_session.model();
-        std::optional<nn::AdapterScales> loras;
-        if (!c.sampleAdapterWeights.empty())
-            loras.emplace(c.sampleAdapterWeights,
-                          torch::TensorOptions().device(model.device()).dtype(model.dtype()),
-                          m_sampleLoraKernel, c.sampleAdapterTensor);
-        else if (!c.adapterWeights.empty())
-            loras.emplace(c.adapterWeights);
-        return model.unet(s, t, c);
-    };
+    // The call's LoRA set(s) on this thread for this call only, through the session's CUDA
+    // graphs where they pay (GraphedUNet).
+    return GraphedUNet(m_session.model(), m_session.unetGraphs(), m_sampleLoraKernel);
 }
 
 Result<std::vector<int>> DiffusionPipeline::attachLoras(const GenerateRequest& request,

@@ -40,9 +40,24 @@ Result<std::vector<int>> ModelSession::useLoras(const std::vector<LoraFileUse>& 
 {
     bool changed = false;
     auto slots = m_loras.use(*m_model, files, changed);
-    if (changed)
+    if (changed) {
         m_prompts.forgetAdapted();
+        m_unetGraphs.clear();
+    }
     return slots;
+}
+
+std::string ModelSession::unetGraphsSummary() const
+{
+    if (!CudaGraphCache::compiledIn())
+        return "not in this build";
+    if (!m_unetGraphs.enabled())
+        return "off";
+    if (!m_model->device().is_cuda())
+        return "not on the CPU";
+    const auto& s = m_unetGraphs.stats();
+    return "on: " + std::to_string(s.captures) + " captured, " + std::to_string(s.replays) +
+           " calls replayed, " + std::to_string(s.failures) + " not capturable";
 }
 
 int ModelSession::nativeLatentSize() const

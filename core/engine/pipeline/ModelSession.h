@@ -18,9 +18,12 @@
 // fastDecode, the final image, by the same whole / tiled / wrapped policy as the VAE.
 // And the LoRA files attached to the model as run-time adapters (pipeline/LoraSlots.h): a
 // request's files before its run, kept while requests use them.
+// And the CUDA graphs of the UNet calls (cuda/CudaGraphCache.h), forgotten whenever the
+// attached LoRAs change (a graph bakes in the adapters it ran with).
 // One generation at a time (not thread-safe), like the model.
 
 #include "engine/EngineTypes.h"
+#include "engine/cuda/CudaGraphCache.h"
 #include "engine/nn/AutoencoderKL.h"
 #include "engine/pipeline/LoraSlots.h"
 #include "engine/pipeline/PromptEncoder.h"
@@ -50,6 +53,9 @@ public:
     // When the attached set changes, the prompt encodings made with LoRA weights are dropped.
     Result<std::vector<int>> useLoras(const std::vector<LoraFileUse>& files);
     int attachedLoras() const { return m_loras.attached(); }
+    CudaGraphCache& unetGraphs() { return m_unetGraphs; }
+    // ModelInfo::cudaGraphs: whether graphs are used, and their counts so far.
+    std::string unetGraphsSummary() const;
     // Fitted on first use.
     const LatentPreviewer& previewer();
 
@@ -111,6 +117,7 @@ private:
     PromptEncoder m_prompts;
     LatentPreviewer m_previewer;
     LoraSlots m_loras;
+    CudaGraphCache m_unetGraphs;
     std::shared_ptr<TinyPreviewDecoder> m_tiny;
     std::string m_tinyNote;
     double m_tinyMsPerLatentPixel = 0.0; // measured on a CPU; 0: not yet
