@@ -1,10 +1,16 @@
 // Live mode's behaviour with a real model (issue 15): a stroke made while the previous
 // stroke's frame runs cancels it (newest wins, no stale frame shown); Keep puts a full-size
 // frame into the history with the live settings; turning live off shows the history again;
-// a weight variant is loaded once and a normal generation goes back to the plain weights.
+// a weight variant is loaded once and a normal generation goes back to the plain weights;
+// a variant that cannot be read leaves the plain weights loaded, with a message, and is not
+// asked for again.
 
 #include "LiveTestFixture.h"
 #include "ui/panels/ResultsStrip.h"
+
+#include <QTemporaryDir>
+#include <filesystem>
+#include <fstream>
 
 using namespace md;
 using namespace md::test;
@@ -110,6 +116,40 @@ private Q_SLOTS:
         QCOMPARE(gen()->modelVariant(), QString());
         QTRY_COMPARE_WITH_TIMEOUT(doc()->project().results.size(), before + 1, 60000);
         QCOMPARE(doc()->project().results.back().settings.steps, 2);
+    }
+
+    void unreadableVariantFallsBackToThePlainWeights()
+    {
+        const QString model = testModelPath();
+        if (model.isEmpty() || !QFileInfo(model).isDir())
+            QSKIP("no model folder to copy");
+        // A copy of the model whose "lcm" UNet weights are not a safetensors file.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        namespace fs = std::filesystem;
+        const fs::path copy = fs::path(dir.path().toStdString()) / "model";
+        fs::copy(model.toStdString(), copy, fs::copy_options::recursive);
+        std::ofstream(copy / "unet" / "diffusion_pytorch_model.lcm.safetensors",
+                      std::ios::binary | std::ios::trunc)
+            << "not a safetensors file";
+        const QString path = QString::fromStdString(copy.string());
+
+        GenerationController generation;
+        QSignalSpy states(&generation, &GenerationController::modelStateChanged);
+        generation.loadModel(path, QStringLiteral("lcm"));
+        QTRY_COMPARE_WITH_TIMEOUT(generation.modelState(), GenerationController::ModelState::Ready,
+                                  120000);
+        const QString said = states.last().at(1).toString();
+        QVERIFY2(said.contains(QStringLiteral("lcm")) && said.contains(QStringLiteral("plain")),
+                 qPrintable(said));
+        QCOMPARE(generation.modelVariant(), QString());
+        QCOMPARE(QString::fromStdString(generation.modelInfo().variant), QString());
+        // Live mode asks for it again on every frame: the failed variant is not reloaded.
+        const int count = int(states.count());
+        generation.ensureVariant(QStringLiteral("lcm"));
+        QTest::qWait(50);
+        QCOMPARE(int(states.count()), count);
+        QCOMPARE(generation.modelState(), GenerationController::ModelState::Ready);
     }
 };
 

@@ -3,6 +3,7 @@
 #include "ui/generation/GenerationWorker.h"
 
 #include <QThread>
+#include <utility>
 
 namespace md {
 
@@ -38,8 +39,16 @@ void GenerationController::connectWorker()
     connect(w, &GenerationWorker::modelLoaded, this, [this](const ModelInfo& info) {
         m_modelState = ModelState::Ready;
         m_modelInfo = info;
-        Q_EMIT modelStateChanged(m_modelState, QString());
+        Q_EMIT modelStateChanged(m_modelState, std::exchange(m_loadNote, QString()));
     });
+    connect(w, &GenerationWorker::variantUnavailable, this,
+            [this](const QString& path, const QString& variant, const QString& message) {
+                m_failedVariants.insert(path + QLatin1Char('\n') + variant);
+                m_variant.clear();
+                m_loadNote = tr("The model's \u201c%1\u201d weights could not be loaded, so it "
+                                "runs on its plain weights: %2")
+                                 .arg(variant, message);
+            });
     connect(w, &GenerationWorker::loadFailed, this,
             [this](const QString& path, const QString& message) {
                 m_modelState = ModelState::Failed;
@@ -76,6 +85,8 @@ void GenerationController::loadModel(const QString& path, const QString& variant
 void GenerationController::ensureVariant(const QString& variant)
 {
     const bool loaded = m_modelState == ModelState::Ready || m_modelState == ModelState::Loading;
+    if (m_failedVariants.contains(m_modelPath + QLatin1Char('\n') + variant))
+        return;
     if (loaded && !m_modelPath.isEmpty() && variant != m_variant)
         loadModel(m_modelPath, variant);
 }

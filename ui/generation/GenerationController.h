@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 class QThread;
@@ -33,7 +34,9 @@ public:
     // The variant asked for with the model loaded or loading ("" = the plain weights).
     QString modelVariant() const { return m_variant; }
     // Reloads the current model with `variant` when another one is loaded (nothing when no
-    // model is loaded or loading, or when it already has that variant).
+    // model is loaded or loading, when it already has that variant, or when that variant of
+    // this model failed to load before: the plain weights stay, and modelStateChanged(Ready)
+    // carried a message saying so).
     void ensureVariant(const QString& variant);
     // Starts a generation; cancels and replaces any running one (live ones too). Returns its
     // id.
@@ -106,6 +109,8 @@ private:
     ModelState m_modelState = ModelState::None;
     QString m_modelPath;
     QString m_variant;
+    QSet<QString> m_failedVariants; // path + '\n' + variant
+    QString m_loadNote;             // said with the next Ready state
     ModelInfo m_modelInfo;
     std::vector<std::string> m_loraDirs;
     quint64 m_nextId = 1;

@@ -187,6 +187,8 @@ void GenerationSession::onModelState(int state, const QString& message)
         m_settings->setLastModel(path);
         refreshModels();
         recordModel(path);
+        if (!message.isEmpty()) // loaded, with a caveat (a weight variant that failed)
+            Q_EMIT this->message(message, 0);
         break;
     }
     case State::Failed:

@@ -127,17 +127,32 @@ void GenerationWorker::processPending()
         runGenerate(generate->first, generate->second);
 }
 
+Status GenerationWorker::loadEngine(const ModelOptions& options)
+{
+    try {
+        return m_engine->load(options, [this](const std::string& stage, float fraction) {
+            Q_EMIT loadProgress(QString::fromStdString(stage), double(fraction));
+        });
+    } catch (const std::exception& e) {
+        return Status::error(e.what());
+    }
+}
+
 void GenerationWorker::runLoad(const ModelOptions& options)
 {
     const QString path = QString::fromStdString(options.path);
     Q_EMIT loadStarted(path);
-    Status status;
-    try {
-        status = m_engine->load(options, [this](const std::string& stage, float fraction) {
-            Q_EMIT loadProgress(QString::fromStdString(stage), double(fraction));
-        });
-    } catch (const std::exception& e) {
-        status = Status::error(e.what());
+    Status status = loadEngine(options);
+    if (!status.isOk() && !options.variant.empty()) {
+        // A variant is an extra (live mode's few-step weights): when its file cannot be read,
+        // the model still works with its plain weights.
+        ModelOptions plain = options;
+        plain.variant.clear();
+        if (Status fallback = loadEngine(plain); fallback.isOk()) {
+            Q_EMIT variantUnavailable(path, QString::fromStdString(options.variant),
+                                      QString::fromStdString(status.message()));
+            status = fallback;
+        }
     }
     if (status.isOk()) {
         // The file's whole SHA-256 names the model in exports (A1111's "Model hash"); hashing

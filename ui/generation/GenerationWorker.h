@@ -11,6 +11,7 @@
 //   notification until the GUI has taken it, so a slow GUI never backs up.
 
 #include "engine/EngineTypes.h"
+#include "engine/Status.h"
 #include "ui/generation/MetaTypes.h"
 
 #include <QImage>
@@ -66,6 +67,9 @@ Q_SIGNALS:
     void loadProgress(const QString& stage, double fraction);
     void modelLoaded(const md::ModelInfo& info);
     void loadFailed(const QString& path, const QString& message);
+    // The weight variant asked for could not be loaded (a corrupt or unreadable file): the
+    // plain weights were loaded instead (modelLoaded follows). message: why the variant failed.
+    void variantUnavailable(const QString& path, const QString& variant, const QString& message);
 
     void generationStarted(quint64 requestId);
     void progress(quint64 requestId, const md::Progress& progress);
@@ -85,6 +89,7 @@ private Q_SLOTS:
 
 private:
     void runLoad(const ModelOptions& options);
+    Status loadEngine(const ModelOptions& options);
     void runGenerate(const GenerateRequest& request, quint64 requestId);
     void runTokenCount(const std::string& text, quint64 requestId);
     void runEstimate(const GenerateRequest& request, quint64 requestId);
