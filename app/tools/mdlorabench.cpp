@@ -6,13 +6,20 @@
 // 3 LoRAs in one call, one per pair of samples (pair k = samples k and k + B/2, the fused
 // denoiser's uncond / cond rows; LoRA k mod 3), run as each layer's stacked adapters with
 // per-sample scales (nn/StackedAdapters.h); "gathered": each LoRA on its samples' rows only
-// (the CPU's kernel); then their difference from per-LoRA calls on the same samples. Engine-only
-// (libtorch), so it builds on the GPU machine.
+// (the CPU's kernel); then their difference from per-LoRA calls on the same samples. Each line
+// also gives the libtorch operator calls of one UNet call (OpCounter.h: those the engine makes,
+// then all dispatcher entries with nested ones), what a launch-bound GPU pays for.
+// Engine-only (libtorch), so it builds on the GPU machine.
 //
-//   mdlorabench [--device cpu|cuda] [--dtype float32|float16] [--shapes sd15|fixture]
-//               [--rank 16] [--batch 2] [--latent 64] [--calls 10]
+//   mdlorabench [--device cpu|cuda] [--dtype float32|float16]
+//               [--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2]
+//               [--latent 64] [--calls 10]
+// --shapes PATH: a diffusers UNet config, e.g. the embedded model's
+// (resources/models/mds-tiny/unet/config.json); the weights stay random.
 
 #include "CudaMemory.h"
+#include "OpCounter.h"
+#include "engine/io/DiffusersConfig.h"
 #include "engine/io/ModelConfig.h"
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
@@ -25,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <torch/cuda.h>
@@ -127,7 +135,8 @@ int main(int argc, char** argv)
     Args a;
     if (!parse(argc, argv, a)) {
         std::cerr << "usage: mdlorabench [--device cpu|cuda] [--dtype float32|float16] "
-                     "[--shapes sd15|fixture] [--rank 16] [--batch 2] [--latent 64] [--calls 10]\n";
+                     "[--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2] "
+                     "[--latent 64] [--calls 10]\n";
         return 2;
     }
     const torch::Device device(a.device);
@@ -141,6 +150,20 @@ int main(int argc, char** argv)
     if (a.shapes == "fixture") {
         config.blockOutChannels = {32, 64, 64, 64};
         config.crossAttentionDim = 32;
+    } else if (a.shapes != "sd15") {
+        std::ifstream file(a.shapes);
+        const auto json = file ? nlohmann::json::parse(file, nullptr, false) : nlohmann::json();
+        if (!json.is_object()) {
+            std::cerr << "mdlorabench: --shapes " << a.shapes
+                      << ": not sd15, fixture or a readable diffusers UNet config.json\n";
+            return 1;
+        }
+        auto parsed = md::unetConfigFromJson(json, a.shapes);
+        if (!parsed) {
+            std::cerr << "mdlorabench: " << parsed.error() << "\n";
+            return 1;
+        }
+        config = parsed.value();
     }
     auto created = md::nn::createUNet(config, /*initialize=*/false);
     if (!created) {
@@ -160,7 +183,9 @@ int main(int argc, char** argv)
     auto context = torch::randn({a.batch, 77, config.crossAttentionDim}, options);
     auto t = torch::full({a.batch}, 500, torch::TensorOptions().device(device));
 
-    double peak = -1.0; // GiB allocated at the peak of the last timeCalls (-1: not known)
+    double peak = -1.0;   // GiB allocated at the peak of the last timeCalls (-1: not known)
+    int64_t opsOuter = 0; // operator calls of one UNet call of the last timeCalls
+    int64_t opsAll = 0;
     // rows: one row of weights per sample (all equal: the uniform case).
     auto timeRows = [&](const std::vector<std::vector<float>>& rows,
                         md::nn::SampleLoraKernel kernel = md::nn::SampleLoraKernel::Auto) {
@@ -183,6 +208,12 @@ int main(int argc, char** argv)
                               : 1000.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
         }
         peak = md::bench::cudaPeakGiB(/*reset=*/false);
+        {
+            md::bench::OpCounter counter;
+            unet->forward(sample, t, context);
+            opsOuter = counter.outer();
+            opsAll = counter.all();
+        }
         std::sort(ms.begin(), ms.end());
         return ms[ms.size() / 2];
     };
@@ -194,25 +225,27 @@ int main(int argc, char** argv)
                 "(%s)\n",
                 a.shapes.c_str(), a.device.c_str(), a.dtype.c_str(), a.batch, a.latent, a.latent,
                 a.rank, a.calls, cuda ? "wall time" : "process CPU time");
-    const double base = timeCalls({});
-    std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms, peak %.3f GiB\n", base, peak);
+    double base = 0.0;
+    // One result line: ms, change from `base`, peak memory, operator calls of one UNet call.
+    auto report = [&](const char* label, double ms, const char* note = "") {
+        std::printf("  %-36s %8.2f ms", label, ms);
+        if (base > 0.0)
+            std::printf(" (%+.1f %%)", 100.0 * (ms / base - 1.0));
+        std::printf(", peak %.3f GiB, ops %lld (%lld in all)%s\n", peak,
+                    static_cast<long long>(opsOuter), static_cast<long long>(opsAll), note);
+    };
+    const double noLora = timeCalls({});
+    report("no LoRA attached (= a merged LoRA):", noLora);
+    base = noLora;
     const int64_t params = attach(*unet, 0, a.rank);
     std::printf("  (one LoRA: %lld adapter parameters)\n", static_cast<long long>(params));
-    const double one = timeCalls({1.0f});
-    std::printf("  1 attached, enabled:                 %8.2f ms (%+.1f %%), peak %.3f GiB\n", one,
-                100.0 * (one / base - 1.0), peak);
+    report("1 attached, enabled:", timeCalls({1.0f}));
     attach(*unet, 1, a.rank);
     attach(*unet, 2, a.rank);
     restack(*unet);
-    const double none = timeCalls({0.0f, 0.0f, 0.0f});
-    std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%), peak %.3f GiB\n", none,
-                100.0 * (none / base - 1.0), peak);
-    const double oneOfThree = timeCalls({0.0f, 0.8f, 0.0f});
-    std::printf("  3 attached, 1 enabled (a region's):  %8.2f ms (%+.1f %%), peak %.3f GiB\n",
-                oneOfThree, 100.0 * (oneOfThree / base - 1.0), peak);
-    const double all = timeCalls({1.0f, 0.8f, 0.5f});
-    std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%), peak %.3f GiB\n", all,
-                100.0 * (all / base - 1.0), peak);
+    report("3 attached, none enabled:", timeCalls({0.0f, 0.0f, 0.0f}));
+    report("3 attached, 1 enabled (a region's):", timeCalls({0.0f, 0.8f, 0.0f}));
+    report("3 attached, 3 enabled:", timeCalls({1.0f, 0.8f, 0.5f}));
     const int64_t pairs = std::max(1, a.batch / 2);
     std::vector<std::vector<float>> rows;
     for (int64_t b = 0; b < a.batch; ++b) {
@@ -221,12 +254,10 @@ int main(int argc, char** argv)
         rows.push_back(row);
     }
     const char* uniform = pairs < 2 ? " (one pair: the uniform case)" : "";
-    const double stacked = timeRows(rows, md::nn::SampleLoraKernel::Stacked);
-    std::printf("  3 attached, per-sample (stacked):    %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
-                stacked, 100.0 * (stacked / base - 1.0), peak, uniform);
-    const double gathered = timeRows(rows, md::nn::SampleLoraKernel::Gathered);
-    std::printf("  3 attached, per-sample (gathered):   %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
-                gathered, 100.0 * (gathered / base - 1.0), peak, uniform);
+    report("3 attached, per-sample (stacked):", timeRows(rows, md::nn::SampleLoraKernel::Stacked),
+           uniform);
+    report("3 attached, per-sample (gathered):", timeRows(rows, md::nn::SampleLoraKernel::Gathered),
+           uniform);
     {
         // The same samples, each LoRA's in its own call (the grouped way).
         torch::Tensor mixed;
