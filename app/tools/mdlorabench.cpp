@@ -13,9 +13,11 @@
 //
 //   mdlorabench [--device cpu|cuda] [--dtype float32|float16]
 //               [--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2]
-//               [--latent 64] [--calls 10]
+//               [--latent 64] [--calls 10] [--scale-cache on|off]
 // --shapes PATH: a diffusers UNet config, e.g. the embedded model's
-// (resources/models/mds-tiny/unet/config.json); the weights stay random.
+// (resources/models/mds-tiny/unet/config.json); the weights stay random. --scale-cache off:
+// the stacked kernel computes each layer's per-sample scale in the layer (SampleScaleCache.h),
+// the same values, to measure what the cache saves.
 
 #include "CudaMemory.h"
 #include "OpCounter.h"
@@ -50,6 +52,7 @@ struct Args
     int batch = 2;
     int latent = 64;
     int calls = 10;
+    bool scaleCache = true;
 };
 
 bool parse(int argc, char** argv, Args& a)
@@ -71,6 +74,8 @@ bool parse(int argc, char** argv, Args& a)
             a.latent = std::atoi(value.c_str());
         else if (key == "--calls")
             a.calls = std::atoi(value.c_str());
+        else if (key == "--scale-cache" && (value == "on" || value == "off"))
+            a.scaleCache = value == "on";
         else
             return false;
     }
@@ -136,9 +141,10 @@ int main(int argc, char** argv)
     if (!parse(argc, argv, a)) {
         std::cerr << "usage: mdlorabench [--device cpu|cuda] [--dtype float32|float16] "
                      "[--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2] "
-                     "[--latent 64] [--calls 10]\n";
+                     "[--latent 64] [--calls 10] [--scale-cache on|off]\n";
         return 2;
     }
+    md::nn::SampleScaleCache::setEnabled(a.scaleCache);
     const torch::Device device(a.device);
     const auto dtype = a.dtype == "float16" ? torch::kHalf : torch::kFloat32;
     const bool cuda = device.is_cuda();
@@ -186,13 +192,23 @@ int main(int argc, char** argv)
     double peak = -1.0;   // GiB allocated at the peak of the last timeCalls (-1: not known)
     int64_t opsOuter = 0; // operator calls of one UNet call of the last timeCalls
     int64_t opsAll = 0;
-    // rows: one row of weights per sample (all equal: the uniform case).
+    size_t scalesMade = 0; // per-sample scales one call made (AdapterScales::cachedScales)
+    // rows: one row of weights per sample (all equal: the uniform case). Each UNet call has its
+    // own AdapterScales, as in the pipeline, made from the rows already on the device.
     auto timeRows = [&](const std::vector<std::vector<float>>& rows,
                         md::nn::SampleLoraKernel kernel = md::nn::SampleLoraKernel::Auto) {
-        md::nn::AdapterScales scales(rows, options, kernel);
+        std::vector<float> flat;
+        for (const auto& row : rows)
+            flat.insert(flat.end(), row.begin(), row.end());
+        const auto onDevice = torch::tensor(flat).view({a.batch, -1}).to(options);
+        auto call = [&] {
+            md::nn::AdapterScales scales(rows, options, kernel, onDevice);
+            unet->forward(sample, t, context);
+            scalesMade = md::nn::AdapterScales::cachedScales();
+        };
         md::bench::cudaPeakGiB(/*reset=*/true);
         for (int i = 0; i < 2; ++i)
-            unet->forward(sample, t, context);
+            call();
         if (cuda)
             torch::cuda::synchronize();
         // CUDA: wall time; CPU: process CPU time (all threads), robust on a shared machine.
@@ -200,7 +216,7 @@ int main(int argc, char** argv)
         for (int i = 0; i < a.calls; ++i) {
             const auto start = std::chrono::steady_clock::now();
             const std::clock_t cpuStart = std::clock();
-            unet->forward(sample, t, context);
+            call();
             if (cuda)
                 torch::cuda::synchronize();
             const auto wall = std::chrono::steady_clock::now() - start;
@@ -210,7 +226,7 @@ int main(int argc, char** argv)
         peak = md::bench::cudaPeakGiB(/*reset=*/false);
         {
             md::bench::OpCounter counter;
-            unet->forward(sample, t, context);
+            call();
             opsOuter = counter.outer();
             opsAll = counter.all();
         }
@@ -254,8 +270,13 @@ int main(int argc, char** argv)
         rows.push_back(row);
     }
     const char* uniform = pairs < 2 ? " (one pair: the uniform case)" : "";
-    report("3 attached, per-sample (stacked):", timeRows(rows, md::nn::SampleLoraKernel::Stacked),
-           uniform);
+    const double stacked = timeRows(rows, md::nn::SampleLoraKernel::Stacked);
+    std::string made = uniform;
+    if (made.empty())
+        made = md::nn::SampleScaleCache::enabled()
+                   ? ", " + std::to_string(scalesMade) + " scales made per call"
+                   : std::string(", a scale made per layer (--scale-cache off)");
+    report("3 attached, per-sample (stacked):", stacked, made.c_str());
     report("3 attached, per-sample (gathered):", timeRows(rows, md::nn::SampleLoraKernel::Gathered),
            uniform);
     {
