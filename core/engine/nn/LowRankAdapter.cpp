@@ -80,7 +80,14 @@ AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
     const auto slotCount = static_cast<int64_t>(slots);
     if (onDevice.defined() && onDevice.dim() == 2 && onDevice.size(0) == rowCount &&
         onDevice.size(1) >= slotCount) {
-        m_sampleWeights = onDevice.narrow(1, 0, slotCount).to(options);
+        // (No narrow or cast that would do nothing: each is an op dispatched per call.)
+        m_sampleWeights =
+            onDevice.size(1) == slotCount ? onDevice : onDevice.narrow(1, 0, slotCount);
+        const auto dtype = options.dtype_opt();
+        const auto device = options.device_opt();
+        if ((dtype && *dtype != m_sampleWeights.dtype()) ||
+            (device && *device != m_sampleWeights.device()))
+            m_sampleWeights = m_sampleWeights.to(options);
     } else {
         std::vector<float> flat;
         for (const auto& row : m_rows)

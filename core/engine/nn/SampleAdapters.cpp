@@ -91,8 +91,8 @@ torch::Tensor addDora(torch::Tensor out, const torch::Tensor& x, const torch::Te
 
 // The stacked kernel: down, each sample's scale of each rank column (made once per call for
 // all layers of equal expand: AdapterScales::sampleScale), up. Linear in place, the common
-// case on a GPU, in 5 or 6 ops: the reshape of x (a view), one product, the multiply (on a
-// view), the view of out and one addmm into it.
+// case on a GPU, in 5 or 6 ops: the view of x, one product, the multiply (on a view), the
+// view of out and one addmm into it.
 torch::Tensor addStack(const torch::Tensor& x, torch::Tensor out, const StackedAdapters& stack,
                        bool inPlace, const LayerGeometry& g)
 {
@@ -100,7 +100,9 @@ torch::Tensor addStack(const torch::Tensor& x, torch::Tensor out, const StackedA
     if (!g.conv && inPlace && !grad && stack.downT.defined()) {
         const bool tokens = x.dim() > 2; // [B, ..., in]: the scale broadcasts over the tokens
         auto scale = AdapterScales::sampleScale(stack.expand, tokens ? 3 : 2, false);
-        auto h = (tokens ? x.reshape({-1, x.size(-1)}) : x).mm(stack.downT); // [N, R]
+        const int64_t in = x.size(-1);
+        auto matrix = !tokens ? x : x.is_contiguous() ? x.view({-1, in}) : x.reshape({-1, in});
+        auto h = matrix.mm(stack.downT); // [N, R]
         if (scale.scalar_type() != h.scalar_type())
             scale = scale.to(h.scalar_type());
         (tokens ? h.view({x.size(0), -1, h.size(1)}) : h).mul_(scale);
