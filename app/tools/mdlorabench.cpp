@@ -20,9 +20,8 @@
 // the same values, to measure what the cache saves.
 
 #include "CudaMemory.h"
+#include "LoraBenchUNet.h"
 #include "OpCounter.h"
-#include "engine/io/DiffusersConfig.h"
-#include "engine/io/ModelConfig.h"
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
 #include "engine/nn/LowRankAdapter.h"
@@ -34,7 +33,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <torch/cuda.h>
@@ -82,57 +80,6 @@ bool parse(int argc, char** argv, Args& a)
     return argc % 2 == 1 && a.rank > 0 && a.batch > 0 && a.latent >= 8 && a.calls > 0;
 }
 
-bool isTarget(const std::string& name)
-{
-    for (const char* s : {".to_q", ".to_k", ".to_v", ".to_out.0", ".ff.net.0.proj", ".ff.net.2",
-                          ".proj_in", ".proj_out"}) {
-        const std::string suffix = s;
-        if (name.size() > suffix.size() &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-            return true;
-    }
-    return false;
-}
-
-// Random adapters for `slot` on every target layer; returns their parameter count.
-int64_t attach(torch::nn::Module& unet, int slot, int64_t r)
-{
-    torch::NoGradGuard noGrad;
-    int64_t count = 0;
-    for (const auto& item : unet.named_modules("", false)) {
-        if (!isTarget(item.key()))
-            continue;
-        md::nn::LowRankAdapter a;
-        a.slot = slot;
-        a.alphaOverRank = 1.0;
-        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(item.value().get())) {
-            const auto o = linear->weight.options().requires_grad(false);
-            a.down = torch::randn({r, linear->weight.size(1)}, o) * 0.03;
-            a.up = torch::randn({linear->weight.size(0), r}, o) * 0.03;
-            linear->adapters.push_back(a);
-        } else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(item.value().get())) {
-            const auto o = conv->weight.options().requires_grad(false);
-            a.down = torch::randn({r, conv->weight.size(1), 1, 1}, o) * 0.03;
-            a.up = torch::randn({conv->weight.size(0), r, 1, 1}, o) * 0.03;
-            conv->adapters.push_back(a);
-        } else {
-            continue;
-        }
-        count += a.down.numel() + a.up.numel();
-    }
-    return count;
-}
-
-void restack(torch::nn::Module& unet)
-{
-    for (const auto& m : unet.modules(false)) {
-        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(m.get()))
-            linear->restackAdapters();
-        else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(m.get()))
-            conv->restackAdapters();
-    }
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -152,25 +99,12 @@ int main(int argc, char** argv)
         std::cerr << "mdlorabench: no CUDA device\n";
         return 1;
     }
-    md::UNetConfig config; // SD 1.5's shapes
-    if (a.shapes == "fixture") {
-        config.blockOutChannels = {32, 64, 64, 64};
-        config.crossAttentionDim = 32;
-    } else if (a.shapes != "sd15") {
-        std::ifstream file(a.shapes);
-        const auto json = file ? nlohmann::json::parse(file, nullptr, false) : nlohmann::json();
-        if (!json.is_object()) {
-            std::cerr << "mdlorabench: --shapes " << a.shapes
-                      << ": not sd15, fixture or a readable diffusers UNet config.json\n";
-            return 1;
-        }
-        auto parsed = md::unetConfigFromJson(json, a.shapes);
-        if (!parsed) {
-            std::cerr << "mdlorabench: " << parsed.error() << "\n";
-            return 1;
-        }
-        config = parsed.value();
+    auto shapes = md::bench::loraBenchShapes(a.shapes);
+    if (!shapes) {
+        std::cerr << "mdlorabench: " << shapes.error() << "\n";
+        return 1;
     }
+    const md::UNetConfig config = shapes.value();
     auto created = md::nn::createUNet(config, /*initialize=*/false);
     if (!created) {
         std::cerr << created.error() << "\n";
@@ -253,12 +187,12 @@ int main(int argc, char** argv)
     const double noLora = timeCalls({});
     report("no LoRA attached (= a merged LoRA):", noLora);
     base = noLora;
-    const int64_t params = attach(*unet, 0, a.rank);
+    const int64_t params = md::bench::attachRandomAdapters(*unet, 0, a.rank);
     std::printf("  (one LoRA: %lld adapter parameters)\n", static_cast<long long>(params));
     report("1 attached, enabled:", timeCalls({1.0f}));
-    attach(*unet, 1, a.rank);
-    attach(*unet, 2, a.rank);
-    restack(*unet);
+    md::bench::attachRandomAdapters(*unet, 1, a.rank);
+    md::bench::attachRandomAdapters(*unet, 2, a.rank);
+    md::bench::restackAllAdapters(*unet);
     report("3 attached, none enabled:", timeCalls({0.0f, 0.0f, 0.0f}));
     report("3 attached, 1 enabled (a region's):", timeCalls({0.0f, 0.8f, 0.0f}));
     report("3 attached, 3 enabled:", timeCalls({1.0f, 0.8f, 0.5f}));
@@ -274,7 +208,7 @@ int main(int argc, char** argv)
     std::string made = uniform;
     if (made.empty())
         made = md::nn::SampleScaleCache::enabled()
-                   ? ", " + std::to_string(scalesMade) + " scales made per call"
+                   ? ", per-sample scales made per call: " + std::to_string(scalesMade)
                    : std::string(", a scale made per layer (--scale-cache off)");
     report("3 attached, per-sample (stacked):", stacked, made.c_str());
     report("3 attached, per-sample (gathered):", timeRows(rows, md::nn::SampleLoraKernel::Gathered),
