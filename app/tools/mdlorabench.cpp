@@ -6,14 +6,22 @@
 // 3 LoRAs in one call, one per pair of samples (pair k = samples k and k + B/2, the fused
 // denoiser's uncond / cond rows; LoRA k mod 3), run as each layer's stacked adapters with
 // per-sample scales (nn/StackedAdapters.h); "gathered": each LoRA on its samples' rows only
-// (the CPU's kernel); then their difference from per-LoRA calls on the same samples. Engine-only
-// (libtorch), so it builds on the GPU machine.
+// (the CPU's kernel); then their difference from per-LoRA calls on the same samples. Each line
+// also gives the libtorch operator calls of one UNet call (OpCounter.h: those the engine makes,
+// then all dispatcher entries with nested ones), what a launch-bound GPU pays for.
+// Engine-only (libtorch), so it builds on the GPU machine.
 //
-//   mdlorabench [--device cpu|cuda] [--dtype float32|float16] [--shapes sd15|fixture]
-//               [--rank 16] [--batch 2] [--latent 64] [--calls 10]
+//   mdlorabench [--device cpu|cuda] [--dtype float32|float16]
+//               [--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2]
+//               [--latent 64] [--calls 10] [--scale-cache on|off]
+// --shapes PATH: a diffusers UNet config, e.g. the embedded model's
+// (resources/models/mds-tiny/unet/config.json); the weights stay random. --scale-cache off:
+// the stacked kernel computes each layer's per-sample scale in the layer (SampleScaleCache.h),
+// the same values, to measure what the cache saves.
 
 #include "CudaMemory.h"
-#include "engine/io/ModelConfig.h"
+#include "LoraBenchUNet.h"
+#include "OpCounter.h"
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
 #include "engine/nn/LowRankAdapter.h"
@@ -42,6 +50,7 @@ struct Args
     int batch = 2;
     int latent = 64;
     int calls = 10;
+    bool scaleCache = true;
 };
 
 bool parse(int argc, char** argv, Args& a)
@@ -63,61 +72,12 @@ bool parse(int argc, char** argv, Args& a)
             a.latent = std::atoi(value.c_str());
         else if (key == "--calls")
             a.calls = std::atoi(value.c_str());
+        else if (key == "--scale-cache" && (value == "on" || value == "off"))
+            a.scaleCache = value == "on";
         else
             return false;
     }
     return argc % 2 == 1 && a.rank > 0 && a.batch > 0 && a.latent >= 8 && a.calls > 0;
-}
-
-bool isTarget(const std::string& name)
-{
-    for (const char* s : {".to_q", ".to_k", ".to_v", ".to_out.0", ".ff.net.0.proj", ".ff.net.2",
-                          ".proj_in", ".proj_out"}) {
-        const std::string suffix = s;
-        if (name.size() > suffix.size() &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-            return true;
-    }
-    return false;
-}
-
-// Random adapters for `slot` on every target layer; returns their parameter count.
-int64_t attach(torch::nn::Module& unet, int slot, int64_t r)
-{
-    torch::NoGradGuard noGrad;
-    int64_t count = 0;
-    for (const auto& item : unet.named_modules("", false)) {
-        if (!isTarget(item.key()))
-            continue;
-        md::nn::LowRankAdapter a;
-        a.slot = slot;
-        a.alphaOverRank = 1.0;
-        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(item.value().get())) {
-            const auto o = linear->weight.options().requires_grad(false);
-            a.down = torch::randn({r, linear->weight.size(1)}, o) * 0.03;
-            a.up = torch::randn({linear->weight.size(0), r}, o) * 0.03;
-            linear->adapters.push_back(a);
-        } else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(item.value().get())) {
-            const auto o = conv->weight.options().requires_grad(false);
-            a.down = torch::randn({r, conv->weight.size(1), 1, 1}, o) * 0.03;
-            a.up = torch::randn({conv->weight.size(0), r, 1, 1}, o) * 0.03;
-            conv->adapters.push_back(a);
-        } else {
-            continue;
-        }
-        count += a.down.numel() + a.up.numel();
-    }
-    return count;
-}
-
-void restack(torch::nn::Module& unet)
-{
-    for (const auto& m : unet.modules(false)) {
-        if (auto* linear = dynamic_cast<md::nn::LinearLayerImpl*>(m.get()))
-            linear->restackAdapters();
-        else if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(m.get()))
-            conv->restackAdapters();
-    }
 }
 
 } // namespace
@@ -127,9 +87,11 @@ int main(int argc, char** argv)
     Args a;
     if (!parse(argc, argv, a)) {
         std::cerr << "usage: mdlorabench [--device cpu|cuda] [--dtype float32|float16] "
-                     "[--shapes sd15|fixture] [--rank 16] [--batch 2] [--latent 64] [--calls 10]\n";
+                     "[--shapes sd15|fixture|PATH/unet/config.json] [--rank 16] [--batch 2] "
+                     "[--latent 64] [--calls 10] [--scale-cache on|off]\n";
         return 2;
     }
+    md::nn::SampleScaleCache::setEnabled(a.scaleCache);
     const torch::Device device(a.device);
     const auto dtype = a.dtype == "float16" ? torch::kHalf : torch::kFloat32;
     const bool cuda = device.is_cuda();
@@ -137,11 +99,12 @@ int main(int argc, char** argv)
         std::cerr << "mdlorabench: no CUDA device\n";
         return 1;
     }
-    md::UNetConfig config; // SD 1.5's shapes
-    if (a.shapes == "fixture") {
-        config.blockOutChannels = {32, 64, 64, 64};
-        config.crossAttentionDim = 32;
+    auto shapes = md::bench::loraBenchShapes(a.shapes);
+    if (!shapes) {
+        std::cerr << "mdlorabench: " << shapes.error() << "\n";
+        return 1;
     }
+    const md::UNetConfig config = shapes.value();
     auto created = md::nn::createUNet(config, /*initialize=*/false);
     if (!created) {
         std::cerr << created.error() << "\n";
@@ -160,14 +123,26 @@ int main(int argc, char** argv)
     auto context = torch::randn({a.batch, 77, config.crossAttentionDim}, options);
     auto t = torch::full({a.batch}, 500, torch::TensorOptions().device(device));
 
-    double peak = -1.0; // GiB allocated at the peak of the last timeCalls (-1: not known)
-    // rows: one row of weights per sample (all equal: the uniform case).
+    double peak = -1.0;   // GiB allocated at the peak of the last timeCalls (-1: not known)
+    int64_t opsOuter = 0; // operator calls of one UNet call of the last timeCalls
+    int64_t opsAll = 0;
+    size_t scalesMade = 0; // per-sample scales one call made (AdapterScales::cachedScales)
+    // rows: one row of weights per sample (all equal: the uniform case). Each UNet call has its
+    // own AdapterScales, as in the pipeline, made from the rows already on the device.
     auto timeRows = [&](const std::vector<std::vector<float>>& rows,
                         md::nn::SampleLoraKernel kernel = md::nn::SampleLoraKernel::Auto) {
-        md::nn::AdapterScales scales(rows, options, kernel);
+        std::vector<float> flat;
+        for (const auto& row : rows)
+            flat.insert(flat.end(), row.begin(), row.end());
+        const auto onDevice = torch::tensor(flat).view({a.batch, -1}).to(options);
+        auto call = [&] {
+            md::nn::AdapterScales scales(rows, options, kernel, onDevice);
+            unet->forward(sample, t, context);
+            scalesMade = md::nn::AdapterScales::cachedScales();
+        };
         md::bench::cudaPeakGiB(/*reset=*/true);
         for (int i = 0; i < 2; ++i)
-            unet->forward(sample, t, context);
+            call();
         if (cuda)
             torch::cuda::synchronize();
         // CUDA: wall time; CPU: process CPU time (all threads), robust on a shared machine.
@@ -175,7 +150,7 @@ int main(int argc, char** argv)
         for (int i = 0; i < a.calls; ++i) {
             const auto start = std::chrono::steady_clock::now();
             const std::clock_t cpuStart = std::clock();
-            unet->forward(sample, t, context);
+            call();
             if (cuda)
                 torch::cuda::synchronize();
             const auto wall = std::chrono::steady_clock::now() - start;
@@ -183,6 +158,12 @@ int main(int argc, char** argv)
                               : 1000.0 * double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
         }
         peak = md::bench::cudaPeakGiB(/*reset=*/false);
+        {
+            md::bench::OpCounter counter;
+            call();
+            opsOuter = counter.outer();
+            opsAll = counter.all();
+        }
         std::sort(ms.begin(), ms.end());
         return ms[ms.size() / 2];
     };
@@ -194,25 +175,27 @@ int main(int argc, char** argv)
                 "(%s)\n",
                 a.shapes.c_str(), a.device.c_str(), a.dtype.c_str(), a.batch, a.latent, a.latent,
                 a.rank, a.calls, cuda ? "wall time" : "process CPU time");
-    const double base = timeCalls({});
-    std::printf("  no LoRA attached (= a merged LoRA):  %8.2f ms, peak %.3f GiB\n", base, peak);
-    const int64_t params = attach(*unet, 0, a.rank);
+    double base = 0.0;
+    // One result line: ms, change from `base`, peak memory, operator calls of one UNet call.
+    auto report = [&](const char* label, double ms, const char* note = "") {
+        std::printf("  %-36s %8.2f ms", label, ms);
+        if (base > 0.0)
+            std::printf(" (%+.1f %%)", 100.0 * (ms / base - 1.0));
+        std::printf(", peak %.3f GiB, ops %lld (%lld in all)%s\n", peak,
+                    static_cast<long long>(opsOuter), static_cast<long long>(opsAll), note);
+    };
+    const double noLora = timeCalls({});
+    report("no LoRA attached (= a merged LoRA):", noLora);
+    base = noLora;
+    const int64_t params = md::bench::attachRandomAdapters(*unet, 0, a.rank);
     std::printf("  (one LoRA: %lld adapter parameters)\n", static_cast<long long>(params));
-    const double one = timeCalls({1.0f});
-    std::printf("  1 attached, enabled:                 %8.2f ms (%+.1f %%), peak %.3f GiB\n", one,
-                100.0 * (one / base - 1.0), peak);
-    attach(*unet, 1, a.rank);
-    attach(*unet, 2, a.rank);
-    restack(*unet);
-    const double none = timeCalls({0.0f, 0.0f, 0.0f});
-    std::printf("  3 attached, none enabled:            %8.2f ms (%+.1f %%), peak %.3f GiB\n", none,
-                100.0 * (none / base - 1.0), peak);
-    const double oneOfThree = timeCalls({0.0f, 0.8f, 0.0f});
-    std::printf("  3 attached, 1 enabled (a region's):  %8.2f ms (%+.1f %%), peak %.3f GiB\n",
-                oneOfThree, 100.0 * (oneOfThree / base - 1.0), peak);
-    const double all = timeCalls({1.0f, 0.8f, 0.5f});
-    std::printf("  3 attached, 3 enabled:               %8.2f ms (%+.1f %%), peak %.3f GiB\n", all,
-                100.0 * (all / base - 1.0), peak);
+    report("1 attached, enabled:", timeCalls({1.0f}));
+    md::bench::attachRandomAdapters(*unet, 1, a.rank);
+    md::bench::attachRandomAdapters(*unet, 2, a.rank);
+    md::bench::restackAllAdapters(*unet);
+    report("3 attached, none enabled:", timeCalls({0.0f, 0.0f, 0.0f}));
+    report("3 attached, 1 enabled (a region's):", timeCalls({0.0f, 0.8f, 0.0f}));
+    report("3 attached, 3 enabled:", timeCalls({1.0f, 0.8f, 0.5f}));
     const int64_t pairs = std::max(1, a.batch / 2);
     std::vector<std::vector<float>> rows;
     for (int64_t b = 0; b < a.batch; ++b) {
@@ -222,11 +205,14 @@ int main(int argc, char** argv)
     }
     const char* uniform = pairs < 2 ? " (one pair: the uniform case)" : "";
     const double stacked = timeRows(rows, md::nn::SampleLoraKernel::Stacked);
-    std::printf("  3 attached, per-sample (stacked):    %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
-                stacked, 100.0 * (stacked / base - 1.0), peak, uniform);
-    const double gathered = timeRows(rows, md::nn::SampleLoraKernel::Gathered);
-    std::printf("  3 attached, per-sample (gathered):   %8.2f ms (%+.1f %%), peak %.3f GiB%s\n",
-                gathered, 100.0 * (gathered / base - 1.0), peak, uniform);
+    std::string made = uniform;
+    if (made.empty())
+        made = md::nn::SampleScaleCache::enabled()
+                   ? ", per-sample scales made per call: " + std::to_string(scalesMade)
+                   : std::string(", a scale made per layer (--scale-cache off)");
+    report("3 attached, per-sample (stacked):", stacked, made.c_str());
+    report("3 attached, per-sample (gathered):", timeRows(rows, md::nn::SampleLoraKernel::Gathered),
+           uniform);
     {
         // The same samples, each LoRA's in its own call (the grouped way).
         torch::Tensor mixed;

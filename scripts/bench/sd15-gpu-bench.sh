@@ -120,6 +120,9 @@ if [ "$MODE" = lora ]; then
         $BUILD/bin/mdlorabench --device cuda --dtype float16 --shapes sd15 --latent 64 \
             --batch $b --rank 16 --calls 20 2>&1 | tee -a "$LOGS/lorabench.log"
     done
+    stamp "mdlorabench batch 8, scale per layer" # what SampleScaleCache saves, same binary
+    $BUILD/bin/mdlorabench --device cuda --dtype float16 --shapes sd15 --latent 64 \
+        --batch 8 --rank 16 --calls 20 --scale-cache off 2>&1 | tee -a "$LOGS/lorabench.log"
     for mode in none global regions; do # one process each: peak memory per mode
         stamp "case b, LoRA $mode"
         timeout 120 $OURS --cases regions --steps 20 --repeats 3 --warmup-steps 2 --lora $mode \

@@ -15,6 +15,7 @@ thread_local bool t_any = false;
 thread_local const std::vector<std::vector<float>>* t_rows = nullptr;
 thread_local const torch::Tensor* t_sampleWeights = nullptr;
 thread_local bool t_stacked = false;
+thread_local SampleScaleCache* t_scaleCache = nullptr;
 
 bool anyNonZero(const std::vector<float>& weights)
 {
@@ -41,19 +42,20 @@ bool canAddInPlace(const torch::Tensor& base, const std::vector<LowRankAdapter>&
 } // namespace
 
 AdapterScales::AdapterScales(std::vector<float> weights)
-    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked},
+    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked, t_scaleCache},
       m_weights(std::move(weights))
 {
     t_weights = &m_weights;
     t_any = anyNonZero(m_weights);
     t_rows = nullptr;
     t_sampleWeights = nullptr;
+    t_scaleCache = nullptr;
 }
 
 AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
                              const torch::TensorOptions& options, SampleLoraKernel kernel,
                              const torch::Tensor& onDevice)
-    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked}
+    : m_previous{t_weights, t_any, t_rows, t_sampleWeights, t_stacked, t_scaleCache}
 {
     // Rows trimmed alike: equal rows are the uniform case (no per-sample tensor at all).
     size_t slots = 0;
@@ -71,13 +73,21 @@ AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
         t_any = anyNonZero(m_weights);
         t_rows = nullptr;
         t_sampleWeights = nullptr;
+        t_scaleCache = nullptr;
         return;
     }
     const auto rowCount = static_cast<int64_t>(m_rows.size());
     const auto slotCount = static_cast<int64_t>(slots);
     if (onDevice.defined() && onDevice.dim() == 2 && onDevice.size(0) == rowCount &&
         onDevice.size(1) >= slotCount) {
-        m_sampleWeights = onDevice.narrow(1, 0, slotCount).to(options);
+        // (No narrow or cast that would do nothing: each is an op dispatched per call.)
+        m_sampleWeights =
+            onDevice.size(1) == slotCount ? onDevice : onDevice.narrow(1, 0, slotCount);
+        const auto dtype = options.dtype_opt();
+        const auto device = options.device_opt();
+        if ((dtype && *dtype != m_sampleWeights.dtype()) ||
+            (device && *device != m_sampleWeights.device()))
+            m_sampleWeights = m_sampleWeights.to(options);
     } else {
         std::vector<float> flat;
         for (const auto& row : m_rows)
@@ -89,6 +99,7 @@ AdapterScales::AdapterScales(const std::vector<std::vector<float>>& rows,
     t_any = std::any_of(m_rows.begin(), m_rows.end(), anyNonZero);
     t_rows = &m_rows;
     t_sampleWeights = &m_sampleWeights;
+    t_scaleCache = &m_scaleCache;
     t_stacked = kernel == SampleLoraKernel::Stacked ||
                 (kernel == SampleLoraKernel::Auto && options.device().is_cuda());
 }
@@ -100,11 +111,27 @@ AdapterScales::~AdapterScales()
     t_rows = m_previous.rows;
     t_sampleWeights = m_previous.sampleWeights;
     t_stacked = m_previous.stacked;
+    t_scaleCache = m_previous.scaleCache;
 }
 
 bool AdapterScales::stackedKernel()
 {
     return t_stacked;
+}
+
+torch::Tensor AdapterScales::sampleScale(const torch::Tensor& expand, int64_t dims,
+                                         bool ranksOnDim1)
+{
+    if (t_sampleWeights == nullptr)
+        return {};
+    if (t_scaleCache == nullptr || !SampleScaleCache::enabled())
+        return SampleScaleCache::compute(*t_sampleWeights, expand, dims, ranksOnDim1);
+    return t_scaleCache->scale(*t_sampleWeights, expand, dims, ranksOnDim1);
+}
+
+size_t AdapterScales::cachedScales()
+{
+    return t_scaleCache != nullptr ? t_scaleCache->size() : 0;
 }
 
 const torch::Tensor& AdapterScales::sampleWeights()

@@ -27,6 +27,8 @@
 // kernel launches, for GPUs) or gathered (each LoRA on the rows of the samples that use it,
 // gathered and scattered back: fewest multiply-adds, for CPUs); Auto picks by the device.
 
+#include "engine/nn/SampleScaleCache.h"
+
 #include <cstdint>
 #include <torch/types.h>
 #include <vector>
@@ -75,6 +77,12 @@ public:
     static float sampleWeight(int64_t sample, int slot);
     // Per-sample mode: whether the layers use their stacks (the kernel, Auto resolved).
     static bool stackedKernel();
+    // Per-sample mode: sampleWeights() @ expand (a StackedAdapters' expand) viewed for a
+    // layer's h (SampleScaleCache::compute), made once per expand and layout while this
+    // AdapterScales lives (SampleScaleCache.h); undefined outside per-sample mode.
+    static torch::Tensor sampleScale(const torch::Tensor& expand, int64_t dims, bool ranksOnDim1);
+    // Per-sample mode: how many scales the calls so far have made (0 otherwise).
+    static size_t cachedScales();
 
 private:
     struct State
@@ -84,11 +92,13 @@ private:
         const std::vector<std::vector<float>>* rows = nullptr;
         const torch::Tensor* sampleWeights = nullptr;
         bool stacked = false;
+        SampleScaleCache* scaleCache = nullptr;
     };
     State m_previous;
     std::vector<float> m_weights;
     std::vector<std::vector<float>> m_rows;
     torch::Tensor m_sampleWeights;
+    SampleScaleCache m_scaleCache;
 };
 
 struct StackedAdapters;

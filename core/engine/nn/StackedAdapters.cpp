@@ -1,5 +1,7 @@
 #include "engine/nn/StackedAdapters.h"
 
+#include "engine/nn/ExpandRegistry.h"
+
 #include <torch/torch.h>
 
 namespace md::nn {
@@ -29,7 +31,7 @@ StackedAdapters StackedAdapters::build(std::vector<LowRankAdapter>& adapters)
     s.stacked.assign(adapters.size(), false);
     std::vector<torch::Tensor> downs, ups;
     const LowRankAdapter* first = nullptr;
-    int highestSlot = -1;
+    std::vector<ExpandRegistry::Block> blocks;
     for (size_t i = 0; i < adapters.size(); ++i) {
         const LowRankAdapter& a = adapters[i];
         if (a.mid.defined() || a.doraMagnitude.defined() || requiresGrad(a) || a.slot < 0)
@@ -43,21 +45,23 @@ StackedAdapters StackedAdapters::build(std::vector<LowRankAdapter>& adapters)
         s.stacked[i] = true;
         downs.push_back(a.down);
         ups.push_back(a.up);
-        highestSlot = std::max(highestSlot, a.slot);
+        blocks.push_back({a.slot, a.down.size(0), a.alphaOverRank});
     }
     if (first != nullptr) {
         torch::NoGradGuard noGrad;
         s.down = torch::cat(downs, 0);
         s.up = torch::cat(ups, 1);
-        const int64_t total = s.down.size(0);
-        s.expand = torch::zeros({highestSlot + 1, total}, s.down.options());
+        s.expand = ExpandRegistry::get(blocks, s.down.options());
+        if (s.down.dim() == 2 || s.down.size(2) * s.down.size(3) == 1) { // Linear or 1x1
+            s.downT = s.down.reshape({s.down.size(0), -1}).t();
+            s.upT = s.up.reshape({s.up.size(0), -1}).t();
+        }
         int64_t offset = 0;
         for (size_t i = 0; i < adapters.size(); ++i) {
             if (!s.stacked[i])
                 continue;
             LowRankAdapter& a = adapters[i];
             const int64_t r = a.down.size(0);
-            s.expand[a.slot].narrow(0, offset, r).fill_(a.alphaOverRank);
             // The adapter keeps its own tensors as views into the stack: no second copy.
             a.down = s.down.narrow(0, offset, r);
             a.up = s.up.narrow(1, offset, r);

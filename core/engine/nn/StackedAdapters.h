@@ -14,6 +14,10 @@
 // into the stack, so stacking costs no memory beyond the adapters themselves.
 // LoraAttachment rebuilds the stack whenever slots attach or detach; a list changed without
 // a rebuild (matches() false) is run adapter by adapter, which gives the same result.
+// `expand` is interned (ExpandRegistry.h): stacks of the same slots, ranks and alphas share
+// one tensor (never write into it), so a call computes each distinct scale once
+// (AdapterScales' scale cache). `downT` / `upT` are the matrices a Linear (or 1x1) layer's
+// call multiplies by, made once here rather than by a reshape and a transpose per call.
 
 #include "engine/nn/LowRankAdapter.h"
 
@@ -26,7 +30,9 @@ struct StackedAdapters
 {
     torch::Tensor down;        // Linear [R, in]; Conv2d [R, in, k, k]; undefined: none stacked
     torch::Tensor up;          // Linear [out, R]; Conv2d [out, R, 1, 1]
-    torch::Tensor expand;      // [highest stacked slot + 1, R]
+    torch::Tensor expand;      // [highest stacked slot + 1, R], shared (see above)
+    torch::Tensor downT;       // [in, R]: down as a matrix, transposed; undefined: k x k conv
+    torch::Tensor upT;         // [R, out]
     std::vector<bool> stacked; // per adapter of the list: whether it is in the stack
     std::vector<const void*> sources; // per adapter: its down's data (the list's identity)
 
