@@ -4,6 +4,7 @@
 // (<lora:x:1:0>, <lora:x:0:1>), SD 1.5 and SDXL, plain and fused (regions) runs.
 
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -61,12 +62,7 @@ void compare(const Case& c)
     options.rank = 4;
     options.alpha = c.naming == test::TestLoraNaming::Kohya ? 2.0f : 0.0f;
     options.seed = 7;
-    test::TestLoraTargets targets;
-    targets.unet = runTime->unetModule().ptr().get();
-    targets.textEncoder = runTime->textModule().ptr().get();
-    if (c.sdxl)
-        targets.textEncoder2 = runTime->text2Module().ptr().get();
-    auto written = test::writeTestLora(path, targets, options);
+    auto written = test::writeTestLora(path, test::loraTargetsOf(*runTime), options);
     ASSERT_TRUE(written) << written.error();
 
     GenerateRequest r;
@@ -143,11 +139,7 @@ TEST(LoraRunTimeVsMerged, AnotherFamilysLoraIsRefusedWithItsName)
     auto sdxl = loadFixture(true);
     const std::string dir = test::tempPath("lora-other-family");
     std::filesystem::create_directories(dir);
-    test::TestLoraTargets targets;
-    targets.unet = sdxl->unetModule().ptr().get();
-    targets.textEncoder = sdxl->textModule().ptr().get();
-    targets.textEncoder2 = sdxl->text2Module().ptr().get();
-    ASSERT_TRUE(test::writeTestLora(dir + "/xl.safetensors", targets));
+    ASSERT_TRUE(test::writeTestLora(dir + "/xl.safetensors", test::loraTargetsOf(*sdxl)));
     GenerateRequest r;
     r.prompt = "a cat <lora:xl:1>";
     r.width = 64;
