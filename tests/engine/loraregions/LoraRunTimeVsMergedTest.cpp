@@ -3,6 +3,7 @@
 // the fixture models: kohya and PEFT files, UNet and text encoder together or alone
 // (<lora:x:1:0>, <lora:x:0:1>), SD 1.5 and SDXL, plain and fused (regions) runs.
 
+#include "engine/common/CpuModel.h"
 #include "engine/common/Fixtures.h"
 #include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
@@ -20,13 +21,7 @@ namespace {
 
 std::shared_ptr<StableDiffusionModel> loadFixture(bool sdxl)
 {
-    ModelOptions o;
-    o.path = test::fixturePath(sdxl ? "sdxl/tiny-sdxl" : "tiny-sd15");
-    o.device = "cpu";
-    auto model = StableDiffusionModel::load(o);
-    if (!model)
-        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
-    return model.value();
+    return test::loadModelOnCpu(test::fixturePath(sdxl ? "sdxl/tiny-sdxl" : "tiny-sd15"));
 }
 
 RgbImage generate(std::shared_ptr<StableDiffusionModel> model, const GenerateRequest& request)
