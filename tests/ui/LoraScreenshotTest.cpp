@@ -17,19 +17,7 @@
 #include <QTest>
 
 using namespace md;
-
-namespace {
-
-QString screenshotDir()
-{
-    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
-
-} // namespace
+using test::screenshotDir;
 
 class LoraScreenshotTest : public QObject
 {
