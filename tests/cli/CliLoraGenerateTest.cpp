@@ -8,6 +8,7 @@
 #include "document/LoraHash.h"
 #include "document/ProjectFile.h"
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
@@ -62,14 +63,11 @@ TEST(CliLora, GenerateAppliesARegionLoraAndRecordsItsHash)
     o.dtype = "float32";
     auto loaded = StableDiffusionModel::load(o);
     ASSERT_TRUE(loaded.isOk()) << loaded.error();
-    test::TestLoraTargets targets;
-    targets.unet = loaded.value()->unetModule().get();
-    targets.textEncoder = loaded.value()->textModule().get();
     test::TestLoraOptions options;
     options.stddev = 0.5;
     options.metadata["ss_tag_frequency"] = R"({"10_red": {"red cat": 12}})";
     const std::string lora = dir + "/loras/redcat.safetensors";
-    ASSERT_TRUE(test::writeTestLora(lora, targets, options).isOk());
+    ASSERT_TRUE(test::writeTestLora(lora, test::loraTargetsOf(*loaded.value()), options).isOk());
 
     const std::vector<std::string> common{"generate", "--model",  model,     "--width", "64",
                                           "--height", "64",       "--steps", "2",       "--seed",

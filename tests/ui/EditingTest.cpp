@@ -30,46 +30,38 @@ class EditingTest : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<test::UiTestEnvironment> m_env;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<test::TestWindow> m_open;
 
-    DocumentController* doc() const { return m_window->document(); }
-    CanvasView* canvas() const { return m_window->canvas(); }
+    MainWindow* window() const { return &m_open->window; }
+
+    DocumentController* doc() const { return window()->document(); }
+    CanvasView* canvas() const { return window()->canvas(); }
 
     void stroke(const QList<QPointF>& canvasPoints) { test::drag(canvas(), canvasPoints); }
 
 private Q_SLOTS:
     void init()
     {
-        m_env = std::make_unique<test::UiTestEnvironment>();
-        m_window = std::make_unique<MainWindow>(m_env->settings.get());
-        m_window->resize(1200, 800);
-        m_window->show();
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-        canvas()->fitToWindow();
+        m_open = std::make_unique<test::TestWindow>();
+        QVERIFY(m_open->ready());
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_env.reset();
-    }
+    void cleanup() { m_open.reset(); }
 
     void strokePaintsTheSelectedRegionAndUndoRestoresIt()
     {
         const std::uint32_t first = doc()->addMaskRegion();
         const std::uint32_t second = doc()->addMaskRegion();
         doc()->setCurrentRegion(first); // select through the list, as a user would
-        QListWidget* list = m_window->regionsPanel()->list();
+        QListWidget* list = window()->regionsPanel()->list();
         for (int i = 0; i < list->count(); ++i)
             if (list->item(i)->data(Qt::UserRole).toUInt() == second)
                 list->setCurrentRow(i);
         QCOMPARE(doc()->currentRegionId(), second);
 
-        m_window->tools()->setTool(ToolPalette::Tool::Brush);
-        m_window->tools()->brush()->setDiameter(30);
-        m_window->tools()->brush()->setHardness(1.0);
+        window()->tools()->setTool(ToolPalette::Tool::Brush);
+        window()->tools()->brush()->setDiameter(30);
+        window()->tools()->brush()->setHardness(1.0);
         const int undoBefore = doc()->undoStack()->count();
         stroke({{100, 100}, {200, 110}, {300, 300}});
 
@@ -94,8 +86,8 @@ private Q_SLOTS:
     {
         const std::uint32_t id = doc()->addMaskRegion();
         canvas()->setZoom(8.0, QPointF(canvas()->width() / 2.0, canvas()->height() / 2.0));
-        m_window->tools()->brush()->setDiameter(3);
-        m_window->tools()->brush()->setHardness(1.0);
+        window()->tools()->brush()->setDiameter(3);
+        window()->tools()->brush()->setHardness(1.0);
         // A fast drag: two mouse events 60 canvas pixels apart.
         const QPointF c =
             canvas()->widgetToCanvas(QPointF(canvas()->width() / 2.0, canvas()->height() / 2.0));
@@ -111,19 +103,19 @@ private Q_SLOTS:
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
         QTest::keyClick(canvas(), Qt::Key_E);
-        QCOMPARE(m_window->tools()->tool(), ToolPalette::Tool::Eraser);
-        m_window->tools()->brush()->setDiameter(40);
+        QCOMPARE(window()->tools()->tool(), ToolPalette::Tool::Eraser);
+        window()->tools()->brush()->setDiameter(40);
         stroke({{50, 50}, {150, 50}});
         const ProjectRegion* r = doc()->model()->region(id);
         QCOMPARE(maskAt(*r, 100, 50), 0.f);
         QCOMPARE(maskAt(*r, 100, 200), 1.f);
         QTest::keyClick(canvas(), Qt::Key_B);
-        QCOMPARE(m_window->tools()->tool(), ToolPalette::Tool::Brush);
+        QCOMPARE(window()->tools()->tool(), ToolPalette::Tool::Brush);
     }
 
     void bracketsChangeBrushSizeAndHardness()
     {
-        BrushTool* brush = m_window->tools()->brush();
+        BrushTool* brush = window()->tools()->brush();
         brush->setDiameter(40);
         brush->setHardness(0.5f);
         QTest::keyClick(canvas(), Qt::Key_BracketRight);
@@ -138,7 +130,7 @@ private Q_SLOTS:
     void boxIsDrawnMovedAndUndone()
     {
         QTest::keyClick(canvas(), Qt::Key_U);
-        QCOMPARE(m_window->tools()->tool(), ToolPalette::Tool::Box);
+        QCOMPARE(window()->tools()->tool(), ToolPalette::Tool::Box);
         stroke({{64, 64}, {150, 120}, {256, 192}});
         QCOMPARE(doc()->project().regions.size(), size_t(1));
         const ProjectRegion& box = doc()->project().regions.front();
@@ -175,7 +167,7 @@ private Q_SLOTS:
     {
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
-        RegionsPanel* panel = m_window->regionsPanel();
+        RegionsPanel* panel = window()->regionsPanel();
         panel->backgroundPrompt()->setFocus();
         QTest::keyClicks(panel->backgroundPrompt(), "a misty valley");
         QTest::keyClicks(panel->editor()->promptEdit(), "a red fox");
@@ -213,19 +205,19 @@ private Q_SLOTS:
         doc()->undoStack()->undo();
         QCOMPARE(doc()->project().regions.size(), size_t(2));
         QCOMPARE(doc()->project().regions.back().id, a);
-        QCOMPARE(m_window->regionsPanel()->list()->count(), 2);
+        QCOMPARE(window()->regionsPanel()->list()->count(), 2);
     }
 
     void redoHasBothShortcuts()
     {
         const std::uint32_t id = doc()->addMaskRegion();
         doc()->fillRegion(id);
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(window(), Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(maskSum(*doc()->model()->region(id)), 0.0);
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::keyClick(window(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(maskSum(*doc()->model()->region(id)) > 0.0);
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
-        QTest::keyClick(m_window.get(), Qt::Key_Y, Qt::ControlModifier);
+        QTest::keyClick(window(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(window(), Qt::Key_Y, Qt::ControlModifier);
         QVERIFY(maskSum(*doc()->model()->region(id)) > 0.0);
     }
 
@@ -262,8 +254,8 @@ private Q_SLOTS:
             doc()->fillRegion(doc()->addMaskRegion());
         const std::uint32_t id = doc()->addMaskRegion();
         canvas()->fitToWindow();
-        m_window->tools()->setTool(ToolPalette::Tool::Brush);
-        m_window->tools()->brush()->setDiameter(120);
+        window()->tools()->setTool(ToolPalette::Tool::Brush);
+        window()->tools()->brush()->setDiameter(120);
         canvas()->repaint(); // overlays built before timing
         QElapsedTimer clock;
         clock.start();
@@ -298,7 +290,7 @@ private Q_SLOTS:
         s.seedMode = SeedMode::Random;
         doc()->setSettings(s);
 
-        ResultsStrip* strip = m_window->resultsStrip();
+        ResultsStrip* strip = window()->resultsStrip();
         QCOMPARE(strip->list()->count(), 1);
         strip->list()->setCurrentRow(0);
         QCOMPARE(canvas()->baseImage().pixelColor(5, 5), QColor(10, 200, 30));
@@ -307,7 +299,7 @@ private Q_SLOTS:
         QCOMPARE(doc()->project().settings.cfg, 4.5f);
         QCOMPARE(doc()->project().settings.seed, std::uint64_t(99));
         QCOMPARE(doc()->project().settings.seedMode, SeedMode::Fixed);
-        QCOMPARE(m_window->generationPanel()->seedEdit()->text(), QString("99"));
+        QCOMPARE(window()->generationPanel()->seedEdit()->text(), QString("99"));
     }
 
     void canvasSizeChangeScalesMasksAndUndoes()

@@ -39,12 +39,13 @@ class HistoryLayoutTest : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<test::UiTestEnvironment> m_env;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<test::TestWindow> m_open;
 
-    DocumentController* doc() const { return m_window->document(); }
-    CanvasView* canvas() const { return m_window->canvas(); }
-    ResultsStrip* strip() const { return m_window->resultsStrip(); }
+    MainWindow* window() const { return &m_open->window; }
+
+    DocumentController* doc() const { return window()->document(); }
+    CanvasView* canvas() const { return window()->canvas(); }
+    ResultsStrip* strip() const { return window()->resultsStrip(); }
 
     // Press at `from`, eight moves along the line, release at `to`.
     void stroke(QPointF from, QPointF to)
@@ -92,11 +93,11 @@ private:
         canvas()->setFocus();
         QTest::keyClick(canvas(), Qt::Key_Insert); // Add Painted Region
         const std::uint32_t region = doc()->currentRegionId();
-        m_window->tools()->setTool(ToolPalette::Tool::Brush);
-        m_window->tools()->brush()->setDiameter(40);
-        m_window->tools()->brush()->setHardness(1.0);
+        window()->tools()->setTool(ToolPalette::Tool::Brush);
+        window()->tools()->brush()->setDiameter(40);
+        window()->tools()->brush()->setHardness(1.0);
         stroke({60, 60}, {200, 60});
-        PromptEdit* background = m_window->regionsPanel()->backgroundPrompt();
+        PromptEdit* background = window()->regionsPanel()->backgroundPrompt();
         background->setFocus();
         QTest::keyClicks(background, "a harbour");
         const std::uint32_t a = addResult(11, QColor(200, 30, 30));
@@ -116,21 +117,12 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_env = std::make_unique<test::UiTestEnvironment>();
-        m_window = std::make_unique<MainWindow>(m_env->settings.get());
-        m_window->resize(1200, 800);
-        m_window->show();
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-        m_window->files()->setInteractive(false);
-        canvas()->fitToWindow();
+        m_open = std::make_unique<test::TestWindow>();
+        QVERIFY(m_open->ready());
+        window()->files()->setInteractive(false);
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_env.reset();
-    }
+    void cleanup() { m_open.reset(); }
 
     void useSettingsBringsBackTheLayoutInOneUndoStep()
     {
@@ -154,17 +146,17 @@ private Q_SLOTS:
         QCOMPARE(now.regions[0].id, region);
         QCOMPARE(maskSum(now.regions[0].mask), earlierSum);
         QCOMPARE(now.settings.seed, std::uint64_t(11));
-        QCOMPARE(m_window->regionsPanel()->list()->count(), 1);
-        QCOMPARE(m_window->regionsPanel()->backgroundPrompt()->text(), QString("a harbour"));
+        QCOMPARE(window()->regionsPanel()->list()->count(), 1);
+        QCOMPARE(window()->regionsPanel()->backgroundPrompt()->text(), QString("a harbour"));
         QCOMPARE(doc()->undoStack()->count(), undoBefore + 1);
 
         // One Ctrl+Z brings the later layout back whole.
         canvas()->setFocus();
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(window(), Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(doc()->project().regions.size(), size_t(2));
         QCOMPARE(maskSum(doc()->project().regions[0].mask), laterSum);
         QCOMPARE(doc()->project().prompt, std::string("a harbour at night"));
-        QCOMPARE(m_window->regionsPanel()->list()->count(), 2);
+        QCOMPARE(window()->regionsPanel()->list()->count(), 2);
         Q_UNUSED(b);
     }
 
@@ -172,15 +164,15 @@ private Q_SLOTS:
     {
         const auto [a, b] = twoResults();
         Q_UNUSED(b);
-        const QString project = m_env->path("harbour.mdsp");
-        QVERIFY(m_window->files()->saveTo(project));
-        QVERIFY(m_window->files()->waitForWrites());
+        const QString project = m_open->env.path("harbour.mdsp");
+        QVERIFY(window()->files()->saveTo(project));
+        QVERIFY(window()->files()->waitForWrites());
         const double earlierSum = maskSum(*doc()->project().results[0].layout->at(0).mask);
 
         // Export through the button and its dialog, which opens in the project's folder.
         clickResult(a);
         QString dialogFolder;
-        const QString png = m_env->path("older.png");
+        const QString png = m_open->env.path("older.png");
         QTimer::singleShot(0, this, [&] {
             auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
             if (!dialog)
@@ -191,7 +183,7 @@ private Q_SLOTS:
         });
         clickButton("export");
         QCOMPARE(dialogFolder, QFileInfo(project).absolutePath());
-        QVERIFY2(m_window->files()->waitForWrites(), qPrintable(m_window->files()->lastError()));
+        QVERIFY2(window()->files()->waitForWrites(), qPrintable(window()->files()->lastError()));
 
         Result<Project> exported = loadProject(png.toStdString());
         QVERIFY2(exported.isOk(), exported.isOk() ? "" : exported.error().c_str());
@@ -205,11 +197,11 @@ private Q_SLOTS:
         const auto [a, b] = twoResults();
         Q_UNUSED(b);
         const double earlierSum = maskSum(*doc()->project().results[0].layout->at(0).mask);
-        const QString path = m_env->path("layouts.mdsp");
-        QVERIFY(m_window->files()->saveTo(path));
-        QVERIFY(m_window->files()->waitForWrites());
-        m_window->files()->newProject();
-        QVERIFY2(m_window->files()->openPath(path), qPrintable(m_window->files()->lastError()));
+        const QString path = m_open->env.path("layouts.mdsp");
+        QVERIFY(window()->files()->saveTo(path));
+        QVERIFY(window()->files()->waitForWrites());
+        window()->files()->newProject();
+        QVERIFY2(window()->files()->openPath(path), qPrintable(window()->files()->lastError()));
         QCOMPARE(doc()->project().results.size(), size_t(2));
 
         clickResult(a);

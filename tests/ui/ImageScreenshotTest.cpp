@@ -29,17 +29,9 @@
 #include <cmath>
 
 using namespace md;
+using test::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 // A painted stand-in picture: sky, sea, an island with a lighthouse.
 QImage standIn(int w, int h, double hue)

@@ -17,17 +17,9 @@
 #include <QTest>
 
 using namespace md;
+using test::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 MaskImage ellipse(int cx, int cy, int rx, int ry)
 {

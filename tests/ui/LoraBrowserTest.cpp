@@ -6,8 +6,8 @@
 
 #include "ui/loras/LoraBrowser.h"
 
-#include "LoraTestFiles.h"
 #include "UiTestSupport.h"
+#include "engine/common/KohyaLoraStub.h"
 #include "ui/LoraFeatures.h"
 #include "ui/document/DocumentController.h"
 #include "ui/document/UndoHistory.h"
@@ -63,9 +63,11 @@ class LoraBrowserTest : public QObject
     void makeFolder()
     {
         QVERIFY(QDir(m_w->env.dir.path()).mkpath("loras"));
-        QVERIFY(test::writeTestLora(path("loras/pixel.safetensors"), 768, kPixelTags));
-        QVERIFY(test::writeTestLora(path("loras/watercolour.safetensors"), 768, nullptr, 16));
-        QVERIFY(test::writeTestLora(path("loras/xlstyle.safetensors"), 2048));
+        QVERIFY(test::writeKohyaLoraStub(path("loras/pixel.safetensors").toStdString(), 768,
+                                         kPixelTags));
+        QVERIFY(test::writeKohyaLoraStub(path("loras/watercolour.safetensors").toStdString(), 768,
+                                         nullptr, 16));
+        QVERIFY(test::writeKohyaLoraStub(path("loras/xlstyle.safetensors").toStdString(), 2048));
         QFile notes(path("loras/notes.safetensors"));
         QVERIFY(notes.open(QIODevice::WriteOnly));
         notes.write("not a safetensors file");
@@ -86,7 +88,8 @@ private Q_SLOTS:
     {
         QVERIFY(QDir(m_w->env.dir.path()).mkpath("fake"));
         for (const char* name : {"pixel", "watercolour", "xlstyle", "broken"})
-            QVERIFY(test::writeTestLora(path(QString("fake/%1.safetensors").arg(name)), 768));
+            QVERIFY(test::writeKohyaLoraStub(
+                path(QString("fake/%1.safetensors").arg(name)).toStdString(), 768));
         LoraCatalog c;
         QVERIFY(c.load(path("fake").toStdString(), fakeInspect).isOk());
         QCOMPARE(int(c.entries().size()), 4);

@@ -4,8 +4,8 @@
 // loaded SD 1.x model, the filter, and a region whose prompt carries a LoRA, badged in the
 // region list.
 
-#include "LoraTestFiles.h"
 #include "UiTestSupport.h"
+#include "engine/common/KohyaLoraStub.h"
 #include "ui/LoraFeatures.h"
 #include "ui/Theme.h"
 #include "ui/document/DocumentController.h"
@@ -17,19 +17,7 @@
 #include <QTest>
 
 using namespace md;
-
-namespace {
-
-QString screenshotDir()
-{
-    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
-
-} // namespace
+using test::screenshotDir;
 
 class LoraScreenshotTest : public QObject
 {
@@ -42,17 +30,17 @@ private Q_SLOTS:
         test::UiTestEnvironment env;
         QVERIFY(QDir(env.dir.path()).mkpath("loras"));
         const auto file = [&](const char* name) {
-            return env.path(QString("loras/%1.safetensors").arg(name));
+            return env.path(QString("loras/%1.safetensors").arg(name)).toStdString();
         };
-        QVERIFY(test::writeTestLora(file("pixel-art"), 768,
-                                    {{"10_pixel", {{"pixel art", 40}, {"8bit", 32}}}}));
-        QVERIFY(test::writeTestLora(file("watercolour"), 768,
-                                    {{"8_wc", {{"watercolor", 50}, {"paper texture", 20}}}}, 16));
-        QVERIFY(test::writeTestLora(file("knight-character"), 768,
-                                    {{"20_kn", {{"sir aldric", 60}, {"armor", 25}}}}, 32));
-        QVERIFY(test::writeTestLora(file("ink-lines"), 768, nullptr, 8));
-        QVERIFY(
-            test::writeTestLora(file("xl-film-grain"), 2048, {{"5_film", {{"film grain", 30}}}}));
+        QVERIFY(test::writeKohyaLoraStub(file("pixel-art"), 768,
+                                         {{"10_pixel", {{"pixel art", 40}, {"8bit", 32}}}}));
+        QVERIFY(test::writeKohyaLoraStub(
+            file("watercolour"), 768, {{"8_wc", {{"watercolor", 50}, {"paper texture", 20}}}}, 16));
+        QVERIFY(test::writeKohyaLoraStub(file("knight-character"), 768,
+                                         {{"20_kn", {{"sir aldric", 60}, {"armor", 25}}}}, 32));
+        QVERIFY(test::writeKohyaLoraStub(file("ink-lines"), 768, nullptr, 8));
+        QVERIFY(test::writeKohyaLoraStub(file("xl-film-grain"), 2048,
+                                         {{"5_film", {{"film grain", 30}}}}));
         env.settings->setLoraFolder(env.path("loras"));
 
         MainWindow window(env.settings.get());

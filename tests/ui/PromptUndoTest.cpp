@@ -25,11 +25,12 @@ class PromptUndoTest : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<test::UiTestEnvironment> m_env;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<test::TestWindow> m_open;
 
-    DocumentController* doc() const { return m_window->document(); }
-    RegionsPanel* panel() const { return m_window->regionsPanel(); }
+    MainWindow* window() const { return &m_open->window; }
+
+    DocumentController* doc() const { return window()->document(); }
+    RegionsPanel* panel() const { return window()->regionsPanel(); }
     QString regionPrompt(std::uint32_t id) const
     {
         return QString::fromStdString(doc()->model()->region(id)->prompt);
@@ -37,15 +38,15 @@ private:
     bool painted(std::uint32_t id) const { return maskSum(*doc()->model()->region(id)) > 0.0; }
     QAction* undoAction() const
     {
-        for (QAction* a : m_window->findChildren<QAction*>())
+        for (QAction* a : window()->findChildren<QAction*>())
             if (a->shortcut() == QKeySequence(QKeySequence::Undo))
                 return a;
         return nullptr;
     }
     void paintStroke()
     {
-        CanvasView* canvas = m_window->canvas();
-        m_window->tools()->setTool(ToolPalette::Tool::Brush);
+        CanvasView* canvas = window()->canvas();
+        window()->tools()->setTool(ToolPalette::Tool::Brush);
         QTest::mousePress(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 100, 100));
         QTest::mouseMove(canvas, test::widgetPoint(canvas, 300, 200));
         QTest::mouseRelease(canvas, Qt::LeftButton, {}, test::widgetPoint(canvas, 300, 200));
@@ -59,20 +60,11 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_env = std::make_unique<test::UiTestEnvironment>();
-        m_window = std::make_unique<MainWindow>(m_env->settings.get());
-        m_window->resize(1200, 800);
-        m_window->show();
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-        m_window->canvas()->fitToWindow();
+        m_open = std::make_unique<test::TestWindow>();
+        QVERIFY(m_open->ready());
     }
 
-    void cleanup()
-    {
-        m_window.reset();
-        m_env.reset();
-    }
+    void cleanup() { m_open.reset(); }
 
     void ctrlZInAPromptFieldUndoesTheTypingNotTheStroke()
     {
@@ -111,15 +103,15 @@ private Q_SLOTS:
         QCOMPARE(doc()->undoStack()->count(), steps + 1);
 
         // On the canvas, Ctrl+Z is the document's: first the prompt, then the stroke.
-        focus(m_window->canvas());
-        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier);
+        focus(window()->canvas());
+        QTest::keyClick(window()->canvas(), Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(regionPrompt(id), QString());
         QCOMPARE(prompt->text(), QString());
         QVERIFY(painted(id));
-        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(window()->canvas(), Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(!painted(id));
-        QTest::keyClick(m_window->canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
-        QTest::keyClick(m_window->canvas(), Qt::Key_Y, Qt::ControlModifier);
+        QTest::keyClick(window()->canvas(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::keyClick(window()->canvas(), Qt::Key_Y, Qt::ControlModifier);
         QVERIFY(painted(id));
         QCOMPARE(prompt->text(), QString("a red fox"));
     }

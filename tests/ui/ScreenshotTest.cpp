@@ -24,17 +24,9 @@
 #include <cmath>
 
 using namespace md;
+using test::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    QString dir = qEnvironmentVariable("MD_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 MaskImage ellipseMask(int w, int h, QRectF ellipse, double feather)
 {

@@ -71,6 +71,23 @@ inline QString testModelPath()
     return QFileInfo::exists(tiny) ? tiny : QString();
 }
 
+// A folder for a test's pictures: $<envVar> (CTest sets it), else <build>/<fallback>;
+// created when missing.
+inline QString outputDir(const char* envVar, const char* fallback)
+{
+    QString dir = qEnvironmentVariable(envVar);
+    if (dir.isEmpty())
+        dir = QStringLiteral(MD_BINARY_DIR "/") + QLatin1String(fallback);
+    QDir().mkpath(dir);
+    return dir;
+}
+
+// Where the screenshot tests save their PNGs ($MD_SCREENSHOT_DIR).
+inline QString screenshotDir()
+{
+    return outputDir("MD_SCREENSHOT_DIR", "screenshots");
+}
+
 inline QPoint widgetPoint(const CanvasView* canvas, double x, double y)
 {
     return canvas->canvasToWidget(QPointF(x, y)).toPoint();

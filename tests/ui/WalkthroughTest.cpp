@@ -41,11 +41,7 @@ namespace {
 
 QString walkthroughDir()
 {
-    QString dir = qEnvironmentVariable("MD_WALKTHROUGH_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(MD_BINARY_DIR "/walkthrough");
-    QDir().mkpath(dir);
-    return dir;
+    return test::outputDir("MD_WALKTHROUGH_DIR", "walkthrough");
 }
 
 QString plain(QString text)

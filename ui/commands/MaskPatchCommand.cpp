@@ -7,29 +7,20 @@ namespace md {
 MaskPatchCommand::MaskPatchCommand(ProjectModel* model, std::uint32_t regionId, const QRect& rect,
                                    Pixels before, Pixels after, const QString& text,
                                    bool alreadyApplied)
-    : DocumentCommand(model, text, alreadyApplied), m_regionId(regionId), m_rect(rect),
-      m_before(std::move(before)), m_after(std::move(after))
+    : RectPatchCommand(model, regionId, rect, std::move(before), std::move(after), text,
+                       alreadyApplied)
 {
-}
-
-std::size_t MaskPatchCommand::byteSize() const
-{
-    return sizeof(*this) + (m_before->size() + m_after->size()) * sizeof(float);
 }
 
 DocumentCommand* MaskPatchCommand::clone() const
 {
-    return new MaskPatchCommand(model(), m_regionId, m_rect, m_before, m_after, text(), false);
+    return new MaskPatchCommand(model(), regionId(), rect(), before(), after(), text(), false);
 }
 
-void MaskPatchCommand::apply()
+void MaskPatchCommand::write(std::uint32_t regionId, const QRect& rect,
+                             const std::vector<float>& values)
 {
-    model()->writeMask(m_regionId, m_rect, *m_after);
-}
-
-void MaskPatchCommand::revert()
-{
-    model()->writeMask(m_regionId, m_rect, *m_before);
+    model()->writeMask(regionId, rect, values);
 }
 
 } // namespace md

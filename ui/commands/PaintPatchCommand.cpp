@@ -7,29 +7,20 @@ namespace md {
 PaintPatchCommand::PaintPatchCommand(ProjectModel* model, std::uint32_t layerId, const QRect& rect,
                                      Bytes before, Bytes after, const QString& text,
                                      bool alreadyApplied)
-    : DocumentCommand(model, text, alreadyApplied), m_layerId(layerId), m_rect(rect),
-      m_before(std::move(before)), m_after(std::move(after))
+    : RectPatchCommand(model, layerId, rect, std::move(before), std::move(after), text,
+                       alreadyApplied)
 {
-}
-
-std::size_t PaintPatchCommand::byteSize() const
-{
-    return sizeof(*this) + m_before->size() + m_after->size();
 }
 
 DocumentCommand* PaintPatchCommand::clone() const
 {
-    return new PaintPatchCommand(model(), m_layerId, m_rect, m_before, m_after, text(), false);
+    return new PaintPatchCommand(model(), targetId(), rect(), before(), after(), text(), false);
 }
 
-void PaintPatchCommand::apply()
+void PaintPatchCommand::write(std::uint32_t layerId, const QRect& rect,
+                              const std::vector<std::uint8_t>& values)
 {
-    model()->writePaint(m_layerId, m_rect, *m_after);
-}
-
-void PaintPatchCommand::revert()
-{
-    model()->writePaint(m_layerId, m_rect, *m_before);
+    model()->writePaint(layerId, rect, values);
 }
 
 } // namespace md

@@ -3,36 +3,23 @@
 // A change to a rectangle of one paint layer (a stroke, an erase): only the rectangle's
 // RGBA bytes before and after are kept.
 
-#include "ui/commands/DocumentCommand.h"
-
-#include <QRect>
-#include <cstdint>
-#include <memory>
-#include <vector>
+#include "ui/commands/RectPatchCommand.h"
 
 namespace md {
 
-class PaintPatchCommand : public DocumentCommand
+class PaintPatchCommand : public RectPatchCommand<std::uint8_t>
 {
 public:
-    using Bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+    using Bytes = Values;
 
     PaintPatchCommand(ProjectModel* model, std::uint32_t layerId, const QRect& rect, Bytes before,
                       Bytes after, const QString& text, bool alreadyApplied);
 
-    std::size_t byteSize() const override;
     DocumentCommand* clone() const override;
-    QRect rect() const { return m_rect; }
 
 protected:
-    void apply() override;
-    void revert() override;
-
-private:
-    std::uint32_t m_layerId;
-    QRect m_rect;
-    Bytes m_before;
-    Bytes m_after;
+    void write(std::uint32_t layerId, const QRect& rect,
+               const std::vector<std::uint8_t>& values) override;
 };
 
 } // namespace md

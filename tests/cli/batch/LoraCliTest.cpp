@@ -6,6 +6,7 @@
 #include "TestConfig.h"
 #include "document/LoraHash.h"
 #include "document/ProjectFile.h"
+#include "engine/common/KohyaLoraStub.h"
 
 #include <filesystem>
 #include <fstream>
@@ -20,30 +21,6 @@ namespace fs = std::filesystem;
 using test::CliRun;
 using test::modelDir;
 using test::runCli;
-
-// A kohya LoRA with one UNet cross-attention module (input width 768: SD 1.x) and
-// ss_tag_frequency metadata, laid out as safetensors does (zero float32 data).
-void writeKohyaLora(const std::string& path, int rank, const nlohmann::json& tags,
-                    int contextDim = 768)
-{
-    const std::string module =
-        "lora_unet_down_blocks_1_attentions_0_transformer_blocks_0_attn2_to_k";
-    const std::size_t down = std::size_t(rank) * std::size_t(contextDim) * 4;
-    const std::size_t up = std::size_t(640) * std::size_t(rank) * 4;
-    nlohmann::json header;
-    header[module + ".lora_down.weight"] = {
-        {"dtype", "F32"}, {"shape", {rank, contextDim}}, {"data_offsets", {0, down}}};
-    header[module + ".lora_up.weight"] = {
-        {"dtype", "F32"}, {"shape", {640, rank}}, {"data_offsets", {down, down + up}}};
-    header["__metadata__"] = {{"ss_tag_frequency", tags.dump()}};
-    const std::string text = header.dump();
-    std::ofstream out(path, std::ios::binary);
-    for (int i = 0; i < 8; ++i)
-        out.put(char((text.size() >> (8 * i)) & 0xff));
-    out << text;
-    const std::string zeros(down + up, '\0');
-    out << zeros;
-}
 
 class LoraCli : public ::testing::Test
 {
@@ -109,7 +86,8 @@ TEST_F(LoraCli, BatchWarnsWhenTheFileChangedSinceTheProject)
     if (!fs::exists(modelDir()))
         GTEST_SKIP() << "fixture model missing: " << modelDir();
     const std::string project = writeProject();
-    writeKohyaLora(path("loras/style.safetensors"), 4, {{"1_x", {{"harbour", 3}}}});
+    ASSERT_TRUE(test::writeKohyaLoraStub(path("loras/style.safetensors"), 768,
+                                         {{"1_x", {{"harbour", 3}}}}));
     // The warning comes before the model loads; whether the tiny fixture model then applies
     // this LoRA (made for SD 1.x's widths) is the engine's business, not checked here.
     CliRun run = runCli({"batch", project, "--lora-dir", path("loras"), "--out", path("out")});
@@ -143,9 +121,10 @@ TEST_F(LoraCli, GenerateRefusesAMissingLoraAndAFolderThatIsNot)
 
 TEST_F(LoraCli, LorasListsAFolderWithFamiliesHashesAndTriggerWords)
 {
-    writeKohyaLora(path("loras/pixel.safetensors"), 4,
-                   {{"10_px", {{"pixel art", 40}, {"8bit", 52}}}});
-    writeKohyaLora(path("loras/xl-grain.safetensors"), 8, {{"5_g", {{"film grain", 3}}}}, 2048);
+    ASSERT_TRUE(test::writeKohyaLoraStub(path("loras/pixel.safetensors"), 768,
+                                         {{"10_px", {{"pixel art", 40}, {"8bit", 52}}}}));
+    ASSERT_TRUE(test::writeKohyaLoraStub(path("loras/xl-grain.safetensors"), 2048,
+                                         {{"5_g", {{"film grain", 3}}}}, 8));
     std::ofstream(path("loras/notes.safetensors")) << "not a LoRA";
     CliRun run = runCli({"loras", path("loras")});
     ASSERT_EQ(run.code, 0) << run.output;

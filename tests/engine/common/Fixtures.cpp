@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <unistd.h>
 
@@ -59,6 +60,12 @@ std::string tempPath(const std::string& name)
     std::filesystem::remove_all(path, ec);
     std::filesystem::create_directories(path.parent_path());
     return path.string();
+}
+
+void touch(const std::filesystem::path& file)
+{
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << "x";
 }
 
 } // namespace md::test

@@ -7,6 +7,7 @@
 // latents; the final image keeps the start image's pixels outside the mask.
 
 #include "engine/Engine.h"
+#include "engine/common/FusedPathParity.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/image/InpaintFixture.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -155,21 +156,8 @@ TEST(InpaintParity, TheFusedPathGivesEachViewItsExtraChannels)
     // A region of strength 0 sends the request down the fused path while the background keeps
     // weight 1 everywhere: the fusion is then the plain guided prediction, so the run must
     // still match diffusers (FusionSetup::extraChannels, no keep-blend).
-    GenerateRequest request = inpaintCase(SamplerKind::EulerAncestral, 0.6f);
-    Region idle;
-    idle.prompt = "a green cube";
-    idle.strength = 0.f;
-    idle.box = Box{0, 0, 64, 64};
-    request.regions.push_back(idle);
-    ModelSession session(test::inpaintModel());
-    DiffusionPipeline pipeline(session);
-    auto result = pipeline.run(request);
-    ASSERT_TRUE(result.isOk()) << result.error();
-    EXPECT_TRUE(result->plan.fused);
-    const auto ref = test::img2imgReference(prefixOf("euler_a", 0.6f) + "latents");
-    const double diff = test::maxAbsDiff(result->latents, ref);
-    const double refMax = ref.abs().max().item<double>();
-    std::printf("  fused inpaint9 euler_a strength 0.6: latents max|diff|/max|ref| %.3g\n",
-                diff / refMax);
-    EXPECT_LE(diff, 1e-3 * refMax);
+    test::expectFusedRunMatches(test::inpaintModel(),
+                                inpaintCase(SamplerKind::EulerAncestral, 0.6f),
+                                test::img2imgReference(prefixOf("euler_a", 0.6f) + "latents"),
+                                "inpaint9 euler_a strength 0.6");
 }

@@ -1,6 +1,7 @@
 #include "engine/img2img/Img2ImgCases.h"
 
 #include "document/ImageIo.h"
+#include "engine/common/CpuModel.h"
 #include "engine/common/Fixtures.h"
 #include "engine/io/SafetensorsFile.h"
 
@@ -45,17 +46,6 @@ std::shared_ptr<const SafetensorsFile> references()
         return opened.value();
     }();
     return file;
-}
-
-std::shared_ptr<StableDiffusionModel> loadOnCpu(const std::string& relative)
-{
-    ModelOptions o;
-    o.path = fixturePath(relative);
-    o.device = "cpu";
-    auto model = StableDiffusionModel::load(o);
-    if (!model)
-        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
-    return model.value();
 }
 
 } // namespace
@@ -115,13 +105,13 @@ bool hasImg2imgReference(const std::string& name)
 
 std::shared_ptr<StableDiffusionModel> img2imgSd15Model()
 {
-    static const auto model = loadOnCpu("tiny-sd15");
+    static const auto model = loadModelOnCpu(fixturePath("tiny-sd15"));
     return model;
 }
 
 std::shared_ptr<StableDiffusionModel> img2imgSdxlModel()
 {
-    static const auto model = loadOnCpu("sdxl/tiny-sdxl");
+    static const auto model = loadModelOnCpu(fixturePath("sdxl/tiny-sdxl"));
     return model;
 }
 

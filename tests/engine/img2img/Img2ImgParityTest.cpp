@@ -7,6 +7,7 @@
 // A reroll's pixels outside its mask are the start image's exactly. Each group runs in one
 // process on one loaded model (CPU time).
 
+#include "engine/common/FusedPathParity.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/img2img/Img2ImgCases.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -154,21 +155,7 @@ TEST(Img2ImgParity, TheFusedPathStartsFromTheSameLatents)
     // still match diffusers (img2img and the reroll's keep-blend in the fused loop).
     for (const char* name : {"img2img.dpmpp_2m_karras.s06", "inpaint4.euler_a.s06"}) {
         SCOPED_TRACE(name);
-        GenerateRequest request = test::img2imgCase(name);
-        Region idle;
-        idle.prompt = "a green cube";
-        idle.strength = 0.f;
-        idle.box = Box{0, 0, 64, 64};
-        request.regions.push_back(idle);
-        ModelSession session(test::img2imgSd15Model());
-        DiffusionPipeline pipeline(session);
-        auto result = pipeline.run(request);
-        ASSERT_TRUE(result.isOk()) << result.error();
-        EXPECT_TRUE(result->plan.fused);
-        const auto ref = test::img2imgReference(std::string(name) + ".latents");
-        const double diff = test::maxAbsDiff(result->latents, ref);
-        const double refMax = ref.abs().max().item<double>();
-        std::printf("  fused %-26s latents max|diff|/max|ref| %.3g\n", name, diff / refMax);
-        EXPECT_LE(diff, 1e-3 * refMax);
+        test::expectFusedRunMatches(test::img2imgSd15Model(), test::img2imgCase(name),
+                                    test::img2imgReference(std::string(name) + ".latents"), name);
     }
 }

@@ -5,6 +5,7 @@
 // run exactly; final latents within 1e-3 x max|ref| (the fixtures' tolerance); images at
 // PSNR >= 40 dB. One process, one loaded model.
 
+#include "engine/common/CpuModel.h"
 #include "engine/common/Fixtures.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/io/SafetensorsFile.h"
@@ -54,15 +55,7 @@ torch::Tensor reference(const std::string& name)
 
 std::shared_ptr<StableDiffusionModel> model()
 {
-    static const auto loaded = [] {
-        ModelOptions o;
-        o.path = test::fixturePath("tiny-sd15");
-        o.device = "cpu";
-        auto m = StableDiffusionModel::load(o);
-        if (!m)
-            throw std::runtime_error("cannot load " + o.path + ": " + m.error());
-        return m.value();
-    }();
+    static const auto loaded = test::loadModelOnCpu(test::fixturePath("tiny-sd15"));
     return loaded;
 }
 

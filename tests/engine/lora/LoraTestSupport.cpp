@@ -18,14 +18,4 @@ std::shared_ptr<StableDiffusionModel> freshFixtureModel(const std::string& relat
     return model.value();
 }
 
-TestLoraTargets loraTargetsOf(StableDiffusionModel& model)
-{
-    TestLoraTargets t;
-    t.unet = model.unetModule().get();
-    t.textEncoder = model.textModule().get();
-    if (model.isSdxl())
-        t.textEncoder2 = model.text2Module().get();
-    return t;
-}
-
 } // namespace md::test

@@ -1,9 +1,9 @@
 #pragma once
 
 // Fixture models for the LoRA tests: a fresh copy per call (merging changes the weights), on
-// the CPU in float32.
+// the CPU in float32. (Their LoRA targets: loraTargetsOf, engine/common/ModelLoraTargets.h.)
 
-#include "engine/common/TestLoraFile.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include <memory>
@@ -14,8 +14,5 @@ namespace md::test {
 // "tiny-sd15" or "sdxl/tiny-sdxl" (diffusers folders of ../shared/fixtures) or an absolute
 // path (e.g. the embedded model); throws.
 std::shared_ptr<StableDiffusionModel> freshFixtureModel(const std::string& relative);
-
-// The networks of `model` as writeTestLora targets.
-TestLoraTargets loraTargetsOf(StableDiffusionModel& model);
 
 } // namespace md::test

@@ -5,6 +5,7 @@
 
 #include "TestConfig.h"
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/nn/LowRankAdapter.h"
@@ -40,15 +41,12 @@ TEST(EmbeddedModelLora, KohyaFilesAttachAndActOnlyWhenEnabled)
     const auto plain = model.unet(sample, timestep, context);
     uint64_t seed = 1;
     for (const char* name : {"a", "b", "c"}) {
-        test::TestLoraTargets targets;
-        targets.unet = model.unetModule().ptr().get();
-        targets.textEncoder = model.textModule().ptr().get();
         test::TestLoraOptions options;
         options.rank = 8;
         options.alpha = 8.0f;
         options.seed = seed++;
         const std::string path = dir + "/" + name + ".safetensors";
-        auto written = test::writeTestLora(path, targets, options);
+        auto written = test::writeTestLora(path, test::loraTargetsOf(model), options);
         ASSERT_TRUE(written) << written.error();
         auto file = readLoraFor(model, path);
         ASSERT_TRUE(file) << file.error();

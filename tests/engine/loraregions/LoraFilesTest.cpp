@@ -7,7 +7,6 @@
 #include "engine/common/Fixtures.h"
 
 #include <filesystem>
-#include <fstream>
 #include <gtest/gtest.h>
 
 namespace md {
@@ -15,11 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void touch(const fs::path& path)
-{
-    fs::create_directories(path.parent_path());
-    std::ofstream(path) << "x";
-}
+using test::touch;
 
 bool contains(const std::string& text, const std::string& part)
 {

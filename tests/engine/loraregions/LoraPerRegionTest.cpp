@@ -5,6 +5,7 @@
 
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -43,9 +44,7 @@ Fixture& fixture()
         s.pipeline = std::make_unique<DiffusionPipeline>(*s.session);
         s.loraDir = test::tempPath("lora-per-region");
         std::filesystem::create_directories(s.loraDir);
-        test::TestLoraTargets targets;
-        targets.unet = s.model->unetModule().ptr().get();
-        targets.textEncoder = s.model->textModule().ptr().get();
+        const test::TestLoraTargets targets = test::loraTargetsOf(*s.model);
         for (const auto& [name, seed] : {std::pair<std::string, uint64_t>{"x", 3}, {"y", 4}}) {
             test::TestLoraOptions options;
             options.seed = seed;
@@ -120,9 +119,7 @@ TEST(LoraPerRegion, EncodingsAreCachedPerTextWeightsAndFile)
     torch::NoGradGuard noGrad;
     auto& session = *fixture().session;
     const std::string path = fixture().loraDir + "/z.safetensors";
-    test::TestLoraTargets targets;
-    targets.unet = fixture().model->unetModule().ptr().get();
-    targets.textEncoder = fixture().model->textModule().ptr().get();
+    const test::TestLoraTargets targets = test::loraTargetsOf(*fixture().model);
     test::TestLoraOptions options;
     options.seed = 5;
     ASSERT_TRUE(test::writeTestLora(path, targets, options));

@@ -3,7 +3,9 @@
 // the fixture models: kohya and PEFT files, UNet and text encoder together or alone
 // (<lora:x:1:0>, <lora:x:0:1>), SD 1.5 and SDXL, plain and fused (regions) runs.
 
+#include "engine/common/CpuModel.h"
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -19,13 +21,7 @@ namespace {
 
 std::shared_ptr<StableDiffusionModel> loadFixture(bool sdxl)
 {
-    ModelOptions o;
-    o.path = test::fixturePath(sdxl ? "sdxl/tiny-sdxl" : "tiny-sd15");
-    o.device = "cpu";
-    auto model = StableDiffusionModel::load(o);
-    if (!model)
-        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
-    return model.value();
+    return test::loadModelOnCpu(test::fixturePath(sdxl ? "sdxl/tiny-sdxl" : "tiny-sd15"));
 }
 
 RgbImage generate(std::shared_ptr<StableDiffusionModel> model, const GenerateRequest& request)
@@ -61,12 +57,7 @@ void compare(const Case& c)
     options.rank = 4;
     options.alpha = c.naming == test::TestLoraNaming::Kohya ? 2.0f : 0.0f;
     options.seed = 7;
-    test::TestLoraTargets targets;
-    targets.unet = runTime->unetModule().ptr().get();
-    targets.textEncoder = runTime->textModule().ptr().get();
-    if (c.sdxl)
-        targets.textEncoder2 = runTime->text2Module().ptr().get();
-    auto written = test::writeTestLora(path, targets, options);
+    auto written = test::writeTestLora(path, test::loraTargetsOf(*runTime), options);
     ASSERT_TRUE(written) << written.error();
 
     GenerateRequest r;
@@ -143,11 +134,7 @@ TEST(LoraRunTimeVsMerged, AnotherFamilysLoraIsRefusedWithItsName)
     auto sdxl = loadFixture(true);
     const std::string dir = test::tempPath("lora-other-family");
     std::filesystem::create_directories(dir);
-    test::TestLoraTargets targets;
-    targets.unet = sdxl->unetModule().ptr().get();
-    targets.textEncoder = sdxl->textModule().ptr().get();
-    targets.textEncoder2 = sdxl->text2Module().ptr().get();
-    ASSERT_TRUE(test::writeTestLora(dir + "/xl.safetensors", targets));
+    ASSERT_TRUE(test::writeTestLora(dir + "/xl.safetensors", test::loraTargetsOf(*sdxl)));
     GenerateRequest r;
     r.prompt = "a cat <lora:xl:1>";
     r.width = 64;

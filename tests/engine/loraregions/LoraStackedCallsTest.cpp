@@ -6,6 +6,7 @@
 // SD 1.5 (plain LoRA + LoCon, stacked; CP + DoRA, run one by one) and SDXL fixtures.
 
 #include "engine/common/Fixtures.h"
+#include "engine/common/ModelLoraTargets.h"
 #include "engine/common/ReferenceTensors.h"
 #include "engine/common/TestLoraFile.h"
 #include "engine/pipeline/DiffusionPipeline.h"
@@ -69,11 +70,7 @@ void compare(const Case& c)
     const std::string dir =
         test::tempPath("lora-stacked-" + std::to_string(std::hash<std::string>{}(c.label)));
     std::filesystem::create_directories(dir);
-    test::TestLoraTargets targets;
-    targets.unet = model.value()->unetModule().ptr().get();
-    targets.textEncoder = model.value()->textModule().ptr().get();
-    if (c.sdxl)
-        targets.textEncoder2 = model.value()->text2Module().ptr().get();
+    const test::TestLoraTargets targets = test::loraTargetsOf(*model.value());
     test::TestLoraOptions x;
     x.rank = 4;
     x.alpha = 2.0f;

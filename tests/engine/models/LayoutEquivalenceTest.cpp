@@ -125,17 +125,8 @@ TEST_P(LayoutEquivalence, SingleFileBesideItsFolderTakesItsConfigs)
     EXPECT_TRUE(mentioned);
 }
 
-std::string paramName(const ::testing::TestParamInfo<std::string>& info)
-{
-    std::string s = info.param;
-    for (char& c : s)
-        if (c == '-')
-            c = '_';
-    return s;
-}
-
 INSTANTIATE_TEST_SUITE_P(Architectures, LayoutEquivalence, ::testing::ValuesIn(test::specNames()),
-                         paramName);
+                         test::specParamName);
 
 TEST(LayoutEquivalence, OpenClipFileHasOneMoreBlockThatIsDropped)
 {

@@ -51,4 +51,13 @@ SyntheticModelSpec specByName(const std::string& name)
     throw std::runtime_error("no synthetic spec named " + name);
 }
 
+std::string specParamName(const ::testing::TestParamInfo<std::string>& info)
+{
+    std::string s = info.param;
+    for (char& c : s)
+        if (c == '-')
+            c = '_';
+    return s;
+}
+
 } // namespace md::test

@@ -5,6 +5,7 @@
 #include "engine/common/SyntheticModel.h"
 #include "engine/io/Checkpoint.h"
 
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ Checkpoint loadOrThrow(const std::string& path, const CheckpointOptions& options
 
 // The architectures under test, by name ("sd1-style", "sd1-small", "sd2-style", "sd2-tiny").
 std::vector<std::string> specNames();
+// A specNames() entry as a GoogleTest parameter name ('-' becomes '_').
+std::string specParamName(const ::testing::TestParamInfo<std::string>& info);
 SyntheticModelSpec specByName(const std::string& name);
 
 } // namespace md::test

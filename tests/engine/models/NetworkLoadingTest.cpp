@@ -95,17 +95,8 @@ TEST_P(NetworkLoading, BothLayoutsLoadAndComputeTheSame)
     EXPECT_EQ(a.decoded.size(2), 4 * folder.config.vae.scaleFactor());
 }
 
-std::string paramName(const ::testing::TestParamInfo<std::string>& info)
-{
-    std::string s = info.param;
-    for (char& c : s)
-        if (c == '-')
-            c = '_';
-    return s;
-}
-
 INSTANTIATE_TEST_SUITE_P(Architectures, NetworkLoading, ::testing::ValuesIn(test::specNames()),
-                         paramName);
+                         test::specParamName);
 
 void replace(NamedTensors& tensors, const std::string& name, std::vector<int64_t> shape)
 {

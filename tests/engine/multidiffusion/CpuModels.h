@@ -1,7 +1,9 @@
 #pragma once
 
-// Models loaded on the CPU in float32 for the MultiDiffusion tests, each once per process.
+// Models loaded on the CPU in float32 for the MultiDiffusion tests, each once per process
+// (loadModelOnCpu, engine/common/CpuModel.h, for any other).
 
+#include "engine/common/CpuModel.h"
 #include "engine/pipeline/StableDiffusionModel.h"
 
 #include <memory>
@@ -9,8 +11,6 @@
 
 namespace md::test {
 
-// Loads `path` (throws with the loader's message when it cannot).
-std::shared_ptr<StableDiffusionModel> loadCpuModel(const std::string& path);
 // The embedded model, resources/models/mds-tiny (loaded once).
 std::shared_ptr<StableDiffusionModel> embeddedModel();
 

@@ -26,7 +26,7 @@ namespace {
 
 ModelSession& fixtureSession()
 {
-    static ModelSession session(test::loadCpuModel(fixturePath("tiny-sd15")));
+    static ModelSession session(test::loadModelOnCpu(fixturePath("tiny-sd15")));
     return session;
 }
 

@@ -37,14 +37,7 @@ Engine& loadedEngine()
 
 GenerateRequest smallRequest()
 {
-    GenerateRequest r;
-    r.prompt = "a red cat";
-    r.width = 64;
-    r.height = 64;
-    r.steps = 4;
-    r.seed = 3;
-    r.sampler = SamplerKind::Euler;
-    return r;
+    return test::smallEulerRequest("a red cat", 4, 3);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
 #include "engine/common/SyntheticModel.h"
+#include "engine/pipeline/PipelineTestSupport.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -41,14 +42,7 @@ Written writeModel(const std::string& name, uint64_t seed)
 
 GenerateRequest request()
 {
-    GenerateRequest r;
-    r.prompt = "a red cat";
-    r.width = 64;
-    r.height = 64;
-    r.steps = 2;
-    r.seed = 9;
-    r.sampler = SamplerKind::Euler;
-    return r;
+    return test::smallEulerRequest("a red cat", 2, 9);
 }
 
 std::vector<uint8_t> generate(Engine& engine)

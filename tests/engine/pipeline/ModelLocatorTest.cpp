@@ -7,7 +7,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <gtest/gtest.h>
 #include <optional>
 
@@ -16,11 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void touch(const fs::path& file)
-{
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << "x";
-}
+using test::touch;
 
 // Sets an environment variable for the scope of a test.
 class ScopedEnv

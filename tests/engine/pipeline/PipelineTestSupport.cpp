@@ -50,4 +50,16 @@ GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler)
     return txt2ImgCase("tiny-sd15-cases.json", sampler);
 }
 
+GenerateRequest smallEulerRequest(const std::string& prompt, int steps, std::uint64_t seed)
+{
+    GenerateRequest r;
+    r.prompt = prompt;
+    r.width = 64;
+    r.height = 64;
+    r.steps = steps;
+    r.seed = seed;
+    r.sampler = SamplerKind::Euler;
+    return r;
+}
+
 } // namespace md::test

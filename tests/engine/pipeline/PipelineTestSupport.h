@@ -20,6 +20,7 @@ std::shared_ptr<StableDiffusionModel> fixtureSingleFileModel();
 
 // cases.json "txt2img" with the given sampler.
 GenerateRequest fixtureTxt2ImgRequest(SamplerKind sampler);
-
+// A quick run: 64x64, Euler, GenerateRequest's defaults otherwise (cfg, no negative prompt).
+GenerateRequest smallEulerRequest(const std::string& prompt, int steps, std::uint64_t seed);
 
 } // namespace md::test

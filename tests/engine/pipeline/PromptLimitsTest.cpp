@@ -5,6 +5,7 @@
 #include "engine/Engine.h"
 #include "engine/common/Fixtures.h"
 #include "engine/pipeline/FixtureEngine.h"
+#include "engine/pipeline/PipelineTestSupport.h"
 
 #include <chrono>
 #include <gtest/gtest.h>
@@ -16,14 +17,7 @@ namespace {
 
 GenerateRequest request(const std::string& prompt)
 {
-    GenerateRequest r;
-    r.prompt = prompt;
-    r.width = 64;
-    r.height = 64;
-    r.steps = 1;
-    r.seed = 5;
-    r.sampler = SamplerKind::Euler;
-    return r;
+    return test::smallEulerRequest(prompt, 1, 5);
 }
 
 std::string repeat(const std::string& piece, size_t times)

@@ -4,6 +4,7 @@
 #include "engine/sampling/LcmSampler.h"
 
 #include "engine/sampling/Rng.h"
+#include "engine/sampling/Sd15SchedulerConfig.h"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -13,18 +14,9 @@ using namespace md;
 
 namespace {
 
-SchedulerConfig sd15Config()
-{
-    SchedulerConfig c;
-    c.betaSchedule = "scaled_linear";
-    c.timestepSpacing = "leading";
-    c.stepsOffset = 1;
-    return c;
-}
-
 std::vector<double> timestepsFor(int steps)
 {
-    LcmSampler s(sd15Config(), PredictionType::Epsilon);
+    LcmSampler s(test::sd15SchedulerConfig(), PredictionType::Epsilon);
     s.setTimesteps(steps);
     return s.timesteps();
 }
@@ -46,14 +38,14 @@ TEST(LcmSampler, ScheduleTakesEvenIndicesOfTheDistillationSchedule)
 
 TEST(LcmSampler, RefusesMoreStepsThanItsSchedule)
 {
-    LcmSampler s(sd15Config(), PredictionType::Epsilon);
+    LcmSampler s(test::sd15SchedulerConfig(), PredictionType::Epsilon);
     EXPECT_THROW(s.setTimesteps(51), std::invalid_argument);
     EXPECT_THROW(s.setTimesteps(0), std::invalid_argument);
 }
 
 TEST(LcmSampler, StepIsTheConsistencyOutputRenoisedWithOneDraw)
 {
-    LcmSampler s(sd15Config(), PredictionType::Epsilon);
+    LcmSampler s(test::sd15SchedulerConfig(), PredictionType::Epsilon);
     s.setTimesteps(4);
     torch::manual_seed(0);
     const auto x = torch::randn({1, 4, 4, 4});
@@ -82,7 +74,7 @@ TEST(LcmSampler, StepIsTheConsistencyOutputRenoisedWithOneDraw)
 
 TEST(LcmSampler, LastStepReturnsTheDenoisedEstimateWithoutADraw)
 {
-    LcmSampler s(sd15Config(), PredictionType::VPrediction);
+    LcmSampler s(test::sd15SchedulerConfig(), PredictionType::VPrediction);
     s.setTimesteps(2);
     torch::manual_seed(1);
     const auto x = torch::randn({1, 4, 4, 4});

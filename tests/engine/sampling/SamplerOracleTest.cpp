@@ -6,6 +6,7 @@
 #include "engine/sampling/Rng.h"
 #include "engine/sampling/Sampler.h"
 #include "engine/sampling/SamplingLoop.h"
+#include "engine/sampling/Sd15SchedulerConfig.h"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -14,15 +15,6 @@
 using namespace md;
 
 namespace {
-
-SchedulerConfig sd15Config()
-{
-    SchedulerConfig c;
-    c.betaSchedule = "scaled_linear";
-    c.timestepSpacing = "leading";
-    c.stepsOffset = 1;
-    return c;
-}
 
 // Variance-preserving coefficients of step i: x_vp = alpha * x0 + sigma * eps.
 std::pair<double, double> vpCoefficients(const Sampler& s, int i)
@@ -73,7 +65,7 @@ TEST(SamplerOracle, EverySamplerLandsOnTheCleanLatent)
         for (const auto& [kind, kindName] : kinds) {
             const std::string label =
                 std::string(kindName) + "/" + (prediction == PredictionType::Epsilon ? "eps" : "v");
-            auto sampler = makeSampler(kind, sd15Config(), prediction);
+            auto sampler = makeSampler(kind, test::sd15SchedulerConfig(), prediction);
             sampler->setTimesteps(10);
             torch::manual_seed(1);
             const auto x0 = torch::randn({1, 4, 8, 8}, torch::kFloat64);
@@ -110,11 +102,11 @@ TEST(SamplerOracle, AddNoiseMatchesTheSamplersSpace)
 {
     const auto x0 = torch::ones({1, 1, 2, 2});
     const auto n = torch::full({1, 1, 2, 2}, 2.0);
-    auto euler = makeSampler(SamplerKind::Euler, sd15Config(), PredictionType::Auto);
+    auto euler = makeSampler(SamplerKind::Euler, test::sd15SchedulerConfig(), PredictionType::Auto);
     euler->setTimesteps(5);
     const double s = euler->sigmas()[2];
     EXPECT_NEAR(euler->addNoise(x0, n, 2)[0][0][0][0].item<double>(), 1.0 + 2.0 * s, 1e-5);
-    auto ddim = makeSampler(SamplerKind::Ddim, sd15Config(), PredictionType::Auto);
+    auto ddim = makeSampler(SamplerKind::Ddim, test::sd15SchedulerConfig(), PredictionType::Auto);
     ddim->setTimesteps(5);
     const double a = ddim->schedule().alphasCumprod()[static_cast<size_t>(ddim->timesteps()[2])];
     EXPECT_NEAR(ddim->addNoise(x0, n, 2)[0][0][0][0].item<double>(),

@@ -1,5 +1,6 @@
 #include "engine/sdxl/SdxlFixtures.h"
 
+#include "engine/common/CpuModel.h"
 #include "engine/common/FixtureCases.h"
 #include "engine/common/Fixtures.h"
 #include "engine/common/ReferenceTensors.h"
@@ -7,35 +8,19 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <torch/torch.h>
 
 namespace md::test {
 
-namespace {
-
-std::shared_ptr<StableDiffusionModel> loadOrThrow(const std::string& relative)
-{
-    ModelOptions o;
-    o.path = fixturePath(relative);
-    o.device = "cpu";
-    auto model = StableDiffusionModel::load(o);
-    if (!model)
-        throw std::runtime_error("cannot load " + o.path + ": " + model.error());
-    return model.value();
-}
-
-} // namespace
-
 std::shared_ptr<StableDiffusionModel> sdxlFolderModel()
 {
-    static auto model = loadOrThrow("sdxl/tiny-sdxl");
+    static auto model = loadModelOnCpu(fixturePath("sdxl/tiny-sdxl"));
     return model;
 }
 
 std::shared_ptr<StableDiffusionModel> sdxlSingleFileModel()
 {
-    static auto model = loadOrThrow("sdxl/tiny-sdxl.safetensors");
+    static auto model = loadModelOnCpu(fixturePath("sdxl/tiny-sdxl.safetensors"));
     return model;
 }
 

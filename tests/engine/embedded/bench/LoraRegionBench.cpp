@@ -3,6 +3,7 @@
 #include "engine/embedded/RegionAdherence.h"
 #include "engine/embedded/SceneClassifier.h"
 #include "engine/embedded/StandardLayouts.h"
+#include "engine/embedded/bench/CachedGenerator.h"
 #include "engine/embedded/bench/ReportFiles.h"
 
 #include <chrono>
@@ -93,29 +94,6 @@ torch::Tensor farFrom(const torch::Tensor& mask, int distance)
 
 } // namespace
 
-Result<torch::Tensor> LoraRegionBench::generate(const GenerateRequest& request,
-                                                const std::string& key)
-{
-    const std::string cached = m_opt.cache.empty() ? std::string()
-                                                   : m_opt.cache + "/" + m_hash + "-" + key + "-s" +
-                                                         std::to_string(request.steps) + ".pt";
-    if (!cached.empty() && std::filesystem::exists(cached)) {
-        torch::Tensor image;
-        torch::load(image, cached);
-        return image;
-    }
-    const auto t0 = Clock::now();
-    auto image = m_engine.generate(request);
-    m_generateSeconds += seconds(t0);
-    ++m_images;
-    if (!image)
-        return image.status();
-    auto tensor = SceneClassifier::toTensor(*image);
-    if (!cached.empty())
-        torch::save(tensor, cached);
-    return tensor;
-}
-
 int LoraRegionBench::run()
 {
     const auto start = Clock::now();
@@ -128,9 +106,10 @@ int LoraRegionBench::run()
     const std::string dir = std::filesystem::absolute(file).parent_path().string();
     const std::string tag = "<lora:" + name + ":1> ";
     const std::string trigger = m_opt.loraTrigger;
-    m_hash = ReportFiles::modelHash(m_opt.model) + "-" + ReportFiles::modelHash(m_opt.lora);
-    if (!m_opt.cache.empty())
-        std::filesystem::create_directories(m_opt.cache);
+    // The cache's images are keyed by the model and the LoRA file.
+    CachedGenerator generator(m_engine, m_opt.cache,
+                              ReportFiles::modelHash(m_opt.model) + "-" +
+                                  ReportFiles::modelHash(m_opt.lora));
     const int cell = m_classifier.options().cell;
     const SceneConcept stripes = SceneConcept::stripes();
 
@@ -154,9 +133,9 @@ int LoraRegionBench::run()
                           static_cast<unsigned long long>(seed));
             GenerateRequest request = withLora.request(seed, m_opt.steps, m_opt.bootstrap);
             request.loraDirs = {dir};
-            auto a = generate(request, std::string("lora-") + print);
-            auto b = generate(without.request(seed, m_opt.steps, m_opt.bootstrap),
-                              std::string("nolora-") + print);
+            auto a = generator.generate(request, std::string("lora-") + print);
+            auto b = generator.generate(without.request(seed, m_opt.steps, m_opt.bootstrap),
+                                        std::string("nolora-") + print);
             for (const auto* img : {&a, &b})
                 if (!*img) {
                     std::cerr << "region-adherence-bench: layout '" << base.name << "', seed "
@@ -216,9 +195,9 @@ int LoraRegionBench::run()
         request.cfg = 7.5f;
         request.seed = seed;
         request.loraDirs = {dir};
-        auto a = generate(request, "global-lora-" + std::to_string(seed));
+        auto a = generator.generate(request, "global-lora-" + std::to_string(seed));
         request.prompt = trigger;
-        auto b = generate(request, "global-nolora-" + std::to_string(seed));
+        auto b = generator.generate(request, "global-nolora-" + std::to_string(seed));
         if (!a || !b) {
             std::cerr << "region-adherence-bench: global LoRA, seed " << seed << ": "
                       << (!a ? a.error() : b.error()) << "\n";
@@ -239,7 +218,7 @@ int LoraRegionBench::run()
        << m_opt.bootstrap << " bootstrapping steps, seeds " << m_opt.firstSeed << "–"
        << m_opt.firstSeed + uint64_t(m_opt.seeds) - 1 << ", " << ReportFiles::machineDescription()
        << ", " << torch::get_num_threads() << " threads, " << ReportFiles::utcDate() << "; "
-       << m_images << " images generated, " << fixed(m_images ? m_generateSeconds / m_images : 0, 1)
+       << generator.images() << " images generated, " << fixed(generator.secondsPerImage(), 1)
        << " s each; " << fixed(seconds(start), 0) << " s in all.\n\n"
        << "| (mean ± std over layouts and seeds) | LoRA in the region | same prompt, no LoRA |\n"
        << "|---|---|---|\n"

@@ -27,14 +27,9 @@ public:
     int run();
 
 private:
-    Result<torch::Tensor> generate(const GenerateRequest& request, const std::string& key);
-
     const BenchOptions& m_opt;
     Engine& m_engine;
     const PatchClassifier& m_classifier;
-    std::string m_hash; // of the model and the LoRA file, for the cache
-    double m_generateSeconds = 0;
-    int m_images = 0;
 };
 
 } // namespace md::test

@@ -18,11 +18,11 @@
 #include "engine/Engine.h"
 #include "engine/embedded/PatchClassifier.h"
 #include "engine/embedded/RegionAdherence.h"
-#include "engine/embedded/SceneClassifier.h"
 #include "engine/embedded/StandardLayouts.h"
 #include "engine/embedded/bench/AdherenceFigure.h"
 #include "engine/embedded/bench/AdherenceTable.h"
 #include "engine/embedded/bench/BenchOptions.h"
+#include "engine/embedded/bench/CachedGenerator.h"
 #include "engine/embedded/bench/LoraRegionBench.h"
 #include "engine/embedded/bench/ReportFiles.h"
 
@@ -30,7 +30,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -98,34 +97,8 @@ int run(const BenchOptions& opt)
     }
     AdherenceTable table;
     AdherenceFigure figure(classifier, opt.figureCell);
-    double generateSeconds = 0;
-    int images = 0;
     const std::string hash = ReportFiles::modelHash(opt.model);
-    if (!opt.cache.empty())
-        std::filesystem::create_directories(opt.cache);
-    // With --cache, images are kept as tensors keyed by the weights and the request, so the
-    // classifier can be changed and the run repeated without generating again.
-    auto generate = [&](const GenerateRequest& request,
-                        const std::string& key) -> Result<torch::Tensor> {
-        const std::string cached = opt.cache.empty() ? std::string()
-                                                     : opt.cache + "/" + hash + "-" + key + "-s" +
-                                                           std::to_string(request.steps) + ".pt";
-        if (!cached.empty() && std::filesystem::exists(cached)) {
-            torch::Tensor image;
-            torch::load(image, cached);
-            return image;
-        }
-        const auto t0 = Clock::now();
-        auto image = engine.generate(request);
-        generateSeconds += seconds(t0);
-        ++images;
-        if (!image)
-            return image.status();
-        auto tensor = SceneClassifier::toTensor(*image);
-        if (!cached.empty())
-            torch::save(tensor, cached);
-        return tensor;
-    };
+    CachedGenerator generator(engine, opt.cache, hash);
     for (size_t li = 0; li < layouts.size(); ++li) {
         const RegionLayout& layout = layouts[li];
         for (int si = 0; si < opt.seeds; ++si) {
@@ -143,10 +116,11 @@ int run(const BenchOptions& opt)
                           static_cast<unsigned long long>(layout.fingerprint() & 0xffffffffu));
             const std::string key =
                 fileName(layout.name) + "-" + print + "-" + std::to_string(seed);
-            auto noLayout = generate(layout.withoutLayout(seed, opt.steps), key + "-nolayout");
-            auto plain = generate(layout.request(seed, opt.steps, 0), key + "-b0");
-            auto boot = generate(layout.request(seed, opt.steps, opt.bootstrap),
-                                 key + "-b" + std::to_string(opt.bootstrap));
+            auto noLayout =
+                generator.generate(layout.withoutLayout(seed, opt.steps), key + "-nolayout");
+            auto plain = generator.generate(layout.request(seed, opt.steps, 0), key + "-b0");
+            auto boot = generator.generate(layout.request(seed, opt.steps, opt.bootstrap),
+                                           key + "-b" + std::to_string(opt.bootstrap));
             for (const auto* r : {&noLayout, &plain, &boot}) {
                 if (!*r) {
                     std::cerr << "region-adherence-bench: layout '" << layout.name << "', seed "
@@ -185,7 +159,7 @@ int run(const BenchOptions& opt)
     info.threads = torch::get_num_threads();
     info.cell = classifier.options().cell;
     info.wallSeconds = seconds(start);
-    info.secondsPerImage = images > 0 ? generateSeconds / images : 0;
+    info.secondsPerImage = generator.secondsPerImage();
     const std::string markdown = table.markdown(info);
     std::cout << "\n" << markdown << std::endl;
 
