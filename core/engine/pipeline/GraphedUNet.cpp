@@ -49,6 +49,21 @@ bool GraphedUNet::worthGraphing(const torch::Tensor& sample)
            sample.size(0) * sample.size(2) * sample.size(3) <= kGraphLatentPixels;
 }
 
+std::string GraphedUNet::graphKey(const UNetConditioning& c) const
+{
+    std::ostringstream key;
+    key << "unet" << (c.context.defined() ? 'c' : '-') << (c.pooled.defined() ? 'p' : '-')
+        << (c.timeIds.defined() ? 'i' : '-');
+    if (c.sampleAdapterWeights.empty()) {
+        appendWeights(key, c.adapterWeights);
+        return key.str();
+    }
+    key << "rk" << static_cast<int>(m_sampleLoraKernel);
+    for (const auto& row : c.sampleAdapterWeights)
+        appendWeights(key, row);
+    return key.str();
+}
+
 torch::Tensor GraphedUNet::operator()(const torch::Tensor& sample, const torch::Tensor& timestep,
                                       const UNetConditioning& c)
 {
@@ -57,27 +72,14 @@ torch::Tensor GraphedUNet::operator()(const torch::Tensor& sample, const torch::
     // The call's tensors, in order: sample, timestep, then the defined ones of context,
     // pooled, timeIds and the per-sample LoRA rows.
     std::vector<torch::Tensor> inputs{sample, timestep};
-    std::ostringstream key;
-    key << "unet";
-    auto add = [&](const torch::Tensor& t, char tag) {
-        key << (t.defined() ? tag : '-');
-        if (t.defined())
-            inputs.push_back(t);
-    };
-    add(c.context, 'c');
-    add(c.pooled, 'p');
-    add(c.timeIds, 'i');
+    for (const torch::Tensor* t : {&c.context, &c.pooled, &c.timeIds})
+        if (t->defined())
+            inputs.push_back(*t);
     torch::Tensor rows = perSample ? c.sampleAdapterTensor : torch::Tensor();
     if (perSample && !rows.defined() && graphed) // a graph reads its rows from a tensor
         rows = rowsTensor(c.sampleAdapterWeights, sample.device());
-    if (perSample) {
-        add(rows, 'r');
-        key << "k" << static_cast<int>(m_sampleLoraKernel);
-        for (const auto& row : c.sampleAdapterWeights)
-            appendWeights(key, row);
-    } else {
-        appendWeights(key, c.adapterWeights);
-    }
+    if (rows.defined())
+        inputs.push_back(rows);
     const auto options = torch::TensorOptions().device(m_model.device()).dtype(m_model.dtype());
     auto call = [&](const std::vector<torch::Tensor>& in) {
         size_t next = 2;
@@ -96,7 +98,7 @@ torch::Tensor GraphedUNet::operator()(const torch::Tensor& sample, const torch::
     };
     if (!graphed)
         return call(inputs);
-    return m_graphs.run(key.str(), inputs, call);
+    return m_graphs.run(graphKey(c), inputs, call);
 }
 
 } // namespace md

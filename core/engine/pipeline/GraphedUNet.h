@@ -15,6 +15,7 @@
 #include "engine/nn/LowRankAdapter.h"
 #include "engine/sampling/Conditioning.h"
 
+#include <string>
 #include <torch/types.h>
 
 namespace md {
@@ -37,6 +38,9 @@ public:
     static bool worthGraphing(const torch::Tensor& sample);
 
 private:
+    // What the call reads besides its tensors (the cache adds their shapes and dtypes).
+    std::string graphKey(const UNetConditioning& c) const;
+
     StableDiffusionModel& m_model;
     CudaGraphCache& m_graphs;
     nn::SampleLoraKernel m_sampleLoraKernel;

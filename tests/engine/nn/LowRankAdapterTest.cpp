@@ -2,6 +2,7 @@
 
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
+#include "engine/nn/NnTestSupport.h"
 #include "engine/nn/Transformer2DModel.h"
 
 #include <gtest/gtest.h>
@@ -273,12 +274,7 @@ TEST(LowRankAdapter, TransformerProjectionsUseTheirAdapters)
     // proj_in/proj_out run as matrix products inside Transformer2DModel (1x1 conv in SD 1.x):
     // their adapters must still act, as the merged 1x1 weight would.
     torch::manual_seed(7);
-    md::nn::Transformer2DOptions options;
-    options.channels = 32;
-    options.heads = 2;
-    options.contextDim = 16;
-    options.groups = 8;
-    md::nn::Transformer2DModel block(options);
+    md::nn::Transformer2DModel block = md::test::smallTransformerBlock();
     block->to(torch::kFloat64);
     auto x = torch::randn({1, 32, 4, 5}, kF64);
     auto context = torch::randn({1, 3, 16}, kF64);

@@ -37,4 +37,14 @@ bool withinComponentTolerance(const std::string& what, const torch::Tensor& outp
     return error <= tolerance;
 }
 
+nn::Transformer2DModel smallTransformerBlock()
+{
+    nn::Transformer2DOptions options;
+    options.channels = 32;
+    options.heads = 2;
+    options.contextDim = 16;
+    options.groups = 8;
+    return nn::Transformer2DModel(options);
+}
+
 } // namespace md::test

@@ -2,6 +2,7 @@
 
 #include "engine/nn/Conv2dLayer.h"
 #include "engine/nn/LinearLayer.h"
+#include "engine/nn/NnTestSupport.h"
 #include "engine/nn/Transformer2DModel.h"
 
 #include <gtest/gtest.h>
@@ -183,12 +184,7 @@ TEST(StackedAdapters, CpDoraAndStaleStacksRunOneByOne)
 TEST(StackedAdapters, TransformerProjectionsAndUniformRows)
 {
     torch::manual_seed(15);
-    md::nn::Transformer2DOptions options;
-    options.channels = 32;
-    options.heads = 2;
-    options.contextDim = 16;
-    options.groups = 8;
-    md::nn::Transformer2DModel block(options);
+    md::nn::Transformer2DModel block = md::test::smallTransformerBlock();
     for (const auto& item : block->named_modules("", false)) {
         if (auto* conv = dynamic_cast<md::nn::Conv2dLayerImpl*>(item.value().get())) {
             for (int slot = 0; slot < 3; ++slot)
