@@ -1,13 +1,21 @@
 #include "engine/cuda/CudaGraphCache.h"
 
+#include <atomic>
 #include <list>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <torch/torch.h>
 #include <utility>
 
 #ifdef MD_WITH_CUDA_GRAPHS
+#if __has_include(<ATen/cuda/CUDAGeneratorImpl.h>)
+#include <ATen/cuda/CUDAGeneratorImpl.h>
+#else
+#include <ATen/CUDAGeneratorImpl.h> // libtorch 1.x
+#endif
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -20,6 +28,11 @@ namespace md {
 namespace {
 
 constexpr size_t kMaxWarmups = 256; // keys seen once, kept to recognise the second call
+
+// Set when a failed capture left the device's random generator in capture mode: its state
+// is restored, and no cache of this process captures or replays a graph again (a capture
+// after such a restore was seen to fail and leave the generator stuck for good).
+std::atomic<bool> g_offAfterFailure{false};
 
 std::string fullKey(const std::string& key, const std::vector<torch::Tensor>& inputs)
 {
@@ -72,6 +85,7 @@ struct CudaGraphCache::Entries
 #ifdef MD_WITH_CUDA_GRAPHS
     std::optional<decltype(at::cuda::graph_pool_handle())> pool;
 #endif
+    std::string lastFailure;
 
     void touch(const std::string& key)
     {
@@ -106,6 +120,12 @@ struct CudaGraphCache::Entries
             pool = at::cuda::graph_pool_handle();
         // The side stream starts after everything queued so far (the static copies).
         c10::cuda::device_synchronize();
+        at::Generator generator = at::cuda::detail::getDefaultCUDAGenerator(device.index());
+        at::Generator before;
+        {
+            std::lock_guard<std::mutex> lock(generator.mutex());
+            before = generator.clone();
+        }
         auto graph = std::make_unique<at::cuda::CUDAGraph>();
         {
             c10::cuda::CUDAStreamGuard streamGuard(
@@ -118,17 +138,100 @@ struct CudaGraphCache::Entries
 #endif
             try {
                 e.output = function(e.statics);
-            } catch (...) {
+            } catch (const std::exception& error) {
+                std::string what = firstLine(error.what());
+                bool ended = false;
                 try {
                     graph->capture_end(); // ends the capture and the pool's allocations
-                } catch (...) {
+                    ended = true;
+                } catch (const std::exception& endError) {
+                    what += "; capture_end: " + firstLine(endError.what());
                 }
+                graph.reset();
+                lastFailure = what + recover(device, ended, generator, before);
                 throw;
             }
             graph->capture_end();
         }
         graph->replay();
         e.graph = std::move(graph);
+    }
+
+    static std::string firstLine(const std::string& text)
+    {
+        return text.substr(0, text.find('\n'));
+    }
+
+    // Whether a random op runs on `device` (it throws while the generator thinks it is
+    // capturing).
+    static std::string probeRandom(const c10::Device& device)
+    {
+        try {
+            torch::empty({4}, torch::TensorOptions().device(device)).normal_();
+            return {};
+        } catch (const std::exception& error) {
+            (void)cudaGetLastError();
+            return firstLine(error.what());
+        }
+    }
+
+    // A capture that failed inside (a host copy or a sync: the stream's capture is then
+    // invalidated, and CUDAGraph::capture_end throws before its bookkeeping) can leave two
+    // things behind: the caching allocator still routing the capture's allocations to the
+    // pool, and the device's default generator still in capture mode, so that every later
+    // random op on the device throws ("Offset increment outside graph capture"; torch 2.11).
+    // The first is ended here; for the second the generator gets back the state it had
+    // before the capture (torch >= 2.3), the graphs captured with the stuck state are dropped
+    // (their replays would throw too), and graphs go off for the whole process. Returns what
+    // it did, for Stats::lastFailure.
+    std::string recover(const c10::Device& device, bool ended, at::Generator& generator,
+                        const at::Generator& before)
+    {
+        (void)cudaGetLastError();
+        std::string log;
+#if TORCH_VERSION_MAJOR >= 2
+        if (!ended) {
+            try {
+                c10::cuda::CUDACachingAllocator::endAllocateToPool(device.index(), *pool);
+            } catch (const std::exception& error) {
+                log += "; endAllocateToPool: " + firstLine(error.what());
+            }
+        }
+#endif
+        std::string probe = probeRandom(device);
+        if (probe.empty())
+            return log + "; random ops still run";
+        log += "; random ops fail (" + probe + ")";
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+        try {
+            std::lock_guard<std::mutex> lock(generator.mutex());
+            generator.graphsafe_set_state(before);
+        } catch (const std::exception& error) {
+            log += "; graphsafe_set_state: " + firstLine(error.what());
+        }
+        dropGraphs();
+        g_offAfterFailure = true;
+        probe = probeRandom(device);
+        if (probe.empty())
+            return log + "; the generator's state restored, CUDA graphs off for this process";
+#else
+        (void)generator;
+        (void)before;
+#endif
+        g_offAfterFailure = true;
+        return log + "; random ops still fail; CUDA graphs off for this process";
+    }
+
+    // Drops every captured graph (the keys stay, with their failure marks).
+    void dropGraphs()
+    {
+        for (auto& [key, entry] : byKey) {
+            entry.graph.reset();
+            entry.statics.clear();
+            entry.output = torch::Tensor();
+            entry.calls = 0;
+        }
+        graphs.clear();
     }
 #endif
 };
@@ -149,6 +252,11 @@ bool CudaGraphCache::compiledIn()
 #endif
 }
 
+bool CudaGraphCache::offAfterAFailedCapture()
+{
+    return g_offAfterFailure;
+}
+
 void CudaGraphCache::setEnabled(bool enabled)
 {
     if (!enabled)
@@ -165,7 +273,7 @@ void CudaGraphCache::clear()
 torch::Tensor CudaGraphCache::run(const std::string& key, const std::vector<torch::Tensor>& inputs,
                                   const Function& function)
 {
-    if (!compiledIn() || !m_enabled || !capturable(inputs)) {
+    if (!compiledIn() || !m_enabled || g_offAfterFailure || !capturable(inputs)) {
         ++m_stats.eager;
         return function(inputs);
     }
@@ -197,6 +305,7 @@ torch::Tensor CudaGraphCache::run(const std::string& key, const std::vector<torc
             e.statics.clear();
             e.output = torch::Tensor();
             ++m_stats.failures;
+            m_stats.lastFailure = m_entries->lastFailure;
         }
     }
 #endif

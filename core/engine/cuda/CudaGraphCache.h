@@ -18,8 +18,10 @@
 // kernels) must be the same on every call of a key: the key has to name it, and clear()
 // forgets every graph (the caller does when weights or adapters change).
 // A function that cannot be captured (a host copy or a sync inside) fails its capture once;
-// its key then runs eagerly. CPU inputs, autograd, a build without CUDA graphs
-// (compiledIn() false) or a disabled cache: always eager.
+// its key then runs eagerly, and if the failure left the device's random generator in
+// capture mode (torch 2.11 does), its state is restored and graphs go off for the process.
+// CPU inputs, autograd, a build without CUDA graphs (compiledIn() false) or a disabled
+// cache: always eager.
 // At most `capacity` graphs are kept (least recently used dropped). Not thread-safe.
 
 #include <cstdint>
@@ -38,10 +40,11 @@ public:
 
     struct Stats
     {
-        int64_t eager = 0;    // calls run eagerly (warm-ups, CPU, failed keys, disabled)
-        int64_t captures = 0; // graphs captured
-        int64_t replays = 0;  // calls answered by a graph
-        int64_t failures = 0; // captures that failed (their keys run eagerly)
+        int64_t eager = 0;       // calls run eagerly (warm-ups, CPU, failed keys, disabled)
+        int64_t captures = 0;    // graphs captured
+        int64_t replays = 0;     // calls answered by a graph
+        int64_t failures = 0;    // captures that failed (their keys run eagerly)
+        std::string lastFailure; // why the last capture failed, and how the device recovered
     };
 
     explicit CudaGraphCache(int capacity = 4);
@@ -51,6 +54,10 @@ public:
 
     // Whether this build can capture graphs (a CUDA libtorch with its CUDA headers).
     static bool compiledIn();
+
+    // Whether a capture that failed in this process turned graphs off for every cache (see
+    // CudaGraphCache.cpp: it left the device's random generator in capture mode).
+    static bool offAfterAFailedCapture();
 
     void setEnabled(bool enabled);
     bool enabled() const { return m_enabled; }
