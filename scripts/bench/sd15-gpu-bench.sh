@@ -5,7 +5,7 @@
 #   .device/include, .device/lib   headers and libsentencepiece (docs/embedded-model.md,
 #                                  "Building on the GPU machine")
 #   .device/diffusers.tar.gz       `git archive HEAD src/diffusers | gzip` of a diffusers checkout
-#   .device/tiny-sd15/             ../shared/fixtures/tiny-sd15 (tokenizer, configs; the check)
+#   .device/tiny-sd15/             ../shared/fixtures/tiny-sd15 without its weights (tokenizer, configs)
 #
 #   bash scripts/bench/sd15-gpu-bench.sh check  # build, CUDA check, 3-step smoke of cases a-d
 #                                               # on both sides, batch sweep, profiles of a, b
@@ -80,7 +80,7 @@ if [ "$MODE" = check ]; then
     $PY --time --steps 3 --repeats 1 --warmup-steps 1 2>&1 | tee "$LOGS/diffusers-smoke.log"
     wait_build
     stamp "CUDA check"
-    timeout 200 $BUILD/bin/mdgpucheck .device/tiny-sd15 2>&1 | tee "$LOGS/gpucheck.log"
+    timeout 200 $BUILD/bin/mdgpucheck resources/models/mds-tiny 2>&1 | tee "$LOGS/gpucheck.log"
     stamp "ours smoke"
     $OURS --cases txt2img,regions,pano,regions6 --steps 3 --repeats 1 --warmup-steps 1 2>&1 \
         | tee "$LOGS/ours-smoke.log"
@@ -144,16 +144,13 @@ if [ "$MODE" = all ]; then
     left() { echo $((BUDGET - ($(date +%s) - T0))); }
     wait_build
     stamp "CUDA check"
-    timeout 120 $BUILD/bin/mdgpucheck .device/tiny-sd15 2>&1 | tee "$LOGS/gpucheck.log"
+    timeout 120 $BUILD/bin/mdgpucheck resources/models/mds-tiny 2>&1 | tee "$LOGS/gpucheck.log"
     stamp "ours"
     timeout 240 $OURS --cases txt2img,regions,pano,regions6 --steps 20 --repeats 3 \
         --pano-repeats 3 --warmup-steps 2 2>&1 | tee "$LOGS/ours.log"
-    # QUICK=1: no profiles and no reference case d (about 4 minutes).
-    if [ "${QUICK:-0}" = 1 ]; then
-        stamp "diffusers a-c, the UNet probe"
-        timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
-            --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
-    else
+    # QUICK=1: no profiles and no reference case d (about 4 minutes); PROFILE=0: no
+    # profiles, the reference's case d D_REPEATS times (one run of it: about 80 s).
+    if [ "${QUICK:-0}" != 1 ] && [ "${PROFILE:-1}" = 1 ]; then
         stamp "ours: profile of case a"
         timeout 60 $OURS --cases txt2img --steps 20 --repeats 1 --warmup-steps 2 \
             --trace /tmp/ours-a.json 2>&1 | tee "$LOGS/ours-profile.log"
@@ -162,6 +159,12 @@ if [ "$MODE" = all ]; then
         timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
             --trace /tmp/diffusers-a.json --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
         gzip -c /tmp/diffusers-a.json > "$LOGS/diffusers-a.json.gz"
+    else
+        stamp "diffusers a-c, the UNet probe"
+        timeout 150 $PY --time --cases txt2img,regions,pano --repeats 3 --warmup-steps 1 \
+            --unet-probe 2>&1 | tee "$LOGS/diffusers.log"
+    fi
+    if [ "${QUICK:-0}" != 1 ]; then
         stamp "diffusers d"
         timeout 330 $PY --time --cases regions6 --repeats ${D_REPEATS:-3} --warmup-steps 1 \
             2>&1 | tee -a "$LOGS/diffusers.log"
