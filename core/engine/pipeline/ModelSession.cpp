@@ -56,8 +56,14 @@ std::string ModelSession::unetGraphsSummary() const
     if (!m_model->device().is_cuda())
         return "not on the CPU";
     const auto& s = m_unetGraphs.stats();
-    return "on: " + std::to_string(s.captures) + " captured, " + std::to_string(s.replays) +
-           " calls replayed, " + std::to_string(s.failures) + " not capturable";
+    std::string summary = "on: " + std::to_string(s.captures) + " captured, " +
+                          std::to_string(s.replays) + " calls replayed, " +
+                          std::to_string(s.failures) + " not capturable";
+    if (CudaGraphCache::offAfterAFailedCapture())
+        summary += " (off for this process after a failed capture)";
+    if (!s.lastFailure.empty())
+        summary += " (last failure: " + s.lastFailure + ")";
+    return summary;
 }
 
 int ModelSession::nativeLatentSize() const
