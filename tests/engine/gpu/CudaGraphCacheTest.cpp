@@ -29,6 +29,21 @@ bool canGraph()
            !CudaGraphCache::offAfterAFailedCapture();
 }
 
+// Calls through `cache`, `calls` times, a function with a host copy inside (not allowed
+// while capturing) on fresh inputs drawn with the device's generator: the right result
+// every time, whether its capture failed or not.
+void runSyncingCalls(CudaGraphCache& cache, int calls)
+{
+    const auto cuda = torch::TensorOptions().device(torch::kCUDA);
+    auto syncing = [](const std::vector<torch::Tensor>& x) {
+        return x[0] * x[0].sum().item<float>();
+    };
+    for (int i = 0; i < calls; ++i) {
+        std::vector<torch::Tensor> in{torch::randn({16}, cuda)};
+        EXPECT_TRUE(torch::allclose(cache.run("sync", in, syncing), syncing(in)));
+    }
+}
+
 } // namespace
 
 TEST(CudaGraphCache, CpuCallsRunTheFunctionItself)
@@ -113,14 +128,7 @@ TEST(CudaGraphCache, UncapturableFunctionsRunEagerly)
     torch::NoGradGuard noGrad;
     const auto cuda = torch::TensorOptions().device(torch::kCUDA);
     CudaGraphCache cache;
-    // A host copy inside: not allowed while capturing.
-    auto syncing = [](const std::vector<torch::Tensor>& in) {
-        return in[0] * in[0].sum().item<float>();
-    };
-    for (int i = 0; i < 4; ++i) {
-        std::vector<torch::Tensor> in{torch::randn({16}, cuda)};
-        EXPECT_TRUE(torch::allclose(cache.run("sync", in, syncing), syncing(in)));
-    }
+    runSyncingCalls(cache, 4);
     EXPECT_EQ(cache.stats().failures, 1);
     EXPECT_EQ(cache.stats().captures, 0);
     EXPECT_EQ(cache.stats().eager, 4);
@@ -152,13 +160,7 @@ TEST(CudaGraphCache, AFailedCaptureLeavesTheDeviceWorking)
     for (int i = 0; i < 3; ++i)
         cache.run("first", in, graphed);
     ASSERT_EQ(cache.stats().captures, 1);
-    auto syncing = [](const std::vector<torch::Tensor>& x) {
-        return x[0] * x[0].sum().item<float>();
-    };
-    for (int i = 0; i < 3; ++i) {
-        std::vector<torch::Tensor> s{torch::randn({16}, cuda)};
-        EXPECT_TRUE(torch::allclose(cache.run("sync", s, syncing), syncing(s)));
-    }
+    runSyncingCalls(cache, 3);
     EXPECT_EQ(cache.stats().failures, 1);
     std::cout << "failed capture: " << cache.stats().lastFailure << std::endl;
     // The graph captured before the failure: right results (replayed, or eager once graphs
